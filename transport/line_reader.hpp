@@ -1,0 +1,59 @@
+// Bounded reading from a transport::stream: CRLF lines with a hard length limit (a longer line
+// is an error, never an allocation), exact-count bodies and until-EOF bodies into a sink.
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "transport/body.hpp"
+
+namespace inet::transport {
+
+class stream;
+
+/// Buffered reader over one stream. Memory is fixed at construction:
+/// max_line_bytes + 2 (CRLF) + 16 KiB of read-ahead.
+class line_reader {
+ public:
+  static constexpr std::size_t default_max_line = 64 * 1024;
+
+  explicit line_reader(stream& s, std::size_t max_line_bytes = default_max_line);
+
+  /// Reads one line and returns it without its terminator. Lines end in CRLF; a bare LF is
+  /// accepted (and a CR before it stripped) because real servers send them. The view stays
+  /// valid until the next call on this reader. Throws std::system_error:
+  /// error::line_too_long when more than max_line_bytes arrive without LF,
+  /// error::unexpected_eof when the peer closes mid-line or before any byte of the line,
+  /// plus the stream's timeout and socket errors.
+  boost::asio::awaitable<std::string_view> read_line();
+
+  /// Delivers exactly `n` bytes to `sink` in chunks of at most the buffer size.
+  /// Throws error::unexpected_eof if the peer closes early. Returns n.
+  boost::asio::awaitable<std::uint64_t> read_exact(std::uint64_t n, const byte_sink& sink);
+
+  /// Delivers everything until EOF to `sink`. Throws error::body_too_large once more than
+  /// `max_bytes` would be delivered (nothing past the limit reaches the sink). Returns the count.
+  boost::asio::awaitable<std::uint64_t> read_until_eof(const byte_sink& sink,
+                                                       std::uint64_t max_bytes = UINT64_MAX);
+
+  /// Bytes received but not yet consumed. A STARTTLS upgrade requires this to be 0.
+  std::size_t buffered() const noexcept { return end_ - begin_; }
+  /// Drops buffered bytes (after a TLS upgrade nothing read in plaintext may be used).
+  void clear() noexcept { begin_ = end_ = 0; }
+
+  std::size_t max_line() const noexcept { return max_line_; }
+  stream& get_stream() noexcept { return stream_; }
+
+ private:
+  boost::asio::awaitable<std::size_t> fill();
+
+  stream& stream_;
+  std::size_t max_line_;
+  std::vector<char> buf_;
+  std::size_t begin_ = 0;
+  std::size_t end_ = 0;
+};
+
+}  // namespace inet::transport

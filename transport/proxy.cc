@@ -1,0 +1,179 @@
+#include "transport/proxy.hpp"
+
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "protocols/codec/base64.hpp"
+#include "transport/error.hpp"
+#include "transport/stream.hpp"
+
+namespace inet::transport {
+
+namespace asio = boost::asio;
+
+namespace {
+
+[[noreturn]] void fail(error e, const std::string& why) {
+  throw std::system_error(make_error_code(e), why);
+}
+
+// Reads exactly n bytes (SOCKS replies are small and fixed-size).
+asio::awaitable<std::string> read_n(stream& s, std::size_t n) {
+  std::string out(n, '\0');
+  std::size_t got = 0;
+  while (got < n) {
+    const std::size_t k = co_await s.read_some(asio::buffer(out.data() + got, n - got));
+    if (k == 0) fail(error::proxy_failed, "proxy closed the connection during the handshake");
+    got += k;
+  }
+  co_return out;
+}
+
+const char* socks_reply_text(unsigned char rep) {
+  switch (rep) {
+    case 1: return "general SOCKS server failure";
+    case 2: return "connection not allowed by ruleset";
+    case 3: return "network unreachable";
+    case 4: return "host unreachable";
+    case 5: return "connection refused";
+    case 6: return "TTL expired";
+    case 7: return "command not supported";
+    case 8: return "address type not supported";
+    default: return "unknown SOCKS5 error";
+  }
+}
+
+asio::awaitable<void> socks5(stream& s, const proxy_options& p, const std::string& host,
+                             std::uint16_t port) {
+  const bool with_auth = !p.username.empty();
+  if (p.username.size() > 255 || p.password.size() > 255)
+    fail(error::proxy_auth_failed, "SOCKS5 user name or password longer than 255 bytes");
+  // RFC 1928 §3: version 5, methods: no-auth (0) and, with credentials, user/pass (2).
+  std::string hello = with_auth ? std::string("\x05\x02\x00\x02", 4) : std::string("\x05\x01\x00", 3);
+  co_await s.write(asio::buffer(hello));
+  const std::string choice = co_await read_n(s, 2);
+  if (choice[0] != 5) fail(error::proxy_failed, "not a SOCKS5 proxy");
+  const auto method = static_cast<unsigned char>(choice[1]);
+  if (method == 0xFF) fail(error::proxy_auth_failed, "SOCKS5 proxy accepts none of our methods");
+  if (method == 2) {
+    if (!with_auth) fail(error::proxy_auth_failed, "SOCKS5 proxy demands a user name");
+    // RFC 1929 §2.
+    std::string req;
+    req.push_back(1);
+    req.push_back(static_cast<char>(p.username.size()));
+    req += p.username;
+    req.push_back(static_cast<char>(p.password.size()));
+    req += p.password;
+    co_await s.write(asio::buffer(req));
+    const std::string status = co_await read_n(s, 2);
+    if (status[1] != 0) fail(error::proxy_auth_failed, "SOCKS5 proxy rejected the credentials");
+  } else if (method != 0) {
+    fail(error::proxy_failed, "SOCKS5 proxy chose an unsupported method");
+  }
+
+  std::string req("\x05\x01\x00", 3);  // CONNECT
+  boost::system::error_code ec;
+  auto addr = asio::ip::make_address(host, ec);
+  if (ec && p.type == proxy_options::kind::socks5) {
+    // Local resolution (curl's socks5://).
+    asio::ip::tcp::resolver resolver(s.get_executor());
+    auto results = co_await resolver.async_resolve(host, std::to_string(port),
+                                                   asio::redirect_error(asio::use_awaitable, ec));
+    if (ec || results.empty()) fail(error::resolve_failed, "could not resolve host '" + host + "'");
+    addr = results.begin()->endpoint().address();
+    ec.clear();
+  }
+  if (!ec) {
+    if (addr.is_v4()) {
+      req.push_back(1);
+      const auto b = addr.to_v4().to_bytes();
+      req.append(reinterpret_cast<const char*>(b.data()), b.size());
+    } else {
+      req.push_back(4);
+      const auto b = addr.to_v6().to_bytes();
+      req.append(reinterpret_cast<const char*>(b.data()), b.size());
+    }
+  } else {
+    if (host.size() > 255) fail(error::proxy_failed, "host name too long for SOCKS5");
+    req.push_back(3);  // DOMAINNAME: the proxy resolves (socks5h)
+    req.push_back(static_cast<char>(host.size()));
+    req += host;
+  }
+  req.push_back(static_cast<char>(port >> 8));
+  req.push_back(static_cast<char>(port & 0xFF));
+  co_await s.write(asio::buffer(req));
+
+  const std::string head = co_await read_n(s, 4);
+  if (head[0] != 5) fail(error::proxy_failed, "malformed SOCKS5 reply");
+  if (head[1] != 0)
+    fail(error::proxy_failed, std::string("SOCKS5 proxy: ") +
+                                  socks_reply_text(static_cast<unsigned char>(head[1])));
+  std::size_t rest = 0;
+  switch (head[3]) {
+    case 1: rest = 4 + 2; break;
+    case 4: rest = 16 + 2; break;
+    case 3: rest = static_cast<unsigned char>((co_await read_n(s, 1))[0]) + 2u; break;
+    default: fail(error::proxy_failed, "malformed SOCKS5 reply address");
+  }
+  co_await read_n(s, rest);
+}
+
+asio::awaitable<void> http_connect(stream& s, const proxy_options& p, const std::string& host,
+                                   std::uint16_t port) {
+  for (const std::string* v : {&host, &p.username, &p.password})
+    for (char c : *v)
+      if (c == '\r' || c == '\n' || c == '\0')
+        fail(error::invalid_argument, "CR, LF or NUL in proxy request");
+  const bool v6 = host.find(':') != std::string::npos;
+  const std::string authority = (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
+  std::string req = "CONNECT " + authority + " HTTP/1.1\r\nHost: " + authority + "\r\n";
+  if (!p.username.empty())
+    req += "Proxy-Authorization: Basic " + codec::base64_encode(p.username + ":" + p.password) + "\r\n";
+  req += "Proxy-Connection: Keep-Alive\r\n\r\n";
+  co_await s.write(asio::buffer(req));
+
+  // Read the response head byte by byte-ish through a bounded reader; nothing after the
+  // blank line may be consumed (it belongs to the tunnelled protocol), so read one byte at a time.
+  std::string line;
+  int status = 0;
+  bool first = true;
+  std::size_t total = 0;
+  for (;;) {
+    char c;
+    const std::size_t k = co_await s.read_some(asio::buffer(&c, 1));
+    if (k == 0) fail(error::proxy_failed, "proxy closed the connection during CONNECT");
+    if (++total > 16 * 1024) fail(error::proxy_failed, "proxy response head too large");
+    if (c != '\n') {
+      line.push_back(c);
+      continue;
+    }
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (first) {
+      first = false;
+      if (line.rfind("HTTP/1.", 0) != 0 || line.size() < 12)
+        fail(error::proxy_failed, "malformed proxy response: " + line.substr(0, 80));
+      status = std::atoi(line.substr(9, 3).c_str());
+      if (status == 407) fail(error::proxy_auth_failed, "proxy: " + line);
+      if (status / 100 != 2) fail(error::proxy_failed, "proxy refused CONNECT: " + line);
+    } else if (line.empty()) {
+      break;
+    }
+    line.clear();
+  }
+}
+
+}  // namespace
+
+asio::awaitable<void> proxy_handshake(stream& s, const proxy_options& proxy,
+                                      const std::string& host, std::uint16_t port) {
+  switch (proxy.type) {
+    case proxy_options::kind::none: co_return;
+    case proxy_options::kind::socks5:
+    case proxy_options::kind::socks5_remote: co_await socks5(s, proxy, host, port); co_return;
+    case proxy_options::kind::http_connect: co_await http_connect(s, proxy, host, port); co_return;
+  }
+}
+
+}  // namespace inet::transport

@@ -1,0 +1,413 @@
+#include "transport/stream.hpp"
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+
+#include "transport/error.hpp"
+#include "transport/proxy.hpp"
+#include "transport/trace.hpp"
+
+namespace inet::transport {
+
+namespace asio = boost::asio;
+using asio::ip::tcp;
+using std::chrono::steady_clock;
+
+struct stream::impl {
+  explicit impl(asio::any_io_executor ex) : sock(ex), timer(ex), resolver(ex) {}
+
+  tcp::socket sock;
+  asio::steady_timer timer;
+  tcp::resolver resolver;
+  std::unique_ptr<asio::ssl::context> ctx;
+  std::unique_ptr<asio::ssl::stream<tcp::socket&>> tls;
+  timeouts time;
+  bool verified = false;
+  std::uint64_t generation = 0;
+  std::optional<error> fired;  // which watchdog expired for the current operation
+  trace tracer{"tls"};
+
+  // Arms the watchdog for one operation: the idle bound, cut short by the deadline.
+  void arm(std::chrono::milliseconds idle) {
+    auto expiry = steady_clock::now() + idle;
+    error reason = error::timeout;
+    if (time.deadline && *time.deadline < expiry) {
+      expiry = *time.deadline;
+      reason = error::deadline_exceeded;
+    }
+    fired.reset();
+    const auto gen = ++generation;
+    timer.expires_at(expiry);
+    timer.async_wait([this, gen, reason](boost::system::error_code ec) {
+      if (ec || gen != generation) return;
+      fired = reason;
+      boost::system::error_code ignored;
+      sock.cancel(ignored);
+      resolver.cancel();
+    });
+  }
+  void disarm() {
+    ++generation;
+    timer.cancel();
+  }
+  // Converts an operation's result into an exception, naming timeouts precisely.
+  void check(boost::system::error_code ec, const char* what) {
+    disarm();
+    if (!ec) return;
+    if (fired && ec == asio::error::operation_aborted) {
+      const error e = *fired;
+      fired.reset();
+      boost::system::error_code ignored;
+      sock.close(ignored);
+      throw std::system_error(make_error_code(e), what);
+    }
+    if (ec == asio::error::operation_aborted)
+      throw std::system_error(make_error_code(error::operation_aborted), what);
+    throw std::system_error(ec, what);
+  }
+};
+
+stream::stream(asio::any_io_executor ex) : impl_(std::make_unique<impl>(std::move(ex))) {}
+stream::~stream() = default;
+
+asio::any_io_executor stream::get_executor() const { return impl_->sock.get_executor(); }
+
+namespace {
+
+// RFC 8305 §4: interleave address families, IPv6 first.
+std::vector<tcp::endpoint> interleave(const tcp::resolver::results_type& results) {
+  std::vector<tcp::endpoint> v6, v4, out;
+  for (const auto& r : results) (r.endpoint().address().is_v6() ? v6 : v4).push_back(r.endpoint());
+  for (std::size_t i = 0; i < std::max(v6.size(), v4.size()); ++i) {
+    if (i < v6.size()) out.push_back(v6[i]);
+    if (i < v4.size()) out.push_back(v4[i]);
+  }
+  return out;
+}
+
+std::string endpoint_text(const tcp::endpoint& ep) {
+  const auto a = ep.address();
+  return (a.is_v6() ? "[" + a.to_string() + "]" : a.to_string()) + ":" + std::to_string(ep.port());
+}
+
+}  // namespace
+
+asio::awaitable<void> stream::connect(std::string host, std::uint16_t port, connect_options opts) {
+  impl& s = *impl_;
+  s.time = opts.time;
+  const bool via_proxy = opts.proxy.type != proxy_options::kind::none;
+  const std::string dial_host = via_proxy ? opts.proxy.host : host;
+  const std::uint16_t dial_port = via_proxy ? opts.proxy.port : port;
+  // The connect timeout covers resolve, every attempt and the proxy handshake.
+  const auto connect_end = steady_clock::now() + opts.time.connect;
+  auto remaining = [&] {
+    return std::max(std::chrono::milliseconds(1),
+                    std::chrono::duration_cast<std::chrono::milliseconds>(connect_end -
+                                                                          steady_clock::now()));
+  };
+
+  boost::system::error_code ec;
+  s.arm(remaining());
+  auto results = co_await s.resolver.async_resolve(dial_host, std::to_string(dial_port),
+                                                   asio::redirect_error(asio::use_awaitable, ec));
+  if (s.fired && ec == asio::error::operation_aborted) {
+    s.disarm();
+    throw std::system_error(make_error_code(error::connect_timeout), "resolve " + dial_host);
+  }
+  s.disarm();
+  if (ec || results.empty())
+    throw std::system_error(make_error_code(error::resolve_failed),
+                            "could not resolve host '" + dial_host + "'" +
+                                (ec ? " (" + ec.message() + ")" : std::string()));
+
+  std::error_code last = make_error_code(error::connect_timeout);
+  bool connected = false;
+  for (const auto& ep : interleave(results)) {
+    if (steady_clock::now() >= connect_end) break;
+    boost::system::error_code ignored;
+    s.sock.close(ignored);
+    s.arm(remaining());
+    co_await s.sock.async_connect(ep, asio::redirect_error(asio::use_awaitable, ec));
+    const bool timed_out = s.fired && ec == asio::error::operation_aborted;
+    s.disarm();
+    if (!ec) {
+      connected = true;
+      s.tracer.info("Connected to " + dial_host + " (" + endpoint_text(ep) + ")");
+      break;
+    }
+    last = timed_out ? make_error_code(error::connect_timeout) : std::error_code(ec);
+    s.tracer.info("connect to " + endpoint_text(ep) + " failed: " + last.message());
+  }
+  if (!connected) {
+    boost::system::error_code ignored;
+    s.sock.close(ignored);
+    throw std::system_error(last, "connect to " + dial_host + ":" + std::to_string(dial_port));
+  }
+  s.sock.set_option(tcp::no_delay(true), ec);
+
+  if (via_proxy) {
+    const auto saved = s.time;
+    s.time.idle = remaining();
+    if (!s.time.deadline || *s.time.deadline > connect_end) s.time.deadline = connect_end;
+    try {
+      co_await proxy_handshake(*this, opts.proxy, host, port);
+    } catch (const std::system_error& e) {
+      s.time = saved;
+      if (e.code() == make_error_code(error::deadline_exceeded) ||
+          e.code() == make_error_code(error::timeout))
+        throw std::system_error(make_error_code(error::connect_timeout), "proxy handshake");
+      throw;
+    }
+    s.time = saved;
+  }
+}
+
+namespace {
+
+std::string x509_name(X509_NAME* name) {
+  if (!name) return {};
+  BIO* bio = BIO_new(BIO_s_mem());
+  X509_NAME_print_ex(bio, name, 0, XN_FLAG_RFC2253);
+  char* data = nullptr;
+  const long n = BIO_get_mem_data(bio, &data);
+  std::string out(data, static_cast<std::size_t>(n));
+  BIO_free(bio);
+  return out;
+}
+
+std::string asn1_time(const ASN1_TIME* t) {
+  if (!t) return {};
+  BIO* bio = BIO_new(BIO_s_mem());
+  ASN1_TIME_print(bio, t);
+  char* data = nullptr;
+  const long n = BIO_get_mem_data(bio, &data);
+  std::string out(data, static_cast<std::size_t>(n));
+  BIO_free(bio);
+  return out;
+}
+
+std::string openssl_errors() {
+  std::string out;
+  while (const unsigned long e = ERR_get_error()) {
+    char buf[256];
+    ERR_error_string_n(e, buf, sizeof buf);
+    if (!out.empty()) out += "; ";
+    out += buf;
+  }
+  return out;
+}
+
+std::unique_ptr<asio::ssl::context> make_context(const tls_options& tls) {
+  auto ctx = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_client);
+  SSL_CTX* native = ctx->native_handle();
+  SSL_CTX_set_min_proto_version(native, TLS1_2_VERSION);
+  ctx->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_compression);
+  SSL_CTX_set_session_cache_mode(native, SSL_SESS_CACHE_CLIENT);
+  if (!tls.dangerous_skip_verification) {
+    if (tls.ca_file.empty() && tls.ca_path.empty()) {
+      ctx->set_default_verify_paths();
+    } else {
+      if (SSL_CTX_load_verify_locations(native, tls.ca_file.empty() ? nullptr : tls.ca_file.c_str(),
+                                        tls.ca_path.empty() ? nullptr : tls.ca_path.c_str()) != 1)
+        throw std::system_error(make_error_code(error::certificate_verify_failed),
+                                "cannot load CA certificates from '" + tls.ca_file + tls.ca_path +
+                                    "': " + openssl_errors());
+    }
+    ctx->set_verify_mode(asio::ssl::verify_peer);
+  } else {
+    ctx->set_verify_mode(asio::ssl::verify_none);
+  }
+  if (!tls.client_cert_file.empty()) {
+    if (SSL_CTX_use_certificate_chain_file(native, tls.client_cert_file.c_str()) != 1 ||
+        SSL_CTX_use_PrivateKey_file(native,
+                                    (tls.client_key_file.empty() ? tls.client_cert_file
+                                                                 : tls.client_key_file)
+                                        .c_str(),
+                                    SSL_FILETYPE_PEM) != 1)
+      throw std::system_error(make_error_code(error::tls_handshake_failed),
+                              "cannot load client certificate '" + tls.client_cert_file +
+                                  "': " + openssl_errors());
+  }
+  return ctx;
+}
+
+}  // namespace
+
+asio::awaitable<void> stream::handshake(const tls_options& tls, std::string_view host,
+                                        tls_session resume) {
+  impl& s = *impl_;
+  if (!s.sock.is_open()) throw std::system_error(make_error_code(error::not_connected), "TLS");
+  s.ctx = make_context(tls);
+  s.tls = std::make_unique<asio::ssl::stream<tcp::socket&>>(s.sock, *s.ctx);
+  SSL* ssl = s.tls->native_handle();
+  const std::string name(tls.server_name.empty() ? host : std::string_view(tls.server_name));
+  boost::system::error_code addr_ec;
+  (void)asio::ip::make_address(name, addr_ec);
+  const bool is_ip = !addr_ec;
+  if (!is_ip && !name.empty()) SSL_set_tlsext_host_name(ssl, name.c_str());  // SNI
+  if (!tls.dangerous_skip_verification) {
+    X509_VERIFY_PARAM* param = SSL_get0_param(ssl);
+    X509_VERIFY_PARAM_set_hostflags(param, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
+    const int ok = is_ip ? X509_VERIFY_PARAM_set1_ip_asc(param, name.c_str())
+                         : X509_VERIFY_PARAM_set1_host(param, name.c_str(), name.size());
+    if (ok != 1)
+      throw std::system_error(make_error_code(error::certificate_verify_failed),
+                              "cannot verify host name '" + name + "'");
+  } else {
+    s.tracer.info("WARNING: TLS certificate and host name verification DISABLED for " + name);
+  }
+  if (!tls.alpn.empty()) {
+    std::string wire;
+    for (const auto& p : tls.alpn) {
+      wire.push_back(static_cast<char>(p.size()));
+      wire += p;
+    }
+    SSL_set_alpn_protos(ssl, reinterpret_cast<const unsigned char*>(wire.data()),
+                        static_cast<unsigned>(wire.size()));
+  }
+  if (resume) SSL_set_session(ssl, static_cast<SSL_SESSION*>(resume.handle_.get()));
+
+  boost::system::error_code ec;
+  s.arm(s.time.idle);
+  co_await s.tls->async_handshake(asio::ssl::stream_base::client,
+                                  asio::redirect_error(asio::use_awaitable, ec));
+  if (ec && !(s.fired && ec == asio::error::operation_aborted)) {
+    s.disarm();
+    const long vr = SSL_get_verify_result(ssl);
+    s.tls.reset();
+    boost::system::error_code ignored;
+    s.sock.close(ignored);
+    if (vr != X509_V_OK)
+      throw std::system_error(make_error_code(error::certificate_verify_failed),
+                              "TLS with " + name + ": " + X509_verify_cert_error_string(vr));
+    throw std::system_error(make_error_code(error::tls_handshake_failed),
+                            "TLS with " + name + ": " + ec.message());
+  }
+  s.check(ec, "TLS handshake");
+  s.verified = !tls.dangerous_skip_verification;
+  const auto info = tls_details();
+  s.tracer.info("TLS connection using " + info.protocol + " / " + info.cipher +
+                (info.session_reused ? " (session resumed)" : ""));
+  s.tracer.info("Server certificate: subject " + info.peer_subject + "; issuer " +
+                info.peer_issuer + "; expires " + info.peer_not_after);
+}
+
+asio::awaitable<std::size_t> stream::read_some(asio::mutable_buffer buf) {
+  impl& s = *impl_;
+  if (!s.sock.is_open()) throw std::system_error(make_error_code(error::not_connected), "read");
+  boost::system::error_code ec;
+  std::size_t n = 0;
+  s.arm(s.time.idle);
+  if (s.tls)
+    n = co_await s.tls->async_read_some(buf, asio::redirect_error(asio::use_awaitable, ec));
+  else
+    n = co_await s.sock.async_read_some(buf, asio::redirect_error(asio::use_awaitable, ec));
+  if (ec == asio::error::eof || ec == asio::ssl::error::stream_truncated) {
+    s.disarm();
+    co_return 0;
+  }
+  s.check(ec, "read");
+  co_return n;
+}
+
+asio::awaitable<void> stream::write(asio::const_buffer buf) {
+  impl& s = *impl_;
+  if (!s.sock.is_open()) throw std::system_error(make_error_code(error::not_connected), "write");
+  boost::system::error_code ec;
+  s.arm(s.time.idle);
+  if (s.tls)
+    co_await asio::async_write(*s.tls, buf, asio::redirect_error(asio::use_awaitable, ec));
+  else
+    co_await asio::async_write(s.sock, buf, asio::redirect_error(asio::use_awaitable, ec));
+  s.check(ec, "write");
+}
+
+asio::awaitable<void> stream::graceful_close() {
+  impl& s = *impl_;
+  if (s.tls && s.sock.is_open()) {
+    boost::system::error_code ec;
+    const auto saved = s.time;
+    s.arm(std::min(s.time.idle, std::chrono::milliseconds(2000)));
+    co_await s.tls->async_shutdown(asio::redirect_error(asio::use_awaitable, ec));
+    s.disarm();
+    s.time = saved;
+  }
+  close();
+}
+
+void stream::close() noexcept {
+  boost::system::error_code ignored;
+  impl_->disarm();
+  impl_->sock.shutdown(tcp::socket::shutdown_both, ignored);
+  impl_->sock.close(ignored);
+}
+
+void stream::cancel() noexcept {
+  boost::system::error_code ignored;
+  impl_->sock.cancel(ignored);
+  impl_->resolver.cancel();
+}
+
+bool stream::is_open() const noexcept { return impl_->sock.is_open(); }
+bool stream::is_tls() const noexcept { return static_cast<bool>(impl_->tls); }
+
+tls_info stream::tls_details() const {
+  tls_info info;
+  if (!impl_->tls) return info;
+  SSL* ssl = impl_->tls->native_handle();
+  info.protocol = SSL_get_version(ssl);
+  if (const SSL_CIPHER* c = SSL_get_current_cipher(ssl)) info.cipher = SSL_CIPHER_get_name(c);
+  const unsigned char* alpn = nullptr;
+  unsigned alpn_len = 0;
+  SSL_get0_alpn_selected(ssl, &alpn, &alpn_len);
+  if (alpn) info.alpn.assign(reinterpret_cast<const char*>(alpn), alpn_len);
+  info.session_reused = SSL_session_reused(ssl) == 1;
+  info.verified = impl_->verified;
+  if (X509* cert = SSL_get1_peer_certificate(ssl)) {
+    info.peer_subject = x509_name(X509_get_subject_name(cert));
+    info.peer_issuer = x509_name(X509_get_issuer_name(cert));
+    info.peer_not_before = asn1_time(X509_get0_notBefore(cert));
+    info.peer_not_after = asn1_time(X509_get0_notAfter(cert));
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned md_len = 0;
+    if (X509_digest(cert, EVP_sha256(), md, &md_len) == 1) {
+      static const char* hex = "0123456789ABCDEF";
+      for (unsigned i = 0; i < md_len; ++i) {
+        if (i) info.peer_sha256_fingerprint.push_back(':');
+        info.peer_sha256_fingerprint.push_back(hex[md[i] >> 4]);
+        info.peer_sha256_fingerprint.push_back(hex[md[i] & 15]);
+      }
+    }
+    X509_free(cert);
+  }
+  return info;
+}
+
+tls_session stream::session() const {
+  tls_session out;
+  if (!impl_->tls) return out;
+  if (SSL_SESSION* sess = SSL_get1_session(impl_->tls->native_handle()))
+    out.handle_ = std::shared_ptr<void>(sess, [](void* p) {
+      SSL_SESSION_free(static_cast<SSL_SESSION*>(p));
+    });
+  return out;
+}
+
+std::string stream::remote_endpoint() const {
+  boost::system::error_code ec;
+  const auto ep = impl_->sock.remote_endpoint(ec);
+  return ec ? std::string() : endpoint_text(ep);
+}
+
+void stream::set_timeouts(const timeouts& t) noexcept { impl_->time = t; }
+const timeouts& stream::get_timeouts() const noexcept { return impl_->time; }
+
+}  // namespace inet::transport
