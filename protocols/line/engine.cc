@@ -1,0 +1,204 @@
+#include "protocols/line/engine.hpp"
+
+#include <boost/asio/buffer.hpp>
+
+#include "transport/error.hpp"
+
+namespace inet::line {
+
+namespace asio = boost::asio;
+using terr = transport::error;
+
+namespace {
+
+class category final : public std::error_category {
+ public:
+  const char* name() const noexcept override { return "inet.line"; }
+  std::string message(int ev) const override {
+    switch (static_cast<line::error>(ev)) {
+      case line::error::malformed_reply: return "malformed reply from server";
+    }
+    return "unknown line-protocol error";
+  }
+  std::error_condition default_error_condition(int ev) const noexcept override {
+    if (ev == static_cast<int>(line::error::malformed_reply)) return condition::protocol_violation;
+    return {ev, *this};
+  }
+};
+
+void check_safe(std::string_view s) {
+  if (!is_safe_argument(s))
+    throw std::system_error(transport::make_error_code(terr::invalid_argument),
+                            "command argument contains CR, LF or NUL");
+}
+
+[[noreturn]] void malformed(std::string_view why, std::string_view line) {
+  throw std::system_error(make_error_code(line::error::malformed_reply),
+                          std::string(why) + ": \"" +
+                              transport::escape_control(line.substr(0, 200)) + "\"");
+}
+
+bool three_digits(std::string_view l) {
+  return l.size() >= 3 && l[0] >= '1' && l[0] <= '5' && l[1] >= '0' && l[1] <= '9' &&
+         l[2] >= '0' && l[2] <= '9';
+}
+
+}  // namespace
+
+const std::error_category& line_category() noexcept {
+  static const category c;
+  return c;
+}
+
+bool is_safe_argument(std::string_view s) noexcept {
+  return s.find_first_of(std::string_view("\r\n\0", 3)) == std::string_view::npos;
+}
+
+command::command(std::string_view verb) {
+  check_safe(verb);
+  text_.assign(verb);
+}
+
+command& command::arg(std::string_view a) {
+  check_safe(a);
+  text_.push_back(' ');
+  text_.append(a);
+  return *this;
+}
+
+command& command::append(std::string_view a) {
+  check_safe(a);
+  text_.append(a);
+  return *this;
+}
+
+command& command::redact_as(std::string shown) {
+  shown_ = std::move(shown);
+  return *this;
+}
+
+std::string code_reply::text() const {
+  std::string out;
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    if (i) out.push_back('\n');
+    out += lines[i];
+  }
+  return out;
+}
+
+engine::engine(transport::stream& s, std::string tag, limits l)
+    : stream_(s), trace_(std::move(tag)), limits_(l), reader_(s, l.max_line_bytes) {}
+
+asio::awaitable<void> engine::send(const command& c) {
+  std::string wire = c.text();
+  wire += "\r\n";
+  trace_.sent(c.text(), c.trace_text() == c.text() ? std::string_view() : c.trace_text());
+  co_await stream_.write(asio::buffer(wire));
+}
+
+asio::awaitable<void> engine::send_pipelined(std::span<const command> cmds) {
+  std::string wire;
+  for (const auto& c : cmds) {
+    trace_.sent(c.text(), c.trace_text() == c.text() ? std::string_view() : c.trace_text());
+    wire += c.text();
+    wire += "\r\n";
+  }
+  co_await stream_.write(asio::buffer(wire));
+}
+
+asio::awaitable<void> engine::send_bytes(std::string_view bytes, std::string_view note) {
+  if (!note.empty()) trace_.info(note);
+  co_await stream_.write(asio::buffer(bytes.data(), bytes.size()));
+}
+
+asio::awaitable<std::string_view> engine::read_line() {
+  const std::string_view l = co_await reader_.read_line();
+  trace_.received(l);
+  co_return l;
+}
+
+asio::awaitable<code_reply> engine::read_code_reply() {
+  code_reply r;
+  std::size_t total = 0;
+  for (;;) {
+    const std::string_view l = co_await read_line();
+    total += l.size();
+    if (r.lines.size() >= limits_.max_reply_lines || total > limits_.max_reply_bytes)
+      throw std::system_error(transport::make_error_code(terr::reply_too_large),
+                              "reply longer than " + std::to_string(limits_.max_reply_lines) +
+                                  " lines or " + std::to_string(limits_.max_reply_bytes) + " bytes");
+    const bool has_code = three_digits(l) && (l.size() == 3 || l[3] == ' ' || l[3] == '-');
+    if (!has_code) {
+      // RFC 959 §4.2: inside a multi-line FTP reply, lines need not start with the code.
+      if (r.code == 0) malformed("reply does not start with a three-digit code", l);
+      r.lines.emplace_back(l);
+      continue;
+    }
+    const int code = (l[0] - '0') * 100 + (l[1] - '0') * 10 + (l[2] - '0');
+    if (code < 100) malformed("reply code out of range", l);
+    const bool last = l.size() == 3 || l[3] == ' ';
+    if (r.code != 0 && code != r.code) {
+      if (!last) malformed("continuation line carries a different reply code", l);
+      malformed("final line carries a different reply code", l);
+    }
+    r.code = code;
+    r.lines.emplace_back(l.size() > 4 ? l.substr(4) : std::string_view());
+    if (last) co_return r;
+  }
+}
+
+asio::awaitable<status_reply> engine::read_status_reply() {
+  const std::string_view l = co_await read_line();
+  status_reply r;
+  if (l.substr(0, 3) == "+OK" && (l.size() == 3 || l[3] == ' ')) {
+    r.ok = true;
+    r.text = std::string(l.size() > 4 ? l.substr(4) : std::string_view());
+  } else if (l.substr(0, 4) == "-ERR" && (l.size() == 4 || l[4] == ' ')) {
+    r.ok = false;
+    r.text = std::string(l.size() > 5 ? l.substr(5) : std::string_view());
+  } else {
+    malformed("expected +OK or -ERR", l);
+  }
+  co_return r;
+}
+
+asio::awaitable<std::uint64_t> engine::read_dot_body(const byte_sink& sink,
+                                                     std::uint64_t max_bytes) {
+  std::uint64_t total = 0;
+  for (;;) {
+    std::string_view l;
+    try {
+      l = co_await reader_.read_line();
+    } catch (const std::system_error& e) {
+      if (e.code() == transport::make_error_code(terr::unexpected_eof))
+        throw std::system_error(e.code(), "connection closed before the terminating \".\" line "
+                                          "(partial transfer after " + std::to_string(total) + " bytes)");
+      throw;
+    }
+    if (l == ".") {
+      trace_.info("[" + std::to_string(total) + " bytes of multi-line body]");
+      co_return total;
+    }
+    if (!l.empty() && l[0] == '.') l.remove_prefix(1);  // dot-unstuffing
+    if (total + l.size() + 2 > max_bytes)
+      throw std::system_error(transport::make_error_code(terr::body_too_large),
+                              "multi-line body exceeds " + std::to_string(max_bytes) + " bytes");
+    sink(l);
+    sink("\r\n");
+    total += l.size() + 2;
+  }
+}
+
+asio::awaitable<void> engine::start_tls(const transport::tls_options& tls, std::string_view host) {
+  if (reader_.buffered() != 0) {
+    const std::size_t n = reader_.buffered();
+    reader_.clear();
+    stream_.close();
+    throw std::system_error(transport::make_error_code(terr::starttls_injection),
+                            std::to_string(n) + " byte(s) followed the STARTTLS go-ahead");
+  }
+  co_await stream_.handshake(tls, host);
+  reader_.clear();
+}
+
+}  // namespace inet::line
