@@ -1,0 +1,102 @@
+// run_password_command (msmtp passwordeval semantics) and the command token provider.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
+#include <string>
+
+#include "protocols/sasl/command.hpp"
+#include "protocols/sasl/mechanism.hpp"
+#include "protocols/sasl/oauth2.hpp"
+
+namespace inet::sasl {
+namespace {
+
+using namespace std::chrono_literals;
+
+void expect_command_failed(const std::string& command) {
+  try {
+    run_password_command(command);
+    ADD_FAILURE() << "accepted: " << command;
+  } catch (const std::system_error& e) {
+    EXPECT_EQ(e.code(), make_error_code(error::command_failed)) << command << ": " << e.what();
+  }
+}
+
+std::string temp_path(const std::string& name) {
+  const char* dir = std::getenv("TEST_TMPDIR");
+  return std::string(dir != nullptr ? dir : "/tmp") + "/" + name;
+}
+
+std::size_t line_count(const std::string& path) {
+  std::ifstream in(path);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
+}
+
+TEST(RunPasswordCommand, FirstLineWithoutCrLf) {
+  EXPECT_EQ(run_password_command("printf 'tok\\n'"), "tok");
+  EXPECT_EQ(run_password_command("printf 'secret\\r\\nsecond line\\n'"), "secret");
+  EXPECT_EQ(run_password_command("printf 'no newline'"), "no newline");
+  EXPECT_EQ(run_password_command("printf ' spaced pass \\n'"), " spaced pass ");
+}
+
+TEST(RunPasswordCommand, Failures) {
+  expect_command_failed("printf 'tok\\n'; exit 3");
+  expect_command_failed("false");
+  expect_command_failed("true");                     // empty output
+  expect_command_failed("printf '\\nsecond\\n'");    // empty first line
+  expect_command_failed("printf 'a\\000b\\n'");      // NUL
+  expect_command_failed("kill -9 $$");               // signal
+  expect_command_failed("/nonexistent/binary");      // sh exits 127
+  expect_command_failed(std::string("printf x\0y", 10));
+}
+
+TEST(RunPasswordCommand, OutputLimit) {
+  EXPECT_EQ(run_password_command("head -c 65535 /dev/zero | tr '\\0' a; echo").size(), 65535u);
+  expect_command_failed("head -c 65537 /dev/zero | tr '\\0' a");
+  expect_command_failed("yes");  // endless output: bounded read, child dies of SIGPIPE
+}
+
+TEST(CommandTokenProvider, CachesUntilForceRefresh) {
+  const std::string counter = temp_path("token_counter");
+  std::remove(counter.c_str());
+  auto provider = make_command_token_provider("echo x >> '" + counter + "'; printf 'tok\\n'");
+  EXPECT_EQ(provider->token(), "tok");
+  EXPECT_EQ(provider->token(), "tok");
+  EXPECT_EQ(line_count(counter), 1u);
+  EXPECT_EQ(provider->token(true), "tok");
+  EXPECT_EQ(line_count(counter), 2u);
+}
+
+TEST(CommandTokenProvider, RefetchesAfterTtlMinusMargin) {
+  const std::string counter = temp_path("token_counter_ttl");
+  std::remove(counter.c_str());
+  auto now = std::chrono::system_clock::time_point{} + 1000h;
+  auto provider = make_command_token_provider("echo x >> '" + counter + "'; echo tok", 600s,
+                                              [&] { return now; });
+  provider->token();
+  now += 539s;  // 61 s left: still cached
+  provider->token();
+  EXPECT_EQ(line_count(counter), 1u);
+  now += 1s;  // 60 s left: inside the safety margin
+  provider->token();
+  EXPECT_EQ(line_count(counter), 2u);
+}
+
+TEST(CommandTokenProvider, FailingCommandThrows) {
+  auto provider = make_command_token_provider("exit 1");
+  EXPECT_THROW(provider->token(), std::system_error);
+}
+
+TEST(StaticTokenProvider, ReturnsToken) {
+  auto provider = make_static_token_provider("abc");
+  EXPECT_EQ(provider->token(), "abc");
+  EXPECT_EQ(provider->token(true), "abc");
+}
+
+}  // namespace
+}  // namespace inet::sasl
