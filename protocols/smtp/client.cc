@@ -1,0 +1,442 @@
+// The SMTP client's operations, each written once as a coroutine (RFC 5321's story in order:
+// greeting, EHLO, STARTTLS, EHLO, AUTH, MAIL, RCPT…, DATA/BDAT, QUIT).
+#include <unistd.h>
+
+#include <array>
+
+#include "protocols/codec/base64.hpp"
+#include "protocols/smtp/client.hpp"
+#include "protocols/smtp/internal.hpp"
+#include "transport/blocking.hpp"
+
+namespace inet::smtp {
+
+namespace asio = boost::asio;
+using asio::awaitable;
+
+namespace {
+
+constexpr std::size_t chunk_size = 64 * 1024;
+// RFC 4954 §4: an AUTH command line, initial response included, may be 12288 octets.
+constexpr std::size_t max_auth_line = 12288;
+
+std::string default_helo_name() {
+  std::array<char, 256> buf{};
+  if (::gethostname(buf.data(), buf.size() - 1) == 0 && buf[0] != '\0') {
+    std::string name(buf.data());
+    if (line::is_safe_argument(name) && name.find(' ') == std::string::npos) return name;
+  }
+  return "localhost";
+}
+
+}  // namespace
+
+struct client::impl {
+  explicit impl(asio::any_io_executor ex) : stream(ex), eng(stream, "smtp") {}
+
+  transport::stream stream;
+  line::engine eng;
+  client_options opts;
+  capabilities caps;
+  reply greet;
+  std::string auth_mech;
+  bool connected = false;
+
+  bool enhanced() const { return caps.has("ENHANCEDSTATUSCODES"); }
+
+  awaitable<reply> read() {
+    try {
+      co_return detail::to_reply(co_await eng.read_code_reply(), enhanced());
+    } catch (const std::system_error& e) {
+      if (e.code() == line::error::malformed_reply)
+        throw std::system_error(make_error_code(error::malformed_reply), e.what());
+      throw;
+    }
+  }
+
+  awaitable<reply> transact(const line::command& c) {
+    co_await eng.send(c);
+    co_return co_await read();
+  }
+
+  [[noreturn]] void fail(const std::string& what, const reply& r) {
+    throw smtp_exception(detail::code_for(r), what, r);
+  }
+
+  awaitable<void> ehlo() {
+    const std::string name = opts.helo_name.empty() ? default_helo_name() : opts.helo_name;
+    caps = capabilities{};
+    reply r = co_await transact(line::command("EHLO").arg(name));
+    if (r.code == 250) {
+      caps = detail::parse_ehlo(r);
+      co_return;
+    }
+    if (r.code == 421) fail("EHLO", r);
+    // RFC 5321 §3.2: a server that does not know EHLO answers 5xx; fall back to HELO.
+    r = co_await transact(line::command("HELO").arg(name));
+    if (r.code != 250) fail("HELO", r);
+    caps.esmtp = false;
+  }
+
+  awaitable<void> starttls_if_needed() {
+    if (opts.security == security::implicit_tls) co_return;
+    const bool wants_auth = !opts.credentials.username.empty() || opts.token_provider ||
+                            !opts.credentials.oauth2_token.empty();
+    const auto policy = opts.policy.value_or(wants_auth ? transport::tls_policy::required
+                                                        : transport::tls_policy::opportunistic);
+    if (policy == transport::tls_policy::none) co_return;
+    if (!caps.has("STARTTLS")) {
+      if (policy == transport::tls_policy::required) {
+        stream.close();
+        throw std::system_error(make_error_code(error::tls_required),
+                                "STARTTLS is not offered by " + opts.host +
+                                    "; nothing was sent (TLS policy: required)");
+      }
+      eng.tracer().info("STARTTLS not offered: continuing WITHOUT encryption (opportunistic)");
+      co_return;
+    }
+    const reply r = co_await transact(line::command("STARTTLS"));
+    if (r.code != 220) {
+      if (policy == transport::tls_policy::required) {
+        stream.close();
+        throw smtp_exception(make_error_code(error::tls_required), "STARTTLS", r);
+      }
+      eng.tracer().info("STARTTLS refused: continuing WITHOUT encryption (opportunistic)");
+      co_return;
+    }
+    co_await eng.start_tls(opts.tls, opts.host);
+    // RFC 3207 §4.2: forget everything learned before TLS, then EHLO again.
+    caps = capabilities{};
+    co_await ehlo();
+  }
+
+  awaitable<void> authenticate();
+  awaitable<bool> auth_exchange(const std::string& mech_name, const sasl::credentials& creds,
+                                bool& token_rejected, reply& last);
+  awaitable<send_result> send(envelope env, byte_source& message);
+  awaitable<void> send_data(byte_source& message, send_result& result);
+  awaitable<void> send_bdat(byte_source& message, send_result& result);
+};
+
+awaitable<bool> client::impl::auth_exchange(const std::string& mech_name,
+                                            const sasl::credentials& creds, bool& token_rejected,
+                                            reply& last) {
+  auto mech = sasl::make_mechanism(mech_name, creds);
+  line::command cmd("AUTH");
+  cmd.arg(mech->name());
+  if (mech->has_initial_response()) {
+    const std::string ir = mech->initial_response();
+    const std::string enc = ir.empty() ? "=" : codec::base64_encode(ir);
+    if (cmd.text().size() + 1 + enc.size() <= max_auth_line) {
+      cmd.arg(enc);
+      cmd.redact_as("AUTH " + std::string(mech->name()) + " <credentials redacted>");
+    } else {
+      co_await eng.send(cmd);
+      last = co_await read();
+      if (last.code != 334) co_return false;
+      line::command resp(enc);
+      resp.redact_as("<credentials redacted>");
+      cmd = resp;
+    }
+  }
+  last = co_await transact(cmd);
+  while (last.code == 334) {
+    const std::string text = last.lines.empty() ? std::string() : last.lines.front();
+    auto challenge = codec::base64_decode(text);
+    if (!challenge) {
+      co_await eng.send(line::command("*"));  // RFC 4954 §4: cancel
+      last = co_await read();
+      throw std::system_error(make_error_code(error::malformed_reply),
+                              "AUTH: server challenge is not valid base64");
+    }
+    std::string response;
+    std::exception_ptr step_failure;
+    try {
+      response = mech->step(*challenge);
+    } catch (...) {
+      step_failure = std::current_exception();
+    }
+    if (step_failure) {
+      co_await eng.send(line::command("*"));  // cancel, then report the mechanism's error
+      last = co_await read();
+      std::rethrow_exception(step_failure);
+    }
+    line::command resp(response.empty() ? std::string() : codec::base64_encode(response));
+    resp.redact_as("<credentials redacted>");
+    last = co_await transact(resp);
+  }
+  token_rejected = mech->token_rejected();
+  if (last.code == 235) {
+    if (!mech->complete())
+      throw std::system_error(make_error_code(sasl::error::server_signature_mismatch),
+                              "AUTH " + mech_name + ": server did not prove its identity");
+    auth_mech = mech_name;
+    co_return true;
+  }
+  co_return false;
+}
+
+awaitable<void> client::impl::authenticate() {
+  sasl::credentials creds = opts.credentials;
+  creds.host = opts.host;
+  creds.port = opts.port;
+  if (opts.token_provider) creds.oauth2_token = opts.token_provider->token();
+  if (creds.username.empty()) co_return;
+  if (caps.auth_mechanisms.empty())
+    throw std::system_error(make_error_code(error::auth_unavailable),
+                            "the server offers no AUTH mechanism (RFC 4954)");
+  std::string mech;
+  if (!opts.auth_mechanism.empty()) {
+    mech = opts.auth_mechanism;
+    std::transform(mech.begin(), mech.end(), mech.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+    if (std::find(caps.auth_mechanisms.begin(), caps.auth_mechanisms.end(), mech) ==
+        caps.auth_mechanisms.end())
+      throw std::system_error(make_error_code(error::auth_unavailable),
+                              "the server does not offer AUTH " + mech);
+  } else {
+    auto chosen = sasl::choose_mechanism(caps.auth_mechanisms, creds);
+    if (!chosen)
+      throw std::system_error(make_error_code(error::auth_unavailable),
+                              "no common AUTH mechanism (server offers: " +
+                                  caps.keywords["AUTH"] + ")");
+    mech = *chosen;
+  }
+  bool token_rejected = false;
+  reply last;
+  if (co_await auth_exchange(mech, creds, token_rejected, last)) co_return;
+  // An OAuth2 token may have expired: refresh it once and retry (334 error JSON, then 535).
+  const bool oauth = mech == "XOAUTH2" || mech == "OAUTHBEARER";
+  if (oauth && opts.token_provider && (token_rejected || last.code == 535)) {
+    eng.tracer().info("OAuth2 token rejected; refreshing it and retrying AUTH once");
+    creds.oauth2_token = opts.token_provider->token(true);
+    if (co_await auth_exchange(mech, creds, token_rejected, last)) co_return;
+  }
+  if (last.code >= 400 && last.code < 500 && last.code != 432 && last.code != 454)
+    fail("AUTH " + mech, last);
+  if (last.code == 454) fail("AUTH " + mech, last);
+  throw smtp_exception(make_error_code(error::auth_failed), "AUTH " + mech, last);
+}
+
+awaitable<void> client::impl::send_data(byte_source& message, send_result& result) {
+  reply r = co_await transact(line::command("DATA"));
+  if (r.code != 354) fail("DATA", r);
+  detail::data_encoder enc;
+  std::vector<char> in(chunk_size);
+  std::string out;
+  out.reserve(2 * chunk_size + 8);
+  for (;;) {
+    const std::size_t n = message.read(std::span<char>(in.data(), in.size()));
+    out.clear();
+    if (n == 0) {
+      enc.finish(out);
+      out += ".\r\n";
+      result.message_bytes += out.size() - 3;
+      co_await eng.send_bytes(out, "[end of message: " + std::to_string(result.message_bytes) +
+                                       " bytes sent]\n> .");
+      break;
+    }
+    enc.feed(std::string_view(in.data(), n), out);
+    result.message_bytes += out.size();
+    co_await eng.send_bytes(out);
+  }
+  result.final_reply = co_await read();
+}
+
+awaitable<void> client::impl::send_bdat(byte_source& message, send_result& result) {
+  // RFC 3030: BDAT chunks carry exact octet counts, so no dot-stuffing; line endings are
+  // still normalised to CRLF.
+  detail::data_encoder enc(false);
+  std::vector<char> in(chunk_size);
+  std::string out;
+  bool last = false;
+  while (!last) {
+    const std::size_t n = message.read(std::span<char>(in.data(), in.size()));
+    out.clear();
+    if (n == 0) {
+      enc.finish(out);
+      last = true;
+    } else {
+      enc.feed(std::string_view(in.data(), n), out);
+    }
+    line::command cmd("BDAT");
+    cmd.arg(std::to_string(out.size()));
+    if (last) cmd.arg("LAST");
+    co_await eng.send(cmd);
+    co_await eng.send_bytes(out);
+    result.message_bytes += out.size();
+    reply r = co_await read();
+    if (r.code != 250) {
+      result.final_reply = r;
+      co_return;
+    }
+    if (last) result.final_reply = r;
+  }
+}
+
+awaitable<send_result> client::impl::send(envelope env, byte_source& message) {
+  if (!connected) throw std::system_error(make_error_code(error::not_connected), "send");
+  detail::check_address(env.mail_from, true);
+  if (env.recipients.empty())
+    throw std::system_error(make_error_code(error::no_recipients_accepted), "no recipients given");
+  bool utf8 = env.smtputf8 || !detail::is_ascii(env.mail_from);
+  for (const auto& rc : env.recipients) {
+    detail::check_address(rc.address, false);
+    if (!line::is_safe_argument(rc.notify) || !line::is_safe_argument(rc.orcpt))
+      throw std::system_error(make_error_code(error::invalid_address), "DSN parameters");
+    utf8 = utf8 || !detail::is_ascii(rc.address);
+  }
+  if (utf8 && !caps.has("SMTPUTF8"))
+    throw std::system_error(make_error_code(error::smtputf8_unsupported),
+                            "a UTF-8 address needs SMTPUTF8 (RFC 6531), which the server lacks");
+  if (env.size_hint && caps.size_limit && *env.size_hint > *caps.size_limit)
+    throw std::system_error(make_error_code(error::message_too_large),
+                            "message of " + std::to_string(*env.size_hint) +
+                                " bytes exceeds the server's SIZE limit of " +
+                                std::to_string(*caps.size_limit) + " bytes (RFC 1870)");
+
+  line::command mail("MAIL");
+  mail.append(" FROM:<").append(env.mail_from).append(">");
+  if (env.size_hint && caps.has("SIZE")) mail.arg("SIZE=" + std::to_string(*env.size_hint));
+  const bool use_bdat = opts.chunking && caps.has("CHUNKING");
+  if (env.eight_bit && caps.has("8BITMIME")) mail.arg("BODY=8BITMIME");
+  if (utf8) mail.arg("SMTPUTF8");
+  const bool dsn = caps.has("DSN");
+  if (dsn && !env.dsn_ret.empty()) mail.arg("RET=" + env.dsn_ret);
+  if (dsn && !env.dsn_envid.empty()) mail.arg("ENVID=" + detail::xtext(env.dsn_envid));
+
+  std::vector<line::command> cmds{mail};
+  for (const auto& rc : env.recipients) {
+    line::command rcpt("RCPT");
+    rcpt.append(" TO:<").append(rc.address).append(">");
+    if (dsn && !rc.notify.empty()) rcpt.arg("NOTIFY=" + rc.notify);
+    if (dsn && !rc.orcpt.empty()) rcpt.arg("ORCPT=" + detail::xtext(rc.orcpt));
+    cmds.push_back(std::move(rcpt));
+  }
+
+  send_result result;
+  reply mail_reply;
+  const bool pipelined = opts.pipelining && caps.has("PIPELINING");
+  if (pipelined) {
+    // RFC 2920: MAIL and every RCPT in one write; replies come back in order.
+    co_await eng.send_pipelined(cmds);
+    mail_reply = co_await read();
+    for (const auto& rc : env.recipients)
+      result.recipients.push_back({rc.address, false, co_await read()});
+  } else {
+    mail_reply = co_await transact(cmds[0]);
+    if (mail_reply.code == 250)
+      for (std::size_t i = 0; i < env.recipients.size(); ++i)
+        result.recipients.push_back({env.recipients[i].address, false, co_await transact(cmds[i + 1])});
+  }
+  if (mail_reply.code != 250) {
+    if (mail_reply.code != 421) co_await transact(line::command("RSET"));
+    fail("MAIL FROM:<" + env.mail_from + ">", mail_reply);
+  }
+  std::size_t accepted = 0;
+  for (auto& r : result.recipients) {
+    r.accepted = r.reply.code == 250 || r.reply.code == 251;
+    accepted += r.accepted;
+  }
+  if (accepted == 0) {
+    co_await transact(line::command("RSET"));
+    std::string why;
+    for (const auto& r : result.recipients) why += (why.empty() ? "" : "; ") + r.address + ": " + r.reply.summary();
+    reply first = result.recipients.front().reply;
+    throw smtp_exception(make_error_code(error::no_recipients_accepted), "RCPT TO (" + why + ")",
+                         first);
+  }
+  if (use_bdat)
+    co_await send_bdat(message, result);
+  else
+    co_await send_data(message, result);
+  if (result.final_reply.code != 250) {
+    if (result.final_reply.code != 421 && use_bdat) co_await transact(line::command("RSET"));
+    fail("end of message data", result.final_reply);
+  }
+  co_return result;
+}
+
+client::client(asio::any_io_executor ex) : impl_(std::make_unique<impl>(std::move(ex))) {}
+client::~client() = default;
+
+awaitable<void> client::connect(client_options opts) {
+  impl& s = *impl_;
+  s.opts = std::move(opts);
+  if (!line::is_safe_argument(s.opts.helo_name) || s.opts.helo_name.find(' ') != std::string::npos)
+    throw std::system_error(make_error_code(transport::error::invalid_argument),
+                            "EHLO name contains a space, CR, LF or NUL");
+  co_await s.stream.connect(s.opts.host, s.opts.port, s.opts.connect);
+  if (s.opts.security == security::implicit_tls) co_await s.stream.handshake(s.opts.tls, s.opts.host);
+  s.greet = co_await s.read();
+  if (s.greet.code != 220) {
+    s.stream.close();
+    throw smtp_exception(make_error_code(s.greet.code == 554 || s.greet.code == 421
+                                             ? error::service_unavailable
+                                             : error::bad_greeting),
+                         "greeting from " + s.opts.host, s.greet);
+  }
+  co_await s.ehlo();
+  co_await s.starttls_if_needed();
+  s.connected = true;
+  co_await s.authenticate();
+}
+
+awaitable<send_result> client::send(envelope env, byte_source& message) {
+  co_return co_await impl_->send(std::move(env), message);
+}
+
+awaitable<reply> client::noop() { co_return co_await impl_->transact(line::command("NOOP")); }
+awaitable<reply> client::reset() { co_return co_await impl_->transact(line::command("RSET")); }
+
+awaitable<void> client::quit() {
+  impl& s = *impl_;
+  if (!s.stream.is_open()) co_return;
+  try {
+    auto t = s.stream.get_timeouts();
+    t.idle = std::min(t.idle, std::chrono::milliseconds(5000));
+    s.stream.set_timeouts(t);
+    co_await s.transact(line::command("QUIT"));
+    co_await s.stream.graceful_close();
+  } catch (const std::exception&) {
+    s.stream.close();
+  }
+  s.connected = false;
+}
+
+awaitable<reply> client::command(std::string line) {
+  co_return co_await impl_->transact(line::command(line));
+}
+
+const capabilities& client::server_capabilities() const noexcept { return impl_->caps; }
+const reply& client::greeting() const noexcept { return impl_->greet; }
+bool client::is_tls() const noexcept { return impl_->stream.is_tls(); }
+transport::tls_info client::tls_details() const { return impl_->stream.tls_details(); }
+const std::string& client::authenticated_with() const noexcept { return impl_->auth_mech; }
+void client::close() noexcept { impl_->stream.close(); }
+
+blocking_client::blocking_client() : client_(std::make_unique<client>(io_.get_executor())) {}
+blocking_client::~blocking_client() = default;
+
+void blocking_client::connect(client_options opts) {
+  transport::run_blocking(io_, client_->connect(std::move(opts)));
+}
+send_result blocking_client::send(envelope env, byte_source& message) {
+  return transport::run_blocking(io_, client_->send(std::move(env), message));
+}
+reply blocking_client::noop() { return transport::run_blocking(io_, client_->noop()); }
+reply blocking_client::reset() { return transport::run_blocking(io_, client_->reset()); }
+void blocking_client::quit() { transport::run_blocking(io_, client_->quit()); }
+reply blocking_client::command(std::string line) {
+  return transport::run_blocking(io_, client_->command(std::move(line)));
+}
+const capabilities& blocking_client::server_capabilities() const noexcept {
+  return client_->server_capabilities();
+}
+const reply& blocking_client::greeting() const noexcept { return client_->greeting(); }
+transport::tls_info blocking_client::tls_details() const { return client_->tls_details(); }
+const std::string& blocking_client::authenticated_with() const noexcept {
+  return client_->authenticated_with();
+}
+
+}  // namespace inet::smtp

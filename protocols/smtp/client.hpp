@@ -1,0 +1,215 @@
+// SMTP client (RFC 5321) with STARTTLS (RFC 3207), implicit TLS (RFC 8314), AUTH (RFC 4954),
+// PIPELINING (RFC 2920), SIZE (RFC 1870), 8BITMIME (RFC 6152), SMTPUTF8 (RFC 6531),
+// ENHANCEDSTATUSCODES (RFC 2034/3463), DSN (RFC 3461) and CHUNKING/BINARYMIME (RFC 3030).
+//
+// Every operation is written once as a C++20 coroutine (`client`); `blocking_client` runs the
+// same coroutines on a private io_context, so both get the same timeouts and limits.
+#pragma once
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "protocols/line/engine.hpp"
+#include "protocols/sasl/mechanism.hpp"
+#include "protocols/sasl/oauth2.hpp"
+#include "transport/body.hpp"
+#include "transport/error.hpp"
+#include "transport/options.hpp"
+#include "transport/stream.hpp"
+
+namespace inet::smtp {
+
+enum class error {
+  transient_failure = 1,   ///< 4xx reply: try again later (queue the message)
+  permanent_failure,       ///< 5xx reply: do not retry
+  service_unavailable,     ///< 421 / 554 greeting or 421 at any point: server closing
+  bad_greeting,            ///< greeting was not 220
+  malformed_reply,         ///< reply not in RFC 5321 §4.2 grammar
+  auth_failed,             ///< 535 and friends: credentials rejected (RFC 4954 §6)
+  auth_unavailable,        ///< no AUTH offered, or no common/forced mechanism
+  tls_required,            ///< policy says TLS but STARTTLS is not offered: nothing was sent
+  message_too_large,       ///< SIZE limit (RFC 1870) smaller than the message: nothing sent
+  no_recipients_accepted,  ///< every RCPT was refused: DATA not sent
+  smtputf8_unsupported,    ///< a UTF-8 address but the server lacks SMTPUTF8 (RFC 6531)
+  invalid_address,         ///< an address with CR/LF/NUL/space/<> outside quotes: refused
+  not_connected,
+};
+const std::error_category& smtp_category() noexcept;
+inline std::error_code make_error_code(error e) noexcept {
+  return {static_cast<int>(e), smtp_category()};
+}
+
+/// RFC 3463 enhanced status code "class.subject.detail", e.g. 5.1.1.
+struct enhanced_status {
+  int klass = 0, subject = 0, detail = 0;
+  std::string to_string() const;
+};
+
+/// One SMTP reply: code, enhanced status code (when ENHANCEDSTATUSCODES was offered and the
+/// reply carries one; it is stripped from `lines`), and the text lines.
+struct reply {
+  int code = 0;
+  std::optional<enhanced_status> status;
+  std::vector<std::string> lines;
+  std::string text() const;  ///< lines joined by "\n"
+  /// "550 5.1.1 User unknown" — code, status and the first line, for messages.
+  std::string summary() const;
+  bool ok() const noexcept { return code >= 200 && code < 400; }
+};
+
+/// An error from the server: code() says transient/permanent/auth…; reply() is the reply.
+class smtp_exception : public inet::exception {
+ public:
+  smtp_exception(std::error_code ec, std::string operation, reply r);
+  const smtp::reply& server_reply() const noexcept { return reply_; }
+
+ private:
+  smtp::reply reply_;
+};
+
+/// The EHLO keywords (RFC 5321 §4.1.1.1) as the server announced them.
+struct capabilities {
+  bool esmtp = false;                          ///< EHLO succeeded (else HELO was used)
+  std::map<std::string, std::string> keywords; ///< upper-cased keyword -> parameters
+  std::vector<std::string> auth_mechanisms;    ///< from "AUTH ..." (upper-cased)
+  std::optional<std::uint64_t> size_limit;     ///< SIZE n (bytes); nullopt if absent or 0
+  bool has(std::string_view keyword) const;
+};
+
+/// How the connection is secured.
+enum class security {
+  starttls,      ///< connect in plaintext, upgrade with STARTTLS according to `policy`
+  implicit_tls,  ///< TLS from the first byte (smtps, port 465, RFC 8314)
+};
+
+struct client_options {
+  std::string host;
+  std::uint16_t port = 587;
+  smtp::security security = security::starttls;
+  /// TLS policy for security::starttls. Unset means: required when credentials or a token are
+  /// given (never authenticate in clear text), opportunistic otherwise.
+  std::optional<transport::tls_policy> policy;
+  transport::tls_options tls;
+  transport::connect_options connect;
+  /// The EHLO domain (msmtp's `domain`); empty = this host's name, or "localhost".
+  std::string helo_name;
+  /// Credentials for AUTH; username empty = no AUTH.
+  sasl::credentials credentials;
+  /// OAuth2 access tokens for XOAUTH2/OAUTHBEARER; refreshed and retried once on expiry.
+  std::shared_ptr<sasl::token_provider> token_provider;
+  /// Force one SASL mechanism ("PLAIN"); empty = the strongest both sides support.
+  std::string auth_mechanism;
+  /// Use PIPELINING when offered (MAIL/RCPT/DATA batched in one write).
+  bool pipelining = true;
+  /// Use BDAT (CHUNKING) instead of DATA when offered.
+  bool chunking = false;
+  line::limits limits;
+};
+
+/// Per-recipient DSN options (RFC 3461 §4).
+struct recipient {
+  std::string address;         ///< addr-spec without angle brackets
+  std::string notify;          ///< "" or "NEVER" or comma list of SUCCESS,FAILURE,DELAY
+  std::string orcpt;           ///< original recipient ("rfc822;addr"), "" = none
+};
+
+struct envelope {
+  std::string mail_from;       ///< reverse-path addr-spec; "" means the null sender <>
+  std::vector<recipient> recipients;
+  std::string dsn_ret;         ///< "" or "FULL" / "HDRS" (RFC 3461 §4.3)
+  std::string dsn_envid;       ///< "" or an ENVID (xtext-encoded by the client)
+  /// Message size in bytes if known: sent as SIZE= and checked against the server's limit.
+  std::optional<std::uint64_t> size_hint;
+  bool eight_bit = false;      ///< body is 8BITMIME (sent as BODY=8BITMIME when offered)
+  bool smtputf8 = false;       ///< request SMTPUTF8 (set automatically for UTF-8 addresses)
+};
+
+struct recipient_result {
+  std::string address;
+  bool accepted = false;
+  smtp::reply reply;
+};
+
+struct send_result {
+  smtp::reply final_reply;                 ///< the reply to the end of data ("250 2.0.0 Ok: queued as …")
+  std::vector<recipient_result> recipients;///< one per envelope recipient, in order
+  std::uint64_t message_bytes = 0;         ///< bytes of message content sent (after stuffing)
+  std::vector<recipient_result> rejected() const;
+};
+
+/// Asynchronous SMTP client. One instance = one connection; send() may be called repeatedly
+/// for several messages over the same connection (RSET between them is automatic on failure).
+class client {
+ public:
+  explicit client(boost::asio::any_io_executor ex);
+  ~client();
+
+  /// Connects, reads the greeting, sends EHLO (HELO fallback), upgrades with STARTTLS per the
+  /// policy (then EHLO again, forgetting every earlier capability), and authenticates when
+  /// credentials are given. Throws smtp_exception / std::system_error:
+  /// error::tls_required (before any credential is sent), error::auth_failed,
+  /// error::auth_unavailable, error::bad_greeting, transport errors.
+  boost::asio::awaitable<void> connect(client_options opts);
+
+  /// Sends one message: MAIL FROM, RCPT TO (each), then DATA (dot-stuffed, bare CR/LF turned
+  /// into CRLF) or BDAT, streaming `message` in fixed 64 KiB chunks. Recipients the server
+  /// refuses are reported in the result; the message goes to the accepted ones. Throws:
+  /// error::no_recipients_accepted, error::message_too_large (before MAIL), the MAIL or
+  /// end-of-data reply as transient_failure / permanent_failure, error::invalid_address,
+  /// error::smtputf8_unsupported. After a failed transaction the client sends RSET so the
+  /// connection can be reused.
+  boost::asio::awaitable<send_result> send(envelope env, byte_source& message);
+
+  boost::asio::awaitable<smtp::reply> noop();   ///< NOOP (RFC 5321 §4.1.1.9)
+  boost::asio::awaitable<smtp::reply> reset();  ///< RSET (RFC 5321 §4.1.1.5)
+  /// Sends QUIT, reads the reply (bounded), and closes. Never throws on a dead connection.
+  boost::asio::awaitable<void> quit();
+  /// Escape hatch: sends one raw command line (validated: no CR/LF/NUL) and returns the reply.
+  boost::asio::awaitable<smtp::reply> command(std::string line);
+
+  const capabilities& server_capabilities() const noexcept;
+  const smtp::reply& greeting() const noexcept;
+  bool is_tls() const noexcept;
+  transport::tls_info tls_details() const;
+  /// The mechanism AUTH used, empty if none.
+  const std::string& authenticated_with() const noexcept;
+  void close() noexcept;
+
+ private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+/// Blocking facade over `client`: the same operations, run to completion on a private
+/// io_context; errors are thrown exactly as by the coroutines.
+class blocking_client {
+ public:
+  blocking_client();
+  ~blocking_client();
+  void connect(client_options opts);
+  send_result send(envelope env, byte_source& message);
+  smtp::reply noop();
+  smtp::reply reset();
+  void quit();
+  smtp::reply command(std::string line);
+  const capabilities& server_capabilities() const noexcept;
+  const smtp::reply& greeting() const noexcept;
+  transport::tls_info tls_details() const;
+  const std::string& authenticated_with() const noexcept;
+
+ private:
+  boost::asio::io_context io_;
+  std::unique_ptr<client> client_;
+};
+
+}  // namespace inet::smtp
+
+template <>
+struct std::is_error_code_enum<inet::smtp::error> : std::true_type {};
