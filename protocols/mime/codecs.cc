@@ -1,0 +1,380 @@
+#include "protocols/mime/codecs.hpp"
+
+#include <algorithm>
+
+#include "protocols/codec/base64.hpp"
+
+namespace inet::mime {
+namespace {
+
+constexpr std::size_t b64_group = 57;  // input bytes per 76-character line
+constexpr char hex_digits[] = "0123456789ABCDEF";
+
+void append_hex(std::string& out, char prefix, unsigned char c) {
+  out += prefix;
+  out += hex_digits[c >> 4];
+  out += hex_digits[c & 15];
+}
+
+void append_b64_lines(std::string_view whole_groups, std::string& out) {
+  const std::string enc = codec::base64_encode(whole_groups);
+  for (std::size_t i = 0; i < enc.size(); i += max_encoded_line) {
+    out.append(enc, i, max_encoded_line);
+    out += "\r\n";
+  }
+}
+
+bool is_wsp(char c) { return c == ' ' || c == '\t'; }
+
+// Length of the UTF-8 sequence starting at s[i] (1 for invalid or truncated sequences).
+std::size_t utf8_len(std::string_view s, std::size_t i) {
+  const auto c = static_cast<unsigned char>(s[i]);
+  std::size_t n = c < 0x80 ? 1 : c >= 0xF0 && c < 0xF8 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+  if (c >= 0xF8) n = 1;
+  for (std::size_t k = 1; k < n; ++k)
+    if (i + k >= s.size() || (static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return 1;
+  return n;
+}
+
+// Characters allowed literally in a Q encoded-word in every context (RFC 2047 §5 (3)).
+bool q_safe(unsigned char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+         c == '!' || c == '*' || c == '+' || c == '-' || c == '/' || c == ' ';
+}
+
+void q_append(std::string& out, unsigned char c) {
+  if (c == ' ')
+    out += '_';
+  else if (q_safe(c))
+    out += static_cast<char>(c);
+  else
+    append_hex(out, '=', c);
+}
+
+// RFC 2231 attribute-char (RFC 2045 token characters minus '*', '\'', '%').
+bool attr_char(unsigned char c) {
+  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
+  return std::string_view("!#$&+-.^_`|~").find(static_cast<char>(c)) != std::string_view::npos;
+}
+
+bool is_token(std::string_view v) {
+  if (v.empty()) return false;
+  for (unsigned char c : v)
+    if (c <= 32 || c >= 127 || std::string_view("()<>@,;:\\\"/[]?=").find(c) != std::string_view::npos)
+      return false;
+  return true;
+}
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  return -1;
+}
+
+}  // namespace
+
+// ---- base64 ---------------------------------------------------------------------------------
+
+void base64_encoder::feed(std::string_view data, std::string& out) {
+  if (!carry_.empty()) {
+    const std::size_t take = std::min(b64_group - carry_.size(), data.size());
+    carry_.append(data.substr(0, take));
+    data.remove_prefix(take);
+    if (carry_.size() < b64_group) return;
+    append_b64_lines(carry_, out);
+    carry_.clear();
+  }
+  const std::size_t whole = data.size() / b64_group * b64_group;
+  if (whole != 0) append_b64_lines(data.substr(0, whole), out);
+  carry_.assign(data.substr(whole));
+}
+
+void base64_encoder::finish(std::string& out) {
+  if (carry_.empty()) return;
+  out += codec::base64_encode(carry_);
+  out += "\r\n";
+  carry_.clear();
+}
+
+std::string base64_encode_lines(std::string_view data) {
+  std::string out;
+  base64_encoder e;
+  e.feed(data, out);
+  e.finish(out);
+  return out;
+}
+
+// ---- quoted-printable -----------------------------------------------------------------------
+
+void qp_encoder::append_token(std::string_view tok, std::string& out) {
+  // A soft break "=" must still fit: a line holds at most 75 characters before it.
+  if (line_.size() + tok.size() > max_encoded_line - 1) {
+    out += line_;
+    out += "=\r\n";
+    line_.clear();
+  }
+  line_ += tok;
+}
+
+void qp_encoder::put(unsigned char c, std::string& out) {
+  const bool printable = is_wsp(static_cast<char>(c)) || (c >= 33 && c <= 126 && c != '=');
+  auto literal = [&] { return printable && !(line_.empty() && (c == '.' || c == 'F')); };
+  std::size_t len = literal() ? 1 : 3;
+  if (line_.size() + len > max_encoded_line - 1) {
+    out += line_;
+    out += "=\r\n";
+    line_.clear();
+    len = literal() ? 1 : 3;
+  }
+  if (len == 1)
+    line_ += static_cast<char>(c);
+  else
+    append_hex(line_, '=', c);
+}
+
+void qp_encoder::encode_trailing_space(std::string& out) {
+  if (line_.empty() || !is_wsp(line_.back())) return;
+  const auto c = static_cast<unsigned char>(line_.back());
+  line_.pop_back();
+  std::string tok;
+  append_hex(tok, '=', c);
+  append_token(tok, out);
+}
+
+void qp_encoder::hard_break(std::string& out) {
+  encode_trailing_space(out);
+  out += line_;
+  out += "\r\n";
+  line_.clear();
+}
+
+void qp_encoder::feed(std::string_view data, std::string& out) {
+  for (char ch : data) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (pending_cr_) {
+      pending_cr_ = false;
+      if (c == '\n') {
+        hard_break(out);
+        continue;
+      }
+      append_token("=0D", out);
+    }
+    if (c == '\r')
+      pending_cr_ = true;
+    else if (c == '\n')
+      hard_break(out);
+    else
+      put(c, out);
+  }
+}
+
+void qp_encoder::finish(std::string& out) {
+  if (pending_cr_) {
+    pending_cr_ = false;
+    append_token("=0D", out);
+  }
+  encode_trailing_space(out);
+  out += line_;
+  line_.clear();
+}
+
+std::string qp_encode(std::string_view data) {
+  std::string out;
+  qp_encoder e;
+  e.feed(data, out);
+  e.finish(out);
+  return out;
+}
+
+// ---- RFC 2047 -------------------------------------------------------------------------------
+
+std::vector<std::string> encode_words(std::string_view text, std::size_t first_max) {
+  std::vector<std::string> words;
+  if (text.empty()) return words;
+  std::size_t unsafe = 0;
+  for (unsigned char c : text) unsafe += q_safe(c) ? 0 : 1;
+  const bool use_q = text.size() + 2 * unsafe <= (text.size() + 2) / 3 * 4;
+  const std::string_view prefix = use_q ? "=?UTF-8?Q?" : "=?UTF-8?B?";
+  const std::size_t overhead = prefix.size() + 2;
+  std::size_t max_word = std::clamp<std::size_t>(first_max, 16, 75);
+
+  std::string raw;      // bytes of the current word (B)
+  std::string payload;  // encoded text of the current word (Q)
+  auto flush = [&] {
+    if (use_q ? payload.empty() : raw.empty()) return;
+    words.push_back(std::string(prefix) + (use_q ? payload : codec::base64_encode(raw)) + "?=");
+    raw.clear();
+    payload.clear();
+    max_word = 75;
+  };
+  for (std::size_t i = 0; i < text.size();) {
+    const std::size_t n = utf8_len(text, i);
+    const std::string_view ch = text.substr(i, n);
+    std::string enc;
+    for (unsigned char c : ch) q_append(enc, c);
+    const std::size_t next_len =
+        use_q ? payload.size() + enc.size() : (raw.size() + n + 2) / 3 * 4;
+    if (next_len + overhead > max_word) flush();
+    payload += enc;
+    raw += ch;
+    i += n;
+  }
+  flush();
+  return words;
+}
+
+namespace {
+
+// Parses one encoded-word at text[0..]; returns its length, or 0 if it is not one.
+std::size_t decode_one(std::string_view text, std::string& out) {
+  if (text.substr(0, 2) != "=?") return 0;
+  const std::size_t q1 = text.find('?', 2);
+  if (q1 == std::string_view::npos || q1 + 2 >= text.size() || text[q1 + 2] != '?') return 0;
+  const char enc = static_cast<char>(text[q1 + 1] | 0x20);
+  const std::size_t end = text.find("?=", q1 + 3);
+  if (end == std::string_view::npos || (enc != 'b' && enc != 'q')) return 0;
+  const std::string_view body = text.substr(q1 + 3, end - q1 - 3);
+  for (char c : body)
+    if (c == ' ' || c == '\t' || c == '\r' || c == '\n') return 0;
+  std::string dec;
+  if (enc == 'b') {
+    auto d = codec::base64_decode(body);
+    if (!d) return 0;
+    dec = std::move(*d);
+  } else {
+    for (std::size_t i = 0; i < body.size(); ++i) {
+      if (body[i] == '_') {
+        dec += ' ';
+      } else if (body[i] == '=' && i + 2 < body.size() && hex_value(body[i + 1]) >= 0 &&
+                 hex_value(body[i + 2]) >= 0) {
+        dec += static_cast<char>(hex_value(body[i + 1]) * 16 + hex_value(body[i + 2]));
+        i += 2;
+      } else {
+        dec += body[i];
+      }
+    }
+  }
+  out += dec;
+  return end + 2;
+}
+
+}  // namespace
+
+std::string decode_words(std::string_view text) {
+  std::string out, pending_ws;
+  bool last_word = false;
+  for (std::size_t i = 0; i < text.size();) {
+    std::string dec;
+    if (const std::size_t n = decode_one(text.substr(i), dec)) {
+      if (!last_word) out += pending_ws;
+      pending_ws.clear();
+      out += dec;
+      last_word = true;
+      i += n;
+      continue;
+    }
+    const char c = text[i++];
+    if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+      pending_ws += c;
+      continue;
+    }
+    out += pending_ws;
+    pending_ws.clear();
+    out += c;
+    last_word = false;
+  }
+  return out + pending_ws;
+}
+
+// ---- parameters, folding --------------------------------------------------------------------
+
+bool is_printable_ascii(std::string_view s) {
+  return std::all_of(s.begin(), s.end(), [](char c) { return c == '\t' || (c >= 32 && c < 127); });
+}
+
+std::string format_parameter(std::string_view name, std::string_view value) {
+  std::string out(name);
+  if (is_token(value)) return out + "=" + std::string(value);
+  if (is_printable_ascii(value) && value.find('\t') == std::string_view::npos) {
+    out += "=\"";
+    for (char c : value) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    return out + "\"";
+  }
+  // RFC 2231 §4: charset'language'percent-encoded, split at character boundaries (§3).
+  std::vector<std::string> chunks(1);
+  constexpr std::size_t chunk_max = 60;
+  for (std::size_t i = 0; i < value.size();) {
+    const std::size_t n = utf8_len(value, i);
+    std::string enc;
+    for (unsigned char c : value.substr(i, n)) {
+      if (attr_char(c))
+        enc += static_cast<char>(c);
+      else
+        append_hex(enc, '%', c);
+    }
+    if (chunks.back().size() + enc.size() > chunk_max) chunks.emplace_back();
+    chunks.back() += enc;
+    i += n;
+  }
+  if (chunks.size() == 1) return out + "*=UTF-8''" + chunks[0];
+  out.clear();
+  for (std::size_t k = 0; k < chunks.size(); ++k) {
+    if (k != 0) out += "; ";
+    out += std::string(name) + "*" + std::to_string(k) + "*=" + (k == 0 ? "UTF-8''" : "") +
+           chunks[k];
+  }
+  return out;
+}
+
+std::string fold_header(std::string_view name, std::string_view value) {
+  const std::string full = std::string(name) + ": " + std::string(value);
+  std::string out;
+  std::size_t line_start = 0;
+  std::size_t last_break = std::string::npos;  // best break candidate on the current line
+  for (std::size_t i = name.size() + 2; i < full.size(); ++i) {
+    if (!(is_wsp(full[i]) && i + 1 < full.size() && !is_wsp(full[i + 1]))) continue;
+    if (i - line_start > fold_width) {
+      if (last_break != std::string::npos && last_break > line_start) {
+        out.append(full, line_start, last_break - line_start);
+        out += "\r\n";
+        line_start = last_break;
+      }
+      if (i - line_start > fold_width) {  // one overlong word: it gets a line of its own
+        out.append(full, line_start, i - line_start);
+        out += "\r\n";
+        line_start = i;
+      }
+    }
+    last_break = i;
+  }
+  if (full.size() - line_start > fold_width && last_break != std::string::npos &&
+      last_break > line_start) {
+    out.append(full, line_start, last_break - line_start);
+    out += "\r\n";
+    line_start = last_break;
+  }
+  out.append(full, line_start);
+  out += "\r\n";
+  return out;
+}
+
+std::string encode_unstructured(std::string_view name, std::string_view text, bool utf8_allowed) {
+  std::string clean(text);
+  for (char& c : clean)
+    if (c == '\r' || c == '\n' || (static_cast<unsigned char>(c) < 32 && c != '\t') || c == 127)
+      c = ' ';
+  if (utf8_allowed || is_printable_ascii(clean)) return clean;
+  const std::size_t used = name.size() + 2;
+  std::string out;
+  for (const auto& w : encode_words(clean, used < fold_width ? fold_width - used : 16)) {
+    if (!out.empty()) out += ' ';
+    out += w;
+  }
+  return out;
+}
+
+}  // namespace inet::mime
