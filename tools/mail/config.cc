@@ -1,0 +1,366 @@
+#include "tools/mail/config.hpp"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <cerrno>
+#include <charconv>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+namespace inet::mail {
+namespace {
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+    s.remove_suffix(1);
+  return s;
+}
+
+// Splits "key rest" and unquotes `rest` (msmtp semantics, see config.hpp).
+struct parsed_line {
+  std::string key;
+  std::string arg;
+  bool empty = true;
+};
+
+parsed_line split_line(std::string_view line) {
+  parsed_line out;
+  std::size_t i = 0;
+  while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
+  if (i == line.size() || line[i] == '#' || line[i] == '\r') return out;
+  const std::size_t key_start = i;
+  while (i < line.size() && line[i] != ' ' && line[i] != '\t' && line[i] != '#' &&
+         line[i] != '\r')
+    ++i;
+  out.key = std::string(line.substr(key_start, i - key_start));
+  out.empty = false;
+  std::string arg;
+  bool quoted = false, any_quote = false;
+  std::size_t keep = 0;  // length of arg up to the last quoted or non-blank character
+  for (; i < line.size(); ++i) {
+    const char c = line[i];
+    if (quoted) {
+      if (c == '\\' && i + 1 < line.size() && (line[i + 1] == '"' || line[i + 1] == '\\')) {
+        arg.push_back(line[++i]);
+      } else if (c == '"') {
+        quoted = false;
+      } else {
+        arg.push_back(c);
+      }
+      keep = arg.size();
+      continue;
+    }
+    if (c == '#') break;
+    if (c == '"') {
+      quoted = any_quote = true;
+      continue;
+    }
+    if (arg.empty() && !any_quote && (c == ' ' || c == '\t')) continue;  // leading blanks
+    arg.push_back(c);
+    if (c != ' ' && c != '\t' && c != '\r') keep = arg.size();
+  }
+  if (quoted) throw std::invalid_argument("unterminated double quote");
+  arg.resize(keep);
+  out.arg = std::move(arg);
+  return out;
+}
+
+std::string expand_tilde(const std::string& value, const std::string& home) {
+  if (home.empty() || value.empty() || value[0] != '~') return value;
+  if (value.size() == 1 || value[1] == '/') return home + value.substr(1);
+  return value;  // ~user is not expanded
+}
+
+void require_arg(const std::string& key, const std::string& arg) {
+  if (arg.empty()) throw std::invalid_argument("'" + key + "' needs an argument");
+}
+
+std::string parse_dsn_notify(const std::string& v) {
+  const std::string l = lower(v);
+  if (l == "off" || l == "never") return l;
+  std::stringstream ss(l);
+  std::string item;
+  while (std::getline(ss, item, ',')) {
+    if (item != "success" && item != "failure" && item != "delay")
+      throw std::invalid_argument("dsn_notify: expected off, never or a comma list of success, "
+                                  "failure, delay; got '" + v + "'");
+  }
+  return l;
+}
+
+std::string parse_dsn_return(const std::string& v) {
+  const std::string l = lower(v);
+  if (l != "off" && l != "headers" && l != "full")
+    throw std::invalid_argument("dsn_return: expected off, headers or full; got '" + v + "'");
+  return l;
+}
+
+// msmtp keys accepted for compatibility that have no effect here.
+const std::set<std::string, std::less<>>& ignored_keys() {
+  static const std::set<std::string, std::less<>> keys = {
+      "logfile", "logfile_time_format", "syslog", "aliases", "auto_from", "maildomain",
+      "tls_crl_file", "tls_fingerprint", "tls_priorities", "tls_min_dh_prime_bits",
+      "add_missing_from_header", "add_missing_date_header", "remove_bcc_headers",
+      "undisclosed_recipients", "set_from_header", "set_date_header", "set_msgid_header",
+      "source_ip", "ntlmdomain", "allow_from_override", "from_full_name", "eval",
+      "passwordeval_timeout", "tls_trust_file_system"};
+  return keys;
+}
+
+// Applies one key; returns false if the key is unknown.
+bool apply_key(account_settings& a, const std::string& key, const std::string& arg,
+               const std::string& home) {
+  const auto on_or = [&](std::optional<bool>& field) {
+    field = arg.empty() ? true : parse_on_off(arg);
+  };
+  if (key == "host") require_arg(key, arg), a.host = arg;
+  else if (key == "port") a.port = parse_port(arg);
+  else if (key == "from") a.from = arg;
+  else if (key == "auth") a.auth = arg.empty() ? "on" : parse_auth(arg);
+  else if (key == "user") a.user = arg;
+  else if (key == "password") a.password = arg;
+  else if (key == "passwordeval") a.passwordeval = arg;
+  else if (key == "tls") on_or(a.tls);
+  else if (key == "tls_starttls") on_or(a.tls_starttls);
+  else if (key == "tls_certcheck") on_or(a.tls_certcheck);
+  else if (key == "tls_trust_file")
+    a.tls_trust_file = (arg == "system") ? std::string() : expand_tilde(arg, home);
+  else if (key == "tls_cert_file") a.tls_cert_file = expand_tilde(arg, home);
+  else if (key == "tls_key_file") a.tls_key_file = expand_tilde(arg, home);
+  else if (key == "tls_host_override") a.tls_host_override = arg;
+  else if (key == "domain") a.domain = arg;
+  else if (key == "timeout") a.timeout = parse_timeout(arg);
+  else if (key == "queue") a.queue = expand_tilde(arg, home);
+  else if (key == "dsn_notify") a.dsn_notify = parse_dsn_notify(arg);
+  else if (key == "dsn_return") a.dsn_return = parse_dsn_return(arg);
+  else if (key == "proxy_host") a.proxy_host = arg;
+  else if (key == "proxy_port") a.proxy_port = parse_port(arg);
+  else return false;
+  return true;
+}
+
+class parser {
+ public:
+  parser(std::string path, std::string home) : home_(std::move(home)) {
+    cfg_.path = std::move(path);
+  }
+
+  config run(std::string_view text) {
+    std::size_t line_no = 0;
+    while (!text.empty()) {
+      const std::size_t nl = text.find('\n');
+      const std::string_view line = text.substr(0, nl);
+      text = (nl == std::string_view::npos) ? std::string_view() : text.substr(nl + 1);
+      ++line_no;
+      try {
+        handle(line, line_no);
+      } catch (const std::invalid_argument& e) {
+        throw config_error(cfg_.path + ":" + std::to_string(line_no) + ": " + e.what());
+      }
+    }
+    finish();
+    return std::move(cfg_);
+  }
+
+ private:
+  void handle(std::string_view line, std::size_t line_no) {
+    if (line.find('\0') != std::string_view::npos)
+      throw std::invalid_argument("NUL byte in line");
+    parsed_line p = split_line(line);
+    if (p.empty) return;
+    if (p.key == "defaults") {
+      if (!p.arg.empty()) throw std::invalid_argument("'defaults' takes no argument");
+      finish();
+      in_defaults_ = true;
+      return;
+    }
+    if (p.key == "account") return start_account(p.arg);
+    if (p.key == "protocol") {
+      if (lower(p.arg) != "smtp")
+        throw std::invalid_argument("protocol '" + p.arg + "' is not supported (only smtp)");
+      return;
+    }
+    account_settings& target = in_defaults_ ? cfg_.defaults : current_;
+    if (apply_key(target, p.key, p.arg, home_)) {
+      if (p.key == "password") cfg_.has_password = true;
+      return;
+    }
+    if (ignored_keys().count(p.key)) {
+      cfg_.warnings.push_back(cfg_.path + ":" + std::to_string(line_no) + ": ignoring msmtp key '" +
+                              p.key + "' (not supported by inet mail)");
+      return;
+    }
+    throw std::invalid_argument("unknown key '" + p.key + "'");
+  }
+
+  void start_account(const std::string& arg) {
+    finish();
+    const std::size_t colon = arg.find(':');
+    const std::string name(trim(std::string_view(arg).substr(0, colon)));
+    if (name.empty()) throw std::invalid_argument("'account' needs a name");
+    if (name.find_first_of(" \t,") != std::string::npos)
+      throw std::invalid_argument("invalid account name '" + name + "'");
+    if (cfg_.accounts.count(name))
+      throw std::invalid_argument("account '" + name + "' is defined twice");
+    current_ = cfg_.defaults;
+    if (colon != std::string::npos) {
+      std::stringstream parents{std::string(std::string_view(arg).substr(colon + 1))};
+      std::string parent;
+      bool any = false;
+      while (std::getline(parents, parent, ',')) {
+        const std::string p(trim(parent));
+        if (p.empty()) continue;
+        const auto it = cfg_.accounts.find(p);
+        if (it == cfg_.accounts.end())
+          throw std::invalid_argument("account '" + p + "' (inherited by '" + name +
+                                      "') is not defined above");
+        current_.overlay(it->second);
+        any = true;
+      }
+      if (!any) throw std::invalid_argument("'account " + name + " :' lists no account");
+    }
+    current_name_ = name;
+    in_defaults_ = false;
+  }
+
+  void finish() {
+    if (!current_name_.empty()) cfg_.accounts[current_name_] = current_;
+    current_name_.clear();
+  }
+
+  config cfg_;
+  std::string home_;
+  account_settings current_;
+  std::string current_name_;
+  bool in_defaults_ = true;
+};
+
+}  // namespace
+
+void account_settings::overlay(const account_settings& o) {
+  const auto over = [](auto& mine, const auto& theirs) {
+    if (theirs) mine = theirs;
+  };
+  over(host, o.host), over(port, o.port), over(from, o.from), over(auth, o.auth);
+  over(user, o.user), over(password, o.password), over(passwordeval, o.passwordeval);
+  over(tls, o.tls), over(tls_starttls, o.tls_starttls), over(tls_trust_file, o.tls_trust_file);
+  over(tls_certcheck, o.tls_certcheck), over(tls_cert_file, o.tls_cert_file);
+  over(tls_key_file, o.tls_key_file), over(tls_host_override, o.tls_host_override);
+  over(domain, o.domain), over(timeout, o.timeout), over(queue, o.queue);
+  over(dsn_notify, o.dsn_notify), over(dsn_return, o.dsn_return);
+  over(proxy_host, o.proxy_host), over(proxy_port, o.proxy_port);
+}
+
+bool parse_on_off(std::string_view value) {
+  const std::string l = lower(value);
+  if (l == "on") return true;
+  if (l == "off") return false;
+  throw std::invalid_argument("expected 'on' or 'off', got '" + std::string(value) + "'");
+}
+
+namespace {
+long parse_number(std::string_view value, long lo, long hi, const char* what) {
+  long n = 0;
+  const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
+  if (value.empty() || ec != std::errc() || end != value.data() + value.size() || n < lo ||
+      n > hi)
+    throw std::invalid_argument(std::string(what) + ": expected a number from " +
+                                std::to_string(lo) + " to " + std::to_string(hi) + ", got '" +
+                                std::string(value) + "'");
+  return n;
+}
+}  // namespace
+
+std::uint16_t parse_port(std::string_view value) {
+  return static_cast<std::uint16_t>(parse_number(value, 1, 65535, "port"));
+}
+
+std::chrono::seconds parse_timeout(std::string_view value) {
+  if (lower(value) == "off") return std::chrono::seconds(0);
+  return std::chrono::seconds(parse_number(value, 0, 86400, "timeout (seconds or off)"));
+}
+
+std::string parse_auth(std::string_view value) {
+  static const std::array<const char*, 9> allowed = {
+      "on", "off", "plain", "login", "cram-md5", "scram-sha-1", "scram-sha-256", "xoauth2",
+      "oauthbearer"};
+  const std::string l = lower(value);
+  for (const char* a : allowed)
+    if (l == a) return l;
+  throw std::invalid_argument("auth: expected on, off, plain, login, cram-md5, scram-sha-1, "
+                              "scram-sha-256, xoauth2 or oauthbearer; got '" +
+                              std::string(value) + "'");
+}
+
+config parse_config(std::string_view text, const std::string& path, const std::string& home) {
+  return parser(path, home).run(text);
+}
+
+config load_config(const std::filesystem::path& file, const std::string& home) {
+  const std::string name = file.string();
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw config_error(name + ": cannot read: " + std::strerror(errno));
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (text.str().size() > 1024 * 1024) throw config_error(name + ": larger than 1 MiB");
+  config cfg = parse_config(text.str(), name, home);
+  if (cfg.has_password) {
+    struct stat st {};
+    if (::stat(name.c_str(), &st) != 0)
+      throw config_error(name + ": cannot stat: " + std::strerror(errno));
+    if ((st.st_mode & (S_IRWXG | S_IRWXO)) != 0 || st.st_uid != ::geteuid())
+      throw config_error(name + ": contains a password and therefore must be owned by you and "
+                         "must not have more than user permissions (chmod 600 " + name + ")");
+  }
+  return cfg;
+}
+
+std::optional<std::string> process_env(const std::string& name) {
+  const char* v = std::getenv(name.c_str());
+  if (!v) return std::nullopt;
+  return std::string(v);
+}
+
+std::optional<std::filesystem::path> find_config_file(const env_fn& env) {
+  const std::string home = env("HOME").value_or("");
+  std::vector<std::filesystem::path> candidates;
+  const std::string xdg = env("XDG_CONFIG_HOME").value_or("");
+  if (!xdg.empty()) candidates.push_back(std::filesystem::path(xdg) / "inet" / "mailrc");
+  else if (!home.empty())
+    candidates.push_back(std::filesystem::path(home) / ".config" / "inet" / "mailrc");
+  if (!home.empty()) candidates.push_back(std::filesystem::path(home) / ".msmtprc");
+  for (const auto& c : candidates) {
+    std::error_code ec;
+    if (std::filesystem::is_regular_file(c, ec)) return c;
+  }
+  return std::nullopt;
+}
+
+account_settings select_account(const config& cfg, const std::string& name) {
+  if (name.empty()) {
+    const auto it = cfg.accounts.find("default");
+    return it == cfg.accounts.end() ? cfg.defaults : it->second;
+  }
+  const auto it = cfg.accounts.find(name);
+  if (it == cfg.accounts.end())
+    throw config_error((cfg.path.empty() ? std::string("configuration") : cfg.path) +
+                       ": account '" + name + "' not found");
+  return it->second;
+}
+
+}  // namespace inet::mail

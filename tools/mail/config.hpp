@@ -1,0 +1,118 @@
+// msmtp-compatible configuration for `inet mail` (the msmtprc format, see msmtp(1)
+// "CONFIGURATION FILES"), so an existing ~/.msmtprc works unchanged.
+//
+//   # comment                       (a '#' outside double quotes starts a comment)
+//   defaults                         (settings below apply to every account defined later)
+//   tls on
+//   account work                     (starts from the current defaults)
+//   host smtp.example.org
+//   passwordeval "pass show mail | head -n1"
+//   account other : work, extra      (defaults, then work's settings, then extra's, then its own)
+//   account default : work           (the account used without -a)
+//
+// Each line is `key argument`; the argument is the rest of the line with double-quoted parts
+// unquoted (inside quotes `\"` and `\\` are escapes, '#' is literal). `auth`, `tls`,
+// `tls_starttls` and `tls_certcheck` without an argument mean "on". File-name arguments starting
+// with `~` get $HOME.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace inet::mail {
+
+/// The settings of one account. Every field is optional so that defaults, parent accounts and
+/// command-line options can be layered with overlay(): an unset field inherits.
+struct account_settings {
+  std::optional<std::string> host;
+  std::optional<std::uint16_t> port;
+  std::optional<std::string> from;             ///< envelope sender (addr-spec)
+  std::optional<std::string> auth;             ///< "on", "off" or a mechanism in lower case
+  std::optional<std::string> user;
+  std::optional<std::string> password;
+  std::optional<std::string> passwordeval;     ///< shell command; first stdout line
+  std::optional<bool> tls;
+  std::optional<bool> tls_starttls;
+  std::optional<std::string> tls_trust_file;   ///< "" = system store ("system" in the file)
+  std::optional<bool> tls_certcheck;
+  std::optional<std::string> tls_cert_file;
+  std::optional<std::string> tls_key_file;
+  std::optional<std::string> tls_host_override;///< name checked in the certificate / SNI
+  std::optional<std::string> domain;           ///< EHLO name
+  /// Whole-send bound; zero means "off" (no overall bound).
+  std::optional<std::chrono::seconds> timeout;
+  std::optional<std::string> queue;            ///< queue directory (inet extension)
+  std::optional<std::string> dsn_notify;       ///< "off" or comma list (RFC 3461 NOTIFY)
+  std::optional<std::string> dsn_return;       ///< "off", "headers" or "full" (RFC 3461 RET)
+  std::optional<std::string> proxy_host;       ///< SOCKS5 proxy
+  std::optional<std::uint16_t> proxy_port;
+
+  /// Copies every field that is set in `other` over this one.
+  void overlay(const account_settings& other);
+  /// True if a password is stored inline (not passwordeval).
+  bool has_inline_password() const noexcept { return password.has_value(); }
+};
+
+/// A parse or load failure. what() is "FILE:LINE: reason" (or "FILE: reason").
+class config_error : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// A parsed configuration file.
+struct config {
+  std::string path;                                  ///< as given to the parser (for messages)
+  account_settings defaults;                         ///< the last `defaults` section's values
+  std::map<std::string, account_settings> accounts;  ///< by name, including "default"
+  std::vector<std::string> warnings;                 ///< "FILE:LINE: ignoring msmtp key 'logfile'"
+  bool has_password = false;                         ///< some section sets `password`
+};
+
+/// Parses config text. `path` is used in messages, `home` for `~` expansion (empty: no
+/// expansion). Throws config_error "path:LINE: ..." for: unknown keys ("unknown key 'hots'"),
+/// a key before any section is fine (it goes to the defaults), missing arguments, bad on/off
+/// values, ports outside 1..65535, bad timeouts, unknown auth methods, unterminated quotes,
+/// an undefined parent account, duplicate account names, and msmtp features that change
+/// behaviour and are not supported (`protocol lmtp`). msmtp keys without an effect here
+/// (logfile, syslog, aliases, ...) are accepted with a warning.
+config parse_config(std::string_view text, const std::string& path, const std::string& home);
+
+/// Reads and parses `file`. Like msmtp, a file that contains a `password` must be owned by
+/// the user and have no group/other permissions: otherwise throws config_error
+/// "FILE: contains a password and therefore must not have more than user permissions (chmod
+/// 600 FILE)". Throws config_error "FILE: cannot read: <strerror>" if it cannot be read.
+config load_config(const std::filesystem::path& file, const std::string& home);
+
+/// Environment lookup (getenv-like: nullopt when unset); injectable for tests.
+using env_fn = std::function<std::optional<std::string>(const std::string&)>;
+/// getenv.
+std::optional<std::string> process_env(const std::string& name);
+
+/// The configuration file to use when --config is not given: $XDG_CONFIG_HOME/inet/mailrc
+/// (XDG_CONFIG_HOME unset or empty: $HOME/.config/inet/mailrc), else $HOME/.msmtprc; the first
+/// that exists. nullopt if none exists.
+std::optional<std::filesystem::path> find_config_file(const env_fn& env);
+
+/// The settings of account `name`; empty name = the account "default" if defined, else the
+/// defaults section. Throws config_error "FILE: account 'x' not found" for an unknown name.
+account_settings select_account(const config& cfg, const std::string& name);
+
+/// Value parsers shared with the command line. Each throws std::invalid_argument with a
+/// message like "expected 'on' or 'off', got 'yes'".
+bool parse_on_off(std::string_view value);
+std::uint16_t parse_port(std::string_view value);
+/// "off" or "0" -> 0 seconds (no bound); else 1..86400 seconds.
+std::chrono::seconds parse_timeout(std::string_view value);
+/// on/off or a mechanism: plain, login, cram-md5, scram-sha-1, scram-sha-256, xoauth2,
+/// oauthbearer (case-insensitive); returned in lower case.
+std::string parse_auth(std::string_view value);
+
+}  // namespace inet::mail

@@ -1,0 +1,311 @@
+#include "tools/mail/options.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <functional>
+
+#include "tools/mail/sysexits.hpp"
+
+namespace inet::mail {
+namespace {
+
+const char* const help = R"(Usage: inet mail [OPTIONS] [--] RECIPIENT...       send the message on stdin (sendmail mode)
+       inet mail [OPTIONS] -t [--] [RECIPIENT...]  also send to the To/Cc/Bcc header addresses
+       inet mail [OPTIONS] --to ADDR [--subject TEXT] [--body TEXT | --body-file FILE]
+                 [--html FILE] [--attach FILE]...  compose and send a MIME message
+       inet mail [OPTIONS] --serverinfo            show the server's TLS details and features
+       inet mail [OPTIONS] --flush --queue DIR     send the queued messages
+
+Sends mail through an SMTP server. Options and exit codes are compatible with sendmail and
+msmtp, and an existing ~/.msmtprc works as is.
+
+Sendmail options:
+  -t, --read-recipients   add the To, Cc and Bcc header addresses to the recipients
+  -i, -oi                 accepted: the input is always read to its end, a line "." does
+                          not end it
+  -f, -r, --from ADDR     envelope sender (MAIL FROM); -f '<>' sends with the null sender
+  -F NAME                 display name of the From header added when the message has none
+  -a, --account NAME      use account NAME of the configuration file (default: "default")
+  -N, --dsn-notify LIST   delivery status notifications: off, never, or a comma list of
+                          success, failure, delay (RFC 3461)
+  -R, --dsn-return WHAT   what a DSN returns: off, headers or full
+  -v, -d, --verbose       print the SMTP conversation on stderr (credentials redacted)
+  -oem -odi -oX -bm -em -U -B TYPE -h HOPS   accepted and ignored
+
+Composing (a message is built instead of reading one from stdin):
+  --to ADDR               recipient (repeatable; RECIPIENT arguments are added here)
+  --cc ADDR, --bcc ADDR   copy and blind-copy recipients (repeatable; Bcc is not a header)
+  --subject TEXT          subject (UTF-8 is encoded as needed)
+  --body TEXT             text/plain body
+  --body-file FILE        text/plain body read from FILE ("-" = stdin)
+  --html FILE             text/html alternative of the body
+  --attach FILE           attach FILE (repeatable)
+  --reply-to ADDR         Reply-To header
+
+Server options (each overrides the configuration key of the same name):
+  --host HOST             SMTP server
+  --port PORT             default 25, or 465 with --tls=on --tls-starttls=off
+  --tls=on|off            on: TLS is required (STARTTLS, or implicit TLS with
+                          --tls-starttls=off); off: never TLS. Unset: STARTTLS when the
+                          server offers it, required whenever credentials are sent
+  --tls-starttls=on|off   on (default): STARTTLS; off: TLS from the first byte (smtps)
+  --tls-trust-file FILE   trusted CA certificates (PEM); "system" = the system store
+  --tls-certcheck=on|off  off skips certificate verification: DANGEROUS
+  --tls-cert-file FILE, --tls-key-file FILE   client certificate and key (PEM)
+  --tls-host-override NAME   host name expected in the server certificate
+  --auth=on|off|METHOD    METHOD: plain, login, cram-md5, scram-sha-1, scram-sha-256,
+                          xoauth2, oauthbearer. Default: on when a user is set
+  --user NAME             user name for authentication
+  --passwordeval CMD      run CMD with /bin/sh; the first line of its output is the
+                          password, or the OAuth2 access token for xoauth2/oauthbearer
+                          (also --password-eval)
+  --domain NAME           name sent with EHLO
+  --timeout SECONDS|off   bound on the whole send, and on connecting and each read/write
+  --proxy-host HOST, --proxy-port PORT   connect through a SOCKS5 proxy
+
+Modes and files:
+  -S, --serverinfo        print the greeting, TLS session and certificate, and every EHLO
+                          capability, then quit
+  --queue DIR             if the server cannot be reached or answers 4xx, keep the message
+                          in DIR and exit 0 (also the account key "queue")
+  --flush                 send every message queued in DIR over one connection; each is
+                          removed only after the server accepted it
+  -C, --config FILE       configuration file (also --file). Default: the first existing of
+                          $XDG_CONFIG_HOME/inet/mailrc (~/.config/inet/mailrc), ~/.msmtprc
+  --help                  print this help
+
+Configuration: msmtp's format ("defaults", "account NAME [: PARENT,...]", "account default :
+NAME", "key value" lines, "#" comments, "double quotes"). A file that contains a password
+must be readable by you only (chmod 600).
+
+Security: credentials are never sent without TLS. With "tls off" in the configuration and a
+user set, inet mail refuses to authenticate; pass --tls=off on the command line to allow it
+for that run (msmtp would send the password anyway).
+
+Recipients: if the server refuses some recipients and accepts others, the message goes to
+the accepted ones, each refused recipient is reported with the server's reply, and the exit
+status is 67 (EX_NOUSER). With a queue, recipients refused with 4xx are queued for retry.
+
+Exit status (sysexits.h): 0 sent or queued; 64 usage error; 65 malformed address or message;
+66 input file cannot be read; 67 recipient refused; 68 host not found; 69 rejected by the
+server (5xx) or a required feature is missing; 70 internal error; 71 system error; 74 I/O
+error; 75 temporary failure (4xx, timeout, cannot connect) and not queued; 76 protocol error;
+77 authentication failed or certificate rejected; 78 configuration error.
+)";
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+bool all_digits(const std::string& s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c); });
+}
+
+struct pre_result {
+  std::vector<std::string> args;
+  bool help = false;
+};
+
+// Rewrites sendmail-only spellings into what the CLI11 grammar below understands.
+pre_result preprocess(const std::vector<std::string>& in) {
+  pre_result out;
+  bool positional = false;
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    const std::string& a = in[i];
+    if (positional || a.size() < 2 || a[0] != '-') {
+      out.args.push_back(a);
+      continue;
+    }
+    if (a == "--") {
+      positional = true;
+      out.args.push_back(a);
+    } else if (a == "-oi") {
+      out.args.push_back("-i");
+    } else if (a.starts_with("-o") || a == "-bm" || a.starts_with("-e") || a == "-U" ||
+               (a.starts_with("-B") && a.size() > 2)) {
+      // sendmail options without an effect here
+    } else if (a == "-B" || a == "-X" || (a == "-h" && i + 1 < in.size() && all_digits(in[i + 1]))) {
+      ++i;  // ignored option with a separate argument
+    } else if (a == "-h" || a == "--help") {
+      out.help = true;
+    } else if (a.starts_with("-b")) {
+      throw CLI::ValidationError("sendmail mode '" + a + "' is not supported");
+    } else if (a == "--tls" || a == "--tls-starttls" || a == "--tls-certcheck" || a == "--auth") {
+      out.args.push_back(a + "=on");
+    } else if (a.starts_with("-r") && !a.starts_with("--")) {
+      out.args.push_back("-f" + a.substr(2));
+    } else {
+      out.args.push_back(a);
+    }
+  }
+  return out;
+}
+
+// Converts one string-valued override with `parse` (std::invalid_argument -> usage error).
+template <class T, class F>
+void convert(const CLI::Option* opt, const std::string& raw, std::optional<T>& field, F parse) {
+  if (opt->count() == 0) return;
+  try {
+    field = parse(raw);
+  } catch (const std::invalid_argument& e) {
+    throw CLI::ValidationError(opt->get_name(), e.what());
+  }
+}
+
+struct raw_overrides {
+  std::string port, tls, starttls, certcheck, auth, timeout, proxy_port, notify, ret, trust;
+  CLI::Option *o_port, *o_tls, *o_starttls, *o_certcheck, *o_auth, *o_timeout, *o_proxy_port,
+      *o_notify, *o_ret, *o_trust;
+};
+
+CLI::Option* last_wins(CLI::Option* o) {
+  return o->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+}
+
+void add_string_overrides(CLI::App& app, account_settings& s) {
+  const auto str = [&](const std::string& names, std::optional<std::string>& field,
+                       const std::string& desc) {
+    last_wins(app.add_option_function<std::string>(
+        names, [&field](const std::string& v) { field = v; }, desc));
+  };
+  str("--host", s.host, "SMTP server");
+  str("-f,--from", s.from, "envelope sender");
+  str("--user", s.user, "user name");
+  str("--passwordeval,--password-eval", s.passwordeval, "password command");
+  str("--tls-cert-file", s.tls_cert_file, "client certificate");
+  str("--tls-key-file", s.tls_key_file, "client key");
+  str("--tls-host-override", s.tls_host_override, "certificate host name");
+  str("--domain", s.domain, "EHLO name");
+  str("--queue", s.queue, "queue directory");
+  str("--proxy-host", s.proxy_host, "SOCKS5 proxy");
+}
+
+void add_typed_overrides(CLI::App& app, raw_overrides& r) {
+  r.o_port = last_wins(app.add_option("--port", r.port));
+  r.o_tls = last_wins(app.add_option("--tls", r.tls));
+  r.o_starttls = last_wins(app.add_option("--tls-starttls", r.starttls));
+  r.o_certcheck = last_wins(app.add_option("--tls-certcheck", r.certcheck));
+  r.o_trust = last_wins(app.add_option("--tls-trust-file", r.trust));
+  r.o_auth = last_wins(app.add_option("--auth", r.auth));
+  r.o_timeout = last_wins(app.add_option("--timeout", r.timeout));
+  r.o_proxy_port = last_wins(app.add_option("--proxy-port", r.proxy_port));
+  r.o_notify = last_wins(app.add_option("-N,--dsn-notify", r.notify));
+  r.o_ret = last_wins(app.add_option("-R,--dsn-return", r.ret));
+}
+
+void apply_typed_overrides(const raw_overrides& r, account_settings& s) {
+  convert(r.o_port, r.port, s.port, parse_port);
+  convert(r.o_tls, r.tls, s.tls, parse_on_off);
+  convert(r.o_starttls, r.starttls, s.tls_starttls, parse_on_off);
+  convert(r.o_certcheck, r.certcheck, s.tls_certcheck, parse_on_off);
+  convert(r.o_trust, r.trust, s.tls_trust_file,
+          [](const std::string& v) { return v == "system" ? std::string() : v; });
+  convert(r.o_auth, r.auth, s.auth, parse_auth);
+  convert(r.o_timeout, r.timeout, s.timeout, parse_timeout);
+  convert(r.o_proxy_port, r.proxy_port, s.proxy_port, parse_port);
+  convert(r.o_notify, r.notify, s.dsn_notify, [](const std::string& v) {
+    const std::string l = lower(v);
+    if (l != "off" && l != "never" &&
+        l.find_first_not_of("successfailuredelay,") != std::string::npos)
+      throw std::invalid_argument("expected off, never or success,failure,delay");
+    return l;
+  });
+  convert(r.o_ret, r.ret, s.dsn_return, [](const std::string& v) {
+    const std::string l = lower(v);
+    if (l == "hdrs") return std::string("headers");
+    if (l != "off" && l != "headers" && l != "full")
+      throw std::invalid_argument("expected off, headers or full");
+    return l;
+  });
+}
+
+void add_compose_options(CLI::App& app, mail_options& o) {
+  const auto opt = [&](const std::string& names, std::optional<std::string>& field) {
+    last_wins(app.add_option_function<std::string>(
+        names, [&field](const std::string& v) { field = v; }));
+  };
+  app.add_option("--to", o.to);
+  app.add_option("--cc", o.cc);
+  app.add_option("--bcc", o.bcc);
+  app.add_option("--attach", o.attachments);
+  opt("--subject", o.subject);
+  opt("--body", o.body);
+  opt("--body-file", o.body_file);
+  opt("--html", o.html_file);
+  opt("--reply-to", o.reply_to);
+}
+
+void check_modes(mail_options& o, bool serverinfo, bool flush) {
+  if (serverinfo && flush) throw CLI::ValidationError("--serverinfo and --flush exclude each other");
+  if (serverinfo) o.mode = mode::serverinfo;
+  if (flush) o.mode = mode::flush;
+  if (o.mode == mode::flush && !o.overrides.queue)
+    throw CLI::ValidationError("--flush needs --queue DIR");
+  if (o.mode != mode::send) return;
+  if (o.body && o.body_file) throw CLI::ValidationError("--body and --body-file exclude each other");
+  if (o.compose_mode()) {
+    if (o.read_recipients) throw CLI::ValidationError("-t cannot be used when composing");
+    o.to.insert(o.to.end(), o.recipients.begin(), o.recipients.end());
+    o.recipients.clear();
+    if (o.to.empty() && o.cc.empty() && o.bcc.empty())
+      throw CLI::ValidationError("no recipient: give --to, --cc or --bcc");
+    return;
+  }
+  if (!o.read_recipients && o.recipients.empty())
+    throw CLI::ValidationError("no recipients given (use -t to read them from the message)");
+}
+
+}  // namespace
+
+bool mail_options::compose_mode() const noexcept {
+  return !to.empty() || !cc.empty() || !bcc.empty() || !attachments.empty() || subject ||
+         body || body_file || html_file || reply_to;
+}
+
+parse_result parse_options(const std::vector<std::string>& args) {
+  parse_result result;
+  mail_options& o = result.options;
+  try {
+    pre_result pre = preprocess(args);
+    if (pre.help) {
+      o.mode = mode::help;
+      return result;
+    }
+    CLI::App app{"inet mail", "mail"};
+    app.set_help_flag();
+    bool serverinfo = false, flush = false;
+    app.add_flag("-t,--read-recipients", o.read_recipients);
+    app.add_flag("-i", o.ignore_dots);
+    app.add_flag("-v,-d,--verbose,--debug", o.verbose);
+    app.add_flag("-S,--serverinfo", serverinfo);
+    app.add_flag("--flush", flush);
+    last_wins(app.add_option("-F", o.full_name));
+    last_wins(app.add_option("-a,--account", o.account));
+    last_wins(app.add_option("-C,--config,--file", o.config_file));
+    add_string_overrides(app, o.overrides);
+    raw_overrides raw;
+    add_typed_overrides(app, raw);
+    add_compose_options(app, o);
+    app.add_option("recipients", o.recipients);
+    std::vector<std::string> reversed(pre.args.rbegin(), pre.args.rend());
+    app.parse(reversed);
+    apply_typed_overrides(raw, o.overrides);
+    if (o.overrides.from && (*o.overrides.from == "<>")) o.overrides.from = "";
+    check_modes(o, serverinfo, flush);
+  } catch (const CLI::Error& e) {
+    result.exit_code = ex_usage;
+    result.message = std::string("inet mail: ") + e.what() + " (see inet mail --help)";
+  }
+  return result;
+}
+
+const std::string& help_text() {
+  static const std::string text = help;
+  return text;
+}
+
+}  // namespace inet::mail
