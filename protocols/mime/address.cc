@@ -298,7 +298,7 @@ std::string format_mailbox(const mailbox& m, bool utf8_allowed) {
                               "control character in display name");
   std::string phrase;
   if (!utf8_allowed && !is_printable_ascii(m.display_name)) {
-    for (const auto& w : encode_words(m.display_name)) {
+    for (const auto& w : encode_words(m.display_name, 60)) {  // fits after "Resent-Reply-To: "
       if (!phrase.empty()) phrase += ' ';
       phrase += w;
     }

@@ -64,8 +64,9 @@ struct compose_options {
 /// attachments with a content_id next to html -> multipart/related (RFC 2387) around the html;
 /// other attachments -> multipart/mixed around all of that. Bcc never appears. Text parts are
 /// 7bit (ASCII, lines <= 78), 8bit (eight_bit and lines <= 998), quoted-printable (at most
-/// a third of the bytes non-ASCII/control/"=") or base64; attachments are base64. Boundaries are random "=_<hex>" (which cannot
-/// occur in QP or base64 output) and checked against the text parts.
+/// a third of the bytes non-ASCII/control/"=") or base64; attachments are base64. Boundaries
+/// are random "=_<hex>" (which cannot occur in QP or base64 output) and checked against the
+/// text parts.
 /// The constructor validates everything and throws std::system_error with
 /// error::bad_address (From missing or invalid, bad recipient), error::invalid_header (bad
 /// extra header, Message-ID, Content-Type or Content-ID) or error::file_error (attachment file
