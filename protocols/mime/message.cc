@@ -93,11 +93,13 @@ bool iequals(std::string_view a, std::string_view b) {
 
 bool reserved_header(std::string_view name) {
   static constexpr std::string_view names[] = {
-      "from", "sender", "reply-to", "to", "cc", "bcc", "subject", "date", "message-id",
-      "mime-version"};
+      "from",         "sender",       "reply-to",          "to",
+      "cc",           "bcc",          "subject",           "date",
+      "message-id",   "mime-version", "content-type",      "content-transfer-encoding",
+      "content-id",   "content-disposition"};
   for (auto n : names)
     if (iequals(name, n)) return true;
-  return name.size() >= 8 && iequals(name.substr(0, 8), "content-");
+  return false;
 }
 
 void check_token_text(std::string_view what, std::string_view v, std::string_view forbidden) {

@@ -40,7 +40,7 @@ struct message {
   std::string message_id;
   /// Additional header fields. Names must be ftext (RFC 5322 §3.6.8) and not one the composer
   /// writes (From, To, Cc, Bcc, Subject, Date, Message-ID, Sender, Reply-To, MIME-Version,
-  /// Content-*); values may contain CR/LF only as folding (CRLF followed by SP/HT).
+  /// Content-Type/-Transfer-Encoding/-ID/-Disposition); values may contain CR/LF only as folding (CRLF followed by SP/HT).
   std::vector<std::pair<std::string, std::string>> extra_headers;
   std::string text_body;  ///< UTF-8 text/plain (LF or CRLF line ends)
   std::string html_body;  ///< text/html alternative when non-empty

@@ -283,12 +283,14 @@ TEST_F(Compose, ExtraHeadersValidated) {
   };
   EXPECT_NE(with("X-Mailer", "inetpp").find("X-Mailer: inetpp\r\nMIME-Version"),
             std::string::npos);
+  EXPECT_NE(with("Content-Language", "de").find("Content-Language: de\r\n"), std::string::npos);
   EXPECT_NE(with("X-Folded", "a\r\n b").find("X-Folded: a\r\n b\r\n"), std::string::npos);
   EXPECT_NE(with("X-Note", "\xC3\xA9t\xC3\xA9").find("X-Note: =?UTF-8?"), std::string::npos);
   for (auto [name, value] : std::vector<std::pair<std::string, std::string>>{
            {"Bad Name", "v"}, {"Colon:", "v"}, {"", "v"}, {"X-\xC3\xA9", "v"},
            {"X-Inject", "v\r\nBcc: evil@x"}, {"X-Inject", "v\nTo: evil@x"}, {"X-CR", "v\rx"},
            {"X-Nul", std::string("a\0b", 3)}, {"Content-Type", "text/html"},
+           {"content-transfer-encoding", "8bit"},
            {"Message-ID", "<x@y>"}, {"To", "x@y"}}) {
     try {
       with(name, value);
