@@ -1,0 +1,388 @@
+// Command-line options of `inet get` / `inet put` (CLI11), value parsers, credential and TLS
+// policy helpers.
+#include "tools/inet/cli.hpp"
+#include "tools/inet/netrc.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <limits>
+
+namespace inet::cli {
+namespace {
+
+constexpr std::string_view footer_common =
+    "Options before --next (or -:) apply only to the URLs before it; the next group starts\n"
+    "from fresh options, except -v, -s and -S, which are global as in curl.\n"
+    "\n"
+    "TLS on ftp://, smtp://, pop3://, imap:// (STARTTLS / AUTH TLS / STLS): --ssl-reqd or\n"
+    "--tls required fails (exit 64) unless the connection is upgraded; --ssl or --tls\n"
+    "opportunistic upgrades when offered; --tls none never upgrades. Default: required when a\n"
+    "password will be sent, otherwise opportunistic (curl's default is no STARTTLS at all).\n"
+    "https, ftps, smtps, pop3s, imaps always use TLS from the first byte.\n"
+    "\n"
+    "Credential precedence: -u, then the URL's user:password, then netrc (--netrc-optional,\n"
+    "--netrc-file); with --netrc the netrc entry replaces URL credentials. -u USER without\n"
+    "':PASS' sends no password (inet never prompts).\n";
+
+[[noreturn]] void bad_value(std::string_view option, const std::string& why) {
+  throw option_error("option " + std::string(option) + ": " + why);
+}
+
+// Text that ends up in protocol commands or headers must not carry CR, LF, NUL or other
+// control characters (command injection).
+std::string checked_text(std::string_view option, const std::string& v) {
+  for (char c : v) {
+    auto u = static_cast<unsigned char>(c);
+    if ((u < 0x20 && c != '\t') || u == 0x7f) bad_value(option, "contains a control character");
+  }
+  return v;
+}
+
+std::string shown(std::string_view v) { return "'" + std::string(v.substr(0, 40)) + "'"; }
+
+tls_mode parse_tls(const std::string& v) {
+  std::string l = v;
+  std::transform(l.begin(), l.end(), l.begin(), [](unsigned char c) { return std::tolower(c); });
+  if (l == "required") return tls_mode::required;
+  if (l == "opportunistic") return tls_mode::opportunistic;
+  if (l == "none") return tls_mode::none;
+  bad_value("--tls", "expected required, opportunistic or none, not " + shown(v));
+}
+
+void add_credential_options(CLI::App& app, transfer_options& o) {
+  app.add_option_function<std::string>(
+         "-u,--user",
+         [&o](const std::string& v) {
+           checked_text("--user", v);
+           auto colon = v.find(':');
+           o.user = v.substr(0, colon);
+           if (colon == std::string::npos) o.password.reset();
+           else o.password = v.substr(colon + 1);
+         },
+         "Server user name and password (USER[:PASSWORD]); no prompting")
+      ->type_name("USER[:PASS]");
+  app.add_flag_callback("--netrc", [&o] { o.netrc = true; },
+                        "Use credentials from ~/.netrc (or $NETRC) instead of the URL's");
+  app.add_flag_callback("--netrc-optional", [&o] { o.netrc_optional = true; },
+                        "Use ~/.netrc credentials when neither -u nor the URL gives any");
+  app.add_option_function<std::string>(
+         "--netrc-file", [&o](const std::string& v) { o.netrc_file = v; },
+         "Like --netrc-optional, reading FILE")
+      ->type_name("FILE");
+  app.add_option_function<std::string>(
+         "--login-options",
+         [&o](const std::string& v) { o.login_options = checked_text("--login-options", v); },
+         "Server login options, e.g. AUTH=PLAIN (IMAP, POP3, SMTP)")
+      ->type_name("OPTIONS");
+  app.add_option_function<std::string>(
+         "--oauth2-bearer",
+         [&o](const std::string& v) { o.oauth2_bearer = checked_text("--oauth2-bearer", v); },
+         "OAuth 2.0 bearer token (XOAUTH2/OAUTHBEARER, HTTP Authorization)")
+      ->type_name("TOKEN");
+}
+
+void add_tls_options(CLI::App& app, transfer_options& o) {
+  app.add_option_function<std::string>(
+         "--cacert", [&o](const std::string& v) { o.cacert = v; },
+         "CA certificates (PEM file) to verify the server with")
+      ->type_name("FILE");
+  app.add_option_function<std::string>(
+         "--capath", [&o](const std::string& v) { o.capath = v; },
+         "Directory of hashed CA certificates to verify the server with")
+      ->type_name("DIR");
+  app.add_flag("-k,--insecure", o.insecure,
+               "Do not verify the server certificate or host name (unsafe)");
+  app.add_flag_callback("--ssl", [&o] { o.tls = tls_mode::opportunistic; },
+                        "Upgrade to TLS if the server offers it (= --tls opportunistic)");
+  app.add_flag_callback("--ssl-reqd", [&o] { o.tls = tls_mode::required; },
+                        "Require TLS, fail with exit 64 otherwise (= --tls required)");
+  app.add_option_function<std::string>(
+         "--tls", [&o](const std::string& v) { o.tls = parse_tls(v); },
+         "TLS policy for STARTTLS protocols: required, opportunistic or none")
+      ->type_name("MODE");
+}
+
+void add_output_options(CLI::App& app, transfer_options& o) {
+  app.add_option_function<std::string>(
+         "-o,--output", [&o](const std::string& v) { o.output = v; },
+         "Write the data to FILE instead of stdout")
+      ->type_name("FILE");
+  app.add_flag("-v,--verbose", o.verbosity, "Show protocol traces on stderr (global)");
+  app.add_flag("-s,--silent", o.silent, "No progress or error messages (global)");
+  app.add_flag("-S,--show-error", o.show_error, "Show error messages even with -s (global)");
+  app.add_flag("-i,--include", o.include, "Include response headers in the output (HTTP)");
+  app.add_flag("-f,--fail", o.fail, "Exit 22 without output on HTTP status >= 400");
+}
+
+void add_limit_options(CLI::App& app, transfer_options& o) {
+  app.add_option_function<std::string>(
+         "--connect-timeout",
+         [&o](const std::string& v) {
+           auto ms = parse_seconds(v, "--connect-timeout");
+           if (ms.count() == 0) o.connect_timeout.reset();
+           else o.connect_timeout = ms;
+         },
+         "Maximum time for connecting, seconds (fractions allowed; 0 = no limit)")
+      ->type_name("SECONDS");
+  app.add_option_function<std::string>(
+         "-m,--max-time",
+         [&o](const std::string& v) {
+           auto ms = parse_seconds(v, "--max-time");
+           if (ms.count() == 0) o.max_time.reset();
+           else o.max_time = ms;
+         },
+         "Maximum time for the whole transfer, seconds (fractions allowed; 0 = no limit)")
+      ->type_name("SECONDS");
+  app.add_option_function<std::string>(
+         "--max-filesize",
+         [&o](const std::string& v) {
+           auto n = parse_size(v);
+           if (n == 0) o.max_filesize.reset();
+           else o.max_filesize = n;
+         },
+         "Refuse downloads larger than BYTES (suffix k, M, G = x1024^n; exit 63)")
+      ->type_name("BYTES");
+}
+
+std::uint64_t parse_offset(const std::string& v) {
+  std::uint64_t n = 0;
+  auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+  if (v.empty() || ec != std::errc{} || p != v.data() + v.size()) {
+    bad_value("--continue-at", "expected a byte offset or '-', not " + shown(v));
+  }
+  return n;
+}
+
+void add_request_options(CLI::App& app, transfer_options& o) {
+  app.add_option_function<std::string>(
+         "-x,--proxy", [&o](const std::string& v) { o.proxy = parse_proxy(v); },
+         "Use a proxy: [http://|socks5://|socks5h://][user:pass@]host[:port] (port 1080)")
+      ->type_name("PROXY");
+  app.add_option_function<std::string>(
+         "-X,--request", [&o](const std::string& v) { o.request = checked_text("--request", v); },
+         "Custom request: HTTP method, FTP list command, IMAP/POP3 command")
+      ->type_name("CMD");
+  app.add_flag("-l,--list-only", o.list_only, "List names only (FTP NLST; POP3/IMAP listing)");
+  app.add_option_function<std::string>(
+         "-C,--continue-at",
+         [&o](const std::string& v) {
+           o.resume_auto = v == "-";
+           if (o.resume_auto) o.resume_from.reset();
+           else o.resume_from = parse_offset(v);
+         },
+         "Resume at byte OFFSET, or '-' to work it out from the output file")
+      ->type_name("OFFSET");
+  app.add_option_function<std::string>(
+         "-T,--upload-file", [&o](const std::string& v) { o.upload_file = v; },
+         "Upload FILE ('-' = stdin; put only)")
+      ->type_name("FILE");
+  app.add_flag("-L,--location", o.follow_location, "Follow HTTP redirects");
+  app.add_option_function<std::vector<std::string>>(
+         "-H,--header",
+         [&o](const std::vector<std::string>& v) {
+           for (const auto& h : v) o.headers.push_back(checked_text("--header", h));
+         },
+         "Extra header 'Name: value' (repeatable; HTTP, SMTP message headers)")
+      ->type_name("HEADER")
+      ->expected(1)
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  app.add_flag("-I,--head", o.head, "Fetch headers only (HTTP HEAD; FTP file info)");
+  app.add_flag("--compressed", o.compressed, "Ask for a compressed response and decode it");
+}
+
+// One CLI11 app bound to `o`; used both to parse and to render `inet help get|put`.
+void configure(CLI::App& app, transfer_options& o) {
+  app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+  app.set_help_flag("-h,--help", "Show this help");
+  app.allow_extras(true);
+  add_credential_options(app, o);
+  add_tls_options(app, o);
+  add_output_options(app, o);
+  add_limit_options(app, o);
+  add_request_options(app, o);
+  app.add_option("URL", o.urls, "URLs to transfer (scheme guessed from the host if absent)")
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+}
+
+transfer_options parse_group(const std::vector<std::string>& args) {
+  transfer_options o;
+  CLI::App app;
+  configure(app, o);
+  std::vector<std::string> reversed(args.rbegin(), args.rend());
+  try {
+    app.parse(reversed);
+  } catch (const CLI::ParseError& e) {
+    throw option_error(e.what());
+  }
+  for (const auto& extra : app.remaining()) {
+    if (extra.size() > 1 && extra[0] == '-') throw option_error("option " + extra + ": is unknown");
+    o.urls.push_back(extra);
+  }
+  return o;
+}
+
+}  // namespace
+
+std::vector<std::vector<std::string>> split_next_groups(const std::vector<std::string>& args) {
+  std::vector<std::vector<std::string>> groups(1);
+  for (const auto& a : args) {
+    if (a == "--next" || a == "-:") groups.emplace_back();
+    else groups.back().push_back(a);
+  }
+  return groups;
+}
+
+std::vector<transfer_options> parse_transfer_args(const std::vector<std::string>& args,
+                                                  direction d) {
+  std::vector<transfer_options> out;
+  for (const auto& group : split_next_groups(args)) out.push_back(parse_group(group));
+  int verbosity = 0;
+  bool silent = false, show_error = false;
+  for (const auto& o : out) {
+    verbosity = std::max(verbosity, o.verbosity);
+    silent = silent || o.silent;
+    show_error = show_error || o.show_error;
+  }
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    auto& o = out[i];
+    o.verbosity = verbosity;
+    o.silent = silent;
+    o.show_error = show_error;
+    if (o.urls.empty()) {
+      throw option_error(out.size() == 1 ? std::string("no URL specified")
+                                         : "no URL specified in --next group " +
+                                               std::to_string(i + 1));
+    }
+    if (d == direction::get && o.upload_file) {
+      throw option_error("option --upload-file: uploads use 'inet put'");
+    }
+    if (d == direction::put && !o.upload_file) o.upload_file = "-";
+  }
+  return out;
+}
+
+std::uint64_t parse_size(std::string_view text, std::string_view option) {
+  std::string_view digits = text;
+  std::uint64_t scale = 1;
+  if (!digits.empty()) {
+    switch (digits.back()) {
+      case 'k': case 'K': scale = 1ull << 10; break;
+      case 'm': case 'M': scale = 1ull << 20; break;
+      case 'g': case 'G': scale = 1ull << 30; break;
+      default: break;
+    }
+    if (scale != 1) digits.remove_suffix(1);
+  }
+  std::uint64_t n = 0;
+  auto [p, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), n);
+  if (digits.empty() || ec != std::errc{} || p != digits.data() + digits.size()) {
+    bad_value(option, "expected a size like 100, 200K, 3M or 1G, not " + shown(text));
+  }
+  if (n > std::numeric_limits<std::uint64_t>::max() / scale) {
+    bad_value(option, "size " + shown(text) + " is too large");
+  }
+  return n * scale;
+}
+
+std::chrono::milliseconds parse_seconds(std::string_view text, std::string_view option) {
+  bool ok = !text.empty() && text.find_first_not_of("0123456789.") == std::string_view::npos &&
+            std::count(text.begin(), text.end(), '.') <= 1 && text != ".";
+  double v = 0;
+  if (ok) {
+    auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    ok = ec == std::errc{} && p == text.data() + text.size() && std::isfinite(v) && v >= 0 &&
+         v <= 2147483648.0;
+  }
+  if (!ok) bad_value(option, "expected seconds like 10 or 2.5, not " + shown(text));
+  return std::chrono::milliseconds(static_cast<std::int64_t>(std::ceil(v * 1000.0)));
+}
+
+proxy_spec parse_proxy(std::string_view text) {
+  proxy_spec p;
+  std::string_view rest = text;
+  if (auto sep = rest.find("://"); sep != std::string_view::npos) {
+    std::string s(rest.substr(0, sep));
+    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+    if (s == "http") p.type = proxy_spec::kind::http;
+    else if (s == "socks5") p.type = proxy_spec::kind::socks5;
+    else if (s == "socks5h") p.type = proxy_spec::kind::socks5h;
+    else bad_value("--proxy", "unsupported proxy scheme " + shown(s) + " (http, socks5, socks5h)");
+    rest = rest.substr(sep + 3);
+  }
+  if (rest.ends_with('/')) rest.remove_suffix(1);
+  if (rest.empty() || rest.find_first_of("/?#") != std::string_view::npos) {
+    bad_value("--proxy", "expected [scheme://][user:pass@]host[:port], not " + shown(text));
+  }
+  url::parsed_url u;
+  try {
+    u = url::parse("http://" + std::string(rest));
+  } catch (const std::system_error& e) {
+    std::string why = e.what();
+    if (auto cut = why.rfind(": " + e.code().message()); cut != std::string::npos) why.resize(cut);
+    bad_value("--proxy", why);
+  }
+  p.host = u.host;
+  if (u.port_explicit) p.port = u.port;
+  p.user = u.user;
+  p.password = u.password;
+  return p;
+}
+
+std::string command_help(direction d) {
+  transfer_options o;
+  const bool get = d == direction::get;
+  CLI::App app(get ? "Download each URL (curl-compatible options)."
+                   : "Upload -T FILE (default: stdin) to each URL (curl-compatible options).",
+               get ? "inet get" : "inet put");
+  configure(app, o);
+  std::string footer(footer_common);
+  auto schemes = supported_schemes();
+  footer += "\nURL schemes with a handler in this build:";
+  if (schemes.empty()) footer += " none yet (no protocol handler is registered)";
+  for (auto s : schemes) {
+    if (find_handler(d, s)) footer += " " + std::string(url::to_string(s));
+  }
+  app.footer(footer + "\n");
+  return app.help();
+}
+
+tls_mode transfer_options::effective_tls(bool password_will_be_sent) const {
+  if (tls) return *tls;
+  return password_will_be_sent ? tls_mode::required : tls_mode::opportunistic;
+}
+
+credentials resolve_credentials(const transfer_options& o, const url::parsed_url& u) {
+  credentials c;
+  if (o.user) {
+    c = {o.user, o.password};
+  } else if (u.user) {
+    c = {u.user, u.password};
+  }
+  if (!o.netrc && !o.netrc_optional && !o.netrc_file) return c;
+  // --netrc alone is curl's CURL_NETRC_REQUIRED: URL credentials are ignored (-u still wins).
+  const bool replace_url = o.netrc && !o.netrc_optional && !o.netrc_file && !o.user;
+  if (replace_url) c = {};
+  if (c.user && c.password) return c;
+  std::string path = o.netrc_file ? *o.netrc_file : default_netrc_path();
+  if (path.empty()) return c;
+  std::vector<netrc_entry> entries;
+  try {
+    entries = load_netrc(path);
+  } catch (const std::system_error& e) {
+    if (!o.netrc_file && e.code() == netrc_error::unreadable) return c;  // no ~/.netrc: fine
+    throw;
+  }
+  std::optional<std::string_view> login;
+  if (c.user) login = *c.user;
+  auto entry = find_netrc(entries, u.host, login);
+  if (!entry) return c;
+  if (!c.user) c.user = entry->login;
+  if (!c.password) c.password = entry->password;
+  return c;
+}
+
+}  // namespace inet::cli

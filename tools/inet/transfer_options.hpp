@@ -1,0 +1,104 @@
+// Options of one `inet get` / `inet put` transfer group (the URLs before one `--next`), with
+// curl's option names and meanings. Parsing lives in cli.hpp; protocol handlers (handlers.hpp)
+// read this struct.
+#pragma once
+
+#include "protocols/url/url.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace inet::cli {
+
+/// How to use TLS on protocols that upgrade with STARTTLS/AUTH TLS/STLS (ftp, smtp, pop3, imap).
+/// Implicit-TLS schemes (https, ftps, smtps, pop3s, imaps) always use TLS whatever this says.
+enum class tls_mode {
+  none,           ///< `--tls none`: never upgrade (cleartext)
+  opportunistic,  ///< `--ssl`, `--tls opportunistic`: upgrade if the server offers it
+  required,       ///< `--ssl-reqd`, `--tls required`: fail with exit 64 if it cannot upgrade
+};
+
+/// `-x/--proxy [scheme://][user:password@]host[:port]`.
+struct proxy_spec {
+  enum class kind {
+    http,     ///< "http://" (the default, as curl): HTTP CONNECT tunnel
+    socks5,   ///< "socks5://": SOCKS5 (RFC 1928), names resolved locally
+    socks5h,  ///< "socks5h://": SOCKS5, names resolved by the proxy
+  };
+  kind type = kind::http;
+  std::string host;         ///< IPv6 without brackets
+  std::uint16_t port = 1080;  ///< curl's default proxy port when none is given
+  std::optional<std::string> user, password;  ///< percent-decoded
+};
+
+/// Everything one transfer group was asked for. Unset optionals mean "not given".
+struct transfer_options {
+  std::vector<std::string> urls;  ///< in command-line order, not yet parsed
+
+  // Credentials.
+  std::optional<std::string> user;      ///< -u USER[:PASS] (the part before the first ':')
+  std::optional<std::string> password;  ///< -u USER:PASS; absent for -u USER (no prompting)
+  bool netrc = false;                   ///< --netrc: take credentials from the netrc file
+  bool netrc_optional = false;          ///< --netrc-optional: netrc, but URL/-u win
+  std::optional<std::string> netrc_file;  ///< --netrc-file F (implies --netrc-optional)
+  std::optional<std::string> login_options;  ///< --login-options "AUTH=PLAIN"
+  std::optional<std::string> oauth2_bearer;  ///< --oauth2-bearer TOKEN
+
+  // TLS.
+  std::optional<std::string> cacert;  ///< --cacert FILE (PEM bundle)
+  std::optional<std::string> capath;  ///< --capath DIR (hashed directory)
+  bool insecure = false;              ///< -k/--insecure: skip certificate verification
+  std::optional<tls_mode> tls;        ///< --ssl, --ssl-reqd, --tls MODE; see effective_tls()
+
+  // Output and diagnostics.
+  std::optional<std::string> output;  ///< -o/--output FILE ("-" = stdout)
+  int verbosity = 0;                  ///< number of -v/--verbose
+  bool silent = false;                ///< -s/--silent: no progress, no error messages
+  bool show_error = false;            ///< -S/--show-error: error messages even with -s
+  bool include = false;               ///< -i/--include: headers in the output
+  bool fail = false;                  ///< -f/--fail: exit 22 on HTTP status >= 400
+
+  // Limits.
+  std::optional<std::chrono::milliseconds> connect_timeout;  ///< --connect-timeout SECONDS
+  std::optional<std::chrono::milliseconds> max_time;         ///< -m/--max-time SECONDS
+  std::optional<std::uint64_t> max_filesize;  ///< --max-filesize BYTES[k|M|G] (0 = no limit)
+
+  // Request shape.
+  std::optional<proxy_spec> proxy;         ///< -x/--proxy
+  std::optional<std::string> request;      ///< -X/--request CMD (method / FTP list command)
+  bool list_only = false;                  ///< -l/--list-only (FTP NLST, POP3/IMAP listing)
+  std::optional<std::uint64_t> resume_from;  ///< -C/--continue-at OFFSET (bytes)
+  bool resume_auto = false;                ///< -C - : find the offset from the local file
+  std::optional<std::string> upload_file;  ///< -T/--upload-file FILE ("-" = stdin)
+  bool follow_location = false;            ///< -L/--location
+  std::vector<std::string> headers;        ///< -H/--header, repeatable, in order
+  bool head = false;                       ///< -I/--head
+  bool compressed = false;                 ///< --compressed
+
+  /// The TLS policy for a STARTTLS-capable protocol. An explicit --ssl/--ssl-reqd/--tls wins.
+  /// Otherwise inet is stricter than curl (which defaults to no STARTTLS at all): `required`
+  /// when `password_will_be_sent` (so a password never crosses the network in clear text
+  /// unless the user said --tls none), else `opportunistic`.
+  tls_mode effective_tls(bool password_will_be_sent) const;
+
+  /// True when error messages are printed: !silent || show_error (curl's -s/-S rule).
+  bool show_errors() const { return !silent || show_error; }
+};
+
+/// The user name and password a transfer will present, after applying precedence.
+struct credentials {
+  std::optional<std::string> user, password;
+};
+
+/// Resolves credentials as curl does: -u first, then the URL's user info, then (with --netrc,
+/// --netrc-optional or --netrc-file) the netrc entry for the URL's host — matching the user name
+/// when one is known. With plain --netrc, the netrc entry replaces URL credentials (curl's
+/// CURL_NETRC_REQUIRED). Throws std::system_error (netrc_error, see netrc.hpp) if the netrc file
+/// is requested but unreadable or malformed; a missing default ~/.netrc is not an error.
+credentials resolve_credentials(const transfer_options& options, const url::parsed_url& url);
+
+}  // namespace inet::cli
