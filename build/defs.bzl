@@ -5,6 +5,7 @@ INET_COPTS = [
     "-Wextra",
     "-Werror",
     "-Wno-unused-parameter",
+    "-Wno-missing-field-initializers",
 ]
 
 def inet_cc_library(name, copts = [], **kwargs):
