@@ -26,9 +26,9 @@ struct transfer_context {
 };
 
 /// A transfer: returns a process exit status (exit_codes.hpp; 0 = success). It must print its
-/// own one-line reason to ctx.err on failure when options.show_errors(). Exceptions escaping
-/// a handler are reported by the CLI as exit 2 (failed init) for std::invalid_argument, 27 for
-/// std::bad_alloc, else 2 with the exception's text.
+/// own one-line reason "inet: (N) reason" to ctx.err on failure when options.show_errors().
+/// An exception escaping a handler is reported by the CLI as "inet: (N) what()" with N = 27
+/// (out of memory) for std::bad_alloc and N = 2 (failed init) for any other std::exception.
 using transfer_fn =
     std::function<int(const transfer_options&, const url::parsed_url&, transfer_context&)>;
 

@@ -63,9 +63,10 @@ struct transfer_options {
   bool fail = false;                  ///< -f/--fail: exit 22 on HTTP status >= 400
 
   // Limits.
+  // For all three, a given value of 0 means "no limit" (as in curl) and leaves the field unset.
   std::optional<std::chrono::milliseconds> connect_timeout;  ///< --connect-timeout SECONDS
   std::optional<std::chrono::milliseconds> max_time;         ///< -m/--max-time SECONDS
-  std::optional<std::uint64_t> max_filesize;  ///< --max-filesize BYTES[k|M|G] (0 = no limit)
+  std::optional<std::uint64_t> max_filesize;  ///< --max-filesize BYTES[k|M|G], in bytes
 
   // Request shape.
   std::optional<proxy_spec> proxy;         ///< -x/--proxy
