@@ -142,6 +142,23 @@ TEST(MockServer, CloseGivesEofAndExpectEofSeesClientClose) {
   EXPECT_SCRIPT_OK(srv);
 }
 
+TEST(MockServer, ExpectEofAfterServerClose) {
+  mock_server srv(script().send("221 bye\r\n").close(close_mode::fin_only).expect_eof());
+  test_client c(srv.host(), srv.port());
+  boost::system::error_code ec;
+  EXPECT_EQ(c.read_to_eof(ec), "221 bye\r\n");
+  c.close();
+  EXPECT_SCRIPT_OK(srv);
+}
+
+TEST(MockServer, SendAfterCloseFails) {
+  mock_server srv(script().close().send("late\r\n"));
+  test_client c(srv.host(), srv.port());
+  ASSERT_TRUE(srv.wait_done());
+  EXPECT_FALSE(srv.ok());
+  EXPECT_THAT(srv.failure(), HasSubstr("step 2 of 2 (send \"late\\r\\n\") failed: the connection was already closed"));
+}
+
 TEST(MockServer, ExpectEofFailsOnData) {
   mock_server srv(script().expect_eof());
   test_client c(srv.host(), srv.port());

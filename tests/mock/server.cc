@@ -76,7 +76,8 @@ script& script::expect_silence(std::chrono::milliseconds d) {
 }
 
 script& script::start_tls(cert_kind k, bool require_client_cert) {
-  std::string what = "start_tls cert=" + std::to_string(static_cast<int>(k)) +
+  static const char* const kinds[] = {"good", "wrong_host", "expired", "self_signed", "not_yet_valid"};
+  std::string what = std::string("start_tls cert=") + kinds[static_cast<int>(k)] +
                      (require_client_cert ? " require_client_cert" : "");
   return add(std::move(what), [k, require_client_cert](session& s) {
     s.start_tls(k, require_client_cert);

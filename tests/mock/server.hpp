@@ -115,7 +115,11 @@ class script {
   /// huge string). Stops quietly when the client goes away or stops reading
   /// for a step timeout.
   script& send_repeated(std::string chunk, std::size_t times);
-  /// Closes the connection now (see close_mode).
+  /// Closes the connection now (see close_mode). graceful/fin_only only shut
+  /// down the sending side (the descriptor stays open until the server is
+  /// destroyed, so late client bytes never cause a reset): reading steps such
+  /// as expect_eof() still work afterwards (not after a graceful TLS close);
+  /// writing steps fail.
   script& close(close_mode m = close_mode::graceful);
   /// Accepts another connection on the same listener (within the step
   /// timeout) and continues there; the previous connection stays as it is

@@ -102,10 +102,13 @@ void session::note_client(std::string_view bytes) {
 
 // ---- I/O core ---------------------------------------------------------------
 
-conn& session::current() {
+conn& session::current(use u) {
   if (conns_.empty()) fail("no connection");
   conn& c = *conns_.back();
-  if (c.closed) fail("the connection was already closed by the script");
+  if (c.reset) fail("the connection was already reset by the script");
+  if (u != use::read && c.write_closed) fail("the connection was already closed by the script");
+  if (u == use::read && c.tls_closed)
+    fail("cannot read after a graceful TLS close; use close(close_mode::fin_only) to expect_eof after it");
   return c;
 }
 
@@ -150,7 +153,7 @@ void session::wait_for(std::chrono::milliseconds d) {
 }
 
 session::rd session::read_more(std::chrono::milliseconds limit) {
-  conn& c = current();
+  conn& c = current(use::read);
   if (peer_eof_) return rd::eof;
   error_code ec;
   std::size_t n = run_io(
@@ -176,7 +179,7 @@ session::rd session::read_more(std::chrono::milliseconds limit) {
 }
 
 error_code session::write_raw(std::string_view bytes) {
-  conn& c = current();
+  conn& c = current(use::write);
   error_code ec;
   run_io(
       opts_.step_timeout,
@@ -301,7 +304,7 @@ void session::expect_silence(std::chrono::milliseconds d) {
 }
 
 void session::start_tls(cert_kind k, bool require_client_cert) {
-  conn& c = current();
+  conn& c = current(use::tls);
   if (c.tls) fail("TLS is already active");
   if (!rbuf_.empty()) {
     note("--", "discarding " + std::to_string(rbuf_.size()) +
@@ -359,12 +362,12 @@ void session::send_repeated(const std::string& chunk, std::size_t times) {
 }
 
 void session::close(close_mode m) {
-  conn& c = current();
+  conn& c = current(use::write);
   error_code ig;
   if (m == close_mode::reset) {
     c.sock.set_option(asio::socket_base::linger(true, 0), ig);
     c.sock.close(ig);
-    c.closed = true;
+    c.reset = true;
     note("--", "server reset the connection (RST)");
     return;
   }
@@ -375,21 +378,22 @@ void session::close(close_mode m) {
     run_io(opts_.step_timeout, [&](handler h) {
       c.tls->async_shutdown([h](const error_code& e) { h(e, 0); });
     }, ec);
+    c.tls_closed = true;
     note("--", "server sent TLS close_notify");
   }
   // Half-close: FIN now; the descriptor stays open until the server is
   // destroyed so that late client bytes never trigger a TCP reset.
   c.sock.shutdown(tcp::socket::shutdown_send, ig);
-  c.closed = true;
+  c.write_closed = true;
   note("--", "server closed the connection (FIN)");
 }
 
 void session::abort_connection() {
   error_code ig;
   acceptor_.close(ig);
-  if (!conns_.empty() && !conns_.back()->closed) {
+  if (!conns_.empty() && !conns_.back()->write_closed) {
     conns_.back()->sock.shutdown(tcp::socket::shutdown_send, ig);
-    conns_.back()->closed = true;
+    conns_.back()->write_closed = true;
   }
 }
 

@@ -45,7 +45,9 @@ struct conn {
   tcp::socket sock;
   std::unique_ptr<asio::ssl::context> ctx;
   std::unique_ptr<asio::ssl::stream<tcp::socket&>> tls;
-  bool closed = false;
+  bool write_closed = false;  // FIN sent (close() or a failure); reads still work
+  bool tls_closed = false;    // close_notify sent; no further TLS reads
+  bool reset = false;         // RST sent, descriptor closed
 };
 
 /// Runs steps on the server thread. Each I/O operation runs the private
@@ -95,7 +97,8 @@ class session final : public connection_ctl {
                      error_code& ec);
   void wait_for(std::chrono::milliseconds d);
   void cancel_io();
-  conn& current();
+  enum class use { read, write, tls };
+  conn& current(use u);
   rd read_more(std::chrono::milliseconds limit);
   error_code write_raw(std::string_view bytes);
   void note(std::string_view prefix, std::string_view text);
