@@ -22,7 +22,9 @@ int main(int argc, char** argv) {
     smtp::client_options opts;
     opts.host = argv[1];
     opts.port = static_cast<std::uint16_t>(std::atoi(argv[2]));
-    opts.security = opts.port == 465 ? smtp::security::implicit_tls : smtp::security::starttls;
+    // Port 465 (or SMTP_IMPLICIT_TLS=1 in the environment) means TLS from the first byte.
+    const bool implicit = opts.port == 465 || std::getenv("SMTP_IMPLICIT_TLS") != nullptr;
+    opts.security = implicit ? smtp::security::implicit_tls : smtp::security::starttls;
     opts.credentials.username = argv[3];
     opts.credentials.password = argv[4];
     if (argc > 6) opts.tls.ca_file = argv[6];

@@ -321,13 +321,18 @@ awaitable<send_result> client::impl::send(envelope env, byte_source& message) {
     // RFC 2920: MAIL and every RCPT in one write; replies come back in order.
     co_await eng.send_pipelined(cmds);
     mail_reply = co_await read();
-    for (const auto& rc : env.recipients)
-      result.recipients.push_back({rc.address, false, co_await read()});
+    for (const auto& rc : env.recipients) {
+      // (co_await kept out of braced initialisers: GCC 12 miscompiles temporaries there.)
+      reply r = co_await read();
+      result.recipients.push_back(recipient_result{rc.address, false, std::move(r)});
+    }
   } else {
     mail_reply = co_await transact(cmds[0]);
     if (mail_reply.code == 250)
-      for (std::size_t i = 0; i < env.recipients.size(); ++i)
-        result.recipients.push_back({env.recipients[i].address, false, co_await transact(cmds[i + 1])});
+      for (std::size_t i = 0; i < env.recipients.size(); ++i) {
+        reply r = co_await transact(cmds[i + 1]);
+        result.recipients.push_back(recipient_result{env.recipients[i].address, false, std::move(r)});
+      }
   }
   if (mail_reply.code != 250) {
     if (mail_reply.code != 421) co_await transact(line::command("RSET"));
