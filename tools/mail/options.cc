@@ -243,8 +243,6 @@ void check_modes(mail_options& o, bool serverinfo, bool flush) {
   if (serverinfo && flush) throw CLI::ValidationError("--serverinfo and --flush exclude each other");
   if (serverinfo) o.mode = mode::serverinfo;
   if (flush) o.mode = mode::flush;
-  if (o.mode == mode::flush && !o.overrides.queue)
-    throw CLI::ValidationError("--flush needs --queue DIR");
   if (o.mode != mode::send) return;
   if (o.body && o.body_file) throw CLI::ValidationError("--body and --body-file exclude each other");
   if (o.compose_mode()) {

@@ -1,0 +1,123 @@
+#include "tools/mail/exit_status.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <boost/asio/error.hpp>
+
+#include "protocols/mime/error.hpp"
+#include "protocols/sasl/mechanism.hpp"
+#include "protocols/smtp/client.hpp"
+#include "transport/error.hpp"
+
+namespace inet::mail {
+namespace {
+
+using ::testing::HasSubstr;
+
+smtp::reply make_reply(int code, std::string text) {
+  smtp::reply r;
+  r.code = code;
+  r.lines = {std::move(text)};
+  return r;
+}
+
+smtp::smtp_exception server_error(smtp::error e, int code, std::string op = "MAIL FROM:<a@b>") {
+  return smtp::smtp_exception(make_error_code(e), std::move(op), make_reply(code, "text"));
+}
+
+std::error_code asio(boost::asio::error::basic_errors e) {
+  return std::error_code(boost::system::error_code(e));
+}
+
+TEST(ExitStatus, SmtpReplies) {
+  EXPECT_EQ(exit_code_for(server_error(smtp::error::transient_failure, 451)), ex_tempfail);
+  EXPECT_EQ(exit_code_for(server_error(smtp::error::permanent_failure, 550)), ex_unavailable);
+  EXPECT_EQ(exit_code_for(server_error(smtp::error::service_unavailable, 421)), ex_tempfail);
+  EXPECT_EQ(exit_code_for(server_error(smtp::error::service_unavailable, 554)), ex_unavailable);
+  EXPECT_EQ(exit_code_for(server_error(smtp::error::auth_failed, 535)), ex_noperm);
+  EXPECT_EQ(exit_code_for(server_error(smtp::error::no_recipients_accepted, 550)), ex_nouser);
+  EXPECT_EQ(exit_code_for(server_error(smtp::error::no_recipients_accepted, 450)), ex_tempfail);
+  EXPECT_EQ(exit_code_for(server_error(smtp::error::bad_greeting, 300)), ex_protocol);
+}
+
+TEST(ExitStatus, CodesWithoutReplies) {
+  EXPECT_EQ(exit_code_for(smtp::error::malformed_reply), ex_protocol);
+  EXPECT_EQ(exit_code_for(smtp::error::tls_required), ex_unavailable);
+  EXPECT_EQ(exit_code_for(smtp::error::auth_unavailable), ex_unavailable);
+  EXPECT_EQ(exit_code_for(smtp::error::message_too_large), ex_dataerr);
+  EXPECT_EQ(exit_code_for(smtp::error::invalid_address), ex_dataerr);
+  EXPECT_EQ(exit_code_for(smtp::error::smtputf8_unsupported), ex_dataerr);
+  EXPECT_EQ(exit_code_for(transport::error::resolve_failed), ex_nohost);
+  EXPECT_EQ(exit_code_for(transport::error::connect_timeout), ex_tempfail);
+  EXPECT_EQ(exit_code_for(transport::error::deadline_exceeded), ex_tempfail);
+  EXPECT_EQ(exit_code_for(transport::error::timeout), ex_tempfail);
+  EXPECT_EQ(exit_code_for(transport::error::certificate_verify_failed), ex_noperm);
+  EXPECT_EQ(exit_code_for(transport::error::tls_handshake_failed), ex_protocol);
+  EXPECT_EQ(exit_code_for(transport::error::starttls_injection), ex_protocol);
+  EXPECT_EQ(exit_code_for(transport::error::tls_required), ex_unavailable);
+  EXPECT_EQ(exit_code_for(transport::error::invalid_argument), ex_dataerr);
+  EXPECT_EQ(exit_code_for(sasl::error::command_failed), ex_config);
+  EXPECT_EQ(exit_code_for(sasl::error::token_expired_or_rejected), ex_noperm);
+  EXPECT_EQ(exit_code_for(sasl::error::server_signature_mismatch), ex_protocol);
+  EXPECT_EQ(exit_code_for(mime::error::bad_address), ex_dataerr);
+  EXPECT_EQ(exit_code_for(mime::error::file_error), ex_noinput);
+  EXPECT_EQ(exit_code_for(mime::error::header_too_large), ex_dataerr);
+  EXPECT_EQ(exit_code_for(std::error_code()), ex_ok);
+}
+
+TEST(ExitStatus, SystemAndAsioErrors) {
+  EXPECT_EQ(exit_code_for(asio(boost::asio::error::connection_refused)), ex_tempfail);
+  EXPECT_EQ(exit_code_for(asio(boost::asio::error::network_unreachable)), ex_tempfail);
+  EXPECT_EQ(exit_code_for(asio(boost::asio::error::connection_reset)), ex_tempfail);
+  EXPECT_EQ(exit_code_for(std::error_code(boost::system::error_code(
+                boost::asio::error::host_not_found))),
+            ex_nohost);
+  EXPECT_EQ(exit_code_for(std::make_error_code(std::errc::no_such_file_or_directory)), ex_noinput);
+  EXPECT_EQ(exit_code_for(std::make_error_code(std::errc::no_space_on_device)), ex_ioerr);
+  EXPECT_EQ(exit_code_for(std::make_error_code(std::errc::not_enough_memory)), ex_oserr);
+  EXPECT_EQ(exit_code_for(std::runtime_error("x")), ex_software);
+  EXPECT_EQ(exit_code_for(std::bad_alloc()), ex_oserr);
+}
+
+TEST(ExitStatus, Queueable) {
+  EXPECT_TRUE(is_queueable(server_error(smtp::error::transient_failure, 451)));
+  EXPECT_TRUE(is_queueable(server_error(smtp::error::service_unavailable, 421)));
+  EXPECT_TRUE(is_queueable(server_error(smtp::error::no_recipients_accepted, 452)));
+  EXPECT_FALSE(is_queueable(server_error(smtp::error::no_recipients_accepted, 550)));
+  EXPECT_FALSE(is_queueable(server_error(smtp::error::service_unavailable, 554)));
+  EXPECT_FALSE(is_queueable(server_error(smtp::error::permanent_failure, 550)));
+  EXPECT_FALSE(is_queueable(server_error(smtp::error::auth_failed, 535)));
+  EXPECT_TRUE(is_queueable(asio(boost::asio::error::connection_refused)));
+  EXPECT_TRUE(is_queueable(transport::error::resolve_failed));
+  EXPECT_TRUE(is_queueable(transport::error::connect_timeout));
+  EXPECT_TRUE(is_queueable(transport::error::deadline_exceeded));
+  EXPECT_TRUE(is_queueable(transport::error::unexpected_eof));
+  EXPECT_TRUE(is_queueable(transport::error::proxy_failed));
+  EXPECT_FALSE(is_queueable(transport::error::proxy_auth_failed));
+  EXPECT_FALSE(is_queueable(transport::error::certificate_verify_failed));
+  EXPECT_FALSE(is_queueable(transport::error::tls_required));
+  EXPECT_FALSE(is_queueable(smtp::error::tls_required));
+  EXPECT_FALSE(is_queueable(transport::error::starttls_injection));
+  EXPECT_FALSE(is_queueable(smtp::error::message_too_large));
+  EXPECT_FALSE(is_queueable(sasl::error::command_failed));
+  EXPECT_FALSE(is_queueable(std::runtime_error("x")));
+}
+
+TEST(ExitStatus, Descriptions) {
+  smtp::reply r = make_reply(535, "Error: authentication failed");
+  r.status = smtp::enhanced_status{5, 7, 8};
+  const smtp::smtp_exception auth(make_error_code(smtp::error::auth_failed), "AUTH PLAIN", r);
+  EXPECT_EQ(describe_failure(auth, "h:587"),
+            "authentication failed: 535 5.7.8 Error: authentication failed");
+  const std::system_error refused(asio(boost::asio::error::connection_refused),
+                                  "connect to smtp.example.org:587");
+  EXPECT_THAT(describe_failure(refused, "smtp.example.org:587"),
+              HasSubstr("cannot connect to smtp.example.org:587: "));
+  EXPECT_THAT(describe_failure(server_error(smtp::error::permanent_failure, 550), "h:25"),
+              HasSubstr("MAIL FROM:<a@b>: 550 text"));
+  EXPECT_EQ(describe_failure(std::runtime_error("plain"), "h:25"), "plain");
+}
+
+}  // namespace
+}  // namespace inet::mail

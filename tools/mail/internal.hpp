@@ -1,0 +1,40 @@
+// Internal pieces of the mail command shared by its .cc files (not a public API).
+#pragma once
+
+#include <memory>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "protocols/smtp/client.hpp"
+#include "tools/mail/options.hpp"
+#include "tools/mail/settings.hpp"
+#include "transport/body.hpp"
+
+namespace inet::mail::detail {
+
+struct context {
+  const mail_options& opts;
+  resolved_account& acct;
+  byte_source& input;
+  std::ostream& out;
+  std::ostream& err;
+  const command_runner& run_command;
+};
+
+/// Loads secrets, arms the timeouts and connects (warning on stderr for --tls=off with
+/// credentials). Throws what smtp::blocking_client::connect throws.
+void connect(context& c, smtp::blocking_client& client);
+
+/// Recipient arguments ("a@b", "A <a@b>, c@d") as validated addr-specs. Throws setting_error
+/// (data) naming the bad argument.
+std::vector<std::string> parse_recipient_args(const std::vector<std::string>& args);
+
+/// Throws setting_error (data) unless `addr` is a safe addr-spec ("" allowed if `allow_empty`).
+void check_address(const std::string& addr, const char* role, bool allow_empty);
+
+int do_send(context& c);
+int do_flush(context& c);
+int do_serverinfo(context& c);
+
+}  // namespace inet::mail::detail

@@ -1,0 +1,227 @@
+// Sendmail mode and composing mode: build the message and envelope, send, queue on failure.
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <optional>
+#include <system_error>
+
+#include "protocols/mime/address.hpp"
+#include "protocols/mime/headers.hpp"
+#include "protocols/mime/message.hpp"
+#include "tools/mail/exit_status.hpp"
+#include "tools/mail/internal.hpp"
+#include "tools/mail/io.hpp"
+#include "tools/mail/queue.hpp"
+#include "transport/trace.hpp"
+
+namespace inet::mail::detail {
+namespace {
+
+// The message to send: its bytes, and whatever those bytes are read through.
+struct prepared {
+  std::unique_ptr<byte_source> source;
+  std::string from;
+  std::vector<std::string> recipients;
+};
+
+void add_unique(std::vector<std::string>& to, const std::string& addr) {
+  if (std::find(to.begin(), to.end(), addr) == to.end()) to.push_back(addr);
+}
+
+std::string read_file(const std::string& path, byte_source& input) {
+  std::string out;
+  std::array<char, 64 * 1024> buf;
+  if (path == "-") {
+    while (const std::size_t n = input.read(buf)) out.append(buf.data(), n);
+    return out;
+  }
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw std::system_error(errno, std::generic_category(), "cannot read " + path);
+  fd_source src(fd, true, path);
+  while (const std::size_t n = src.read(buf)) out.append(buf.data(), n);
+  return out;
+}
+
+std::vector<mime::mailbox> parse_list(const std::vector<std::string>& args, const char* role) {
+  std::vector<mime::mailbox> out;
+  for (const auto& a : args) {
+    try {
+      for (auto& m : mime::parse_address_list(a)) {
+        check_address(m.address, role, false);
+        out.push_back(std::move(m));
+      }
+    } catch (const std::system_error&) {
+      throw setting_error(setting_error::kind::data, std::string("invalid ") + role +
+                                                         " address '" +
+                                                         transport::escape_control(a) + "'");
+    }
+  }
+  return out;
+}
+
+// The sender: -f / `from`, else the first From header address (sendmail mode only).
+std::string sender_from(const context& c, const mime::header_section* headers) {
+  if (c.acct.from) return *c.acct.from;
+  if (headers) {
+    if (const auto* f = headers->find("From")) {
+      try {
+        const auto list = mime::parse_address_list(f->value);
+        if (!list.empty()) return list.front().address;
+      } catch (const std::system_error&) {
+      }
+    }
+  }
+  throw setting_error(setting_error::kind::usage,
+                      "no sender address: set 'from' in the configuration or pass -f ADDRESS");
+}
+
+prepared prepare_sendmail(context& c) {
+  prepared p;
+  mime::parsed_message_head head = mime::read_header_section(c.input);
+  p.recipients = parse_recipient_args(c.opts.recipients);
+  if (c.opts.read_recipients)
+    for (const auto& r : mime::header_recipients(head.headers)) {
+      check_address(r, "recipient", false);
+      add_unique(p.recipients, r);
+    }
+  if (p.recipients.empty())
+    throw setting_error(setting_error::kind::data,
+                        "no recipients: none given and none found in To, Cc or Bcc");
+  p.from = sender_from(c, &head.headers);
+  check_address(p.from, "sender", true);
+  mime::rewrite_options ro;
+  ro.strip_bcc = true;
+  ro.add_date = true;
+  ro.add_message_id = true;
+  ro.message_id_domain = std::string(mime::address_domain(p.from));
+  if (!p.from.empty()) ro.add_from = mime::mailbox{c.opts.full_name, p.from};
+  p.source = mime::make_rewritten_source(std::move(head), c.input, ro);
+  return p;
+}
+
+prepared prepare_composed(context& c) {
+  const mail_options& o = c.opts;
+  prepared p;
+  p.from = sender_from(c, nullptr);
+  check_address(p.from, "sender", true);
+  mime::message m;
+  m.from = {o.full_name, p.from};
+  m.to = parse_list(o.to, "recipient");
+  m.cc = parse_list(o.cc, "recipient");
+  m.bcc = parse_list(o.bcc, "recipient");
+  if (o.reply_to) m.reply_to = parse_list({*o.reply_to}, "Reply-To");
+  m.subject = o.subject.value_or("");
+  if (o.body) m.text_body = *o.body;
+  if (o.body_file) m.text_body = read_file(*o.body_file, c.input);
+  if (o.html_file) m.html_body = read_file(*o.html_file, c.input);
+  for (const auto& a : o.attachments) {
+    mime::attachment att;
+    att.path = a;
+    m.attachments.push_back(std::move(att));
+  }
+  p.recipients = mime::envelope_recipients(m);
+  // 7-bit safe output (no SMTPUTF8/8BITMIME assumed), so the message can also be queued.
+  p.source = std::make_unique<mime::message_source>(std::move(m), mime::compose_options{});
+  return p;
+}
+
+smtp::envelope make_envelope(const context& c, const std::string& from,
+                             const std::vector<std::string>& rcpts) {
+  smtp::envelope env;
+  env.mail_from = from;
+  for (const auto& r : rcpts) env.recipients.push_back({r, c.acct.dsn_notify, {}});
+  env.dsn_ret = c.acct.dsn_ret;
+  return env;
+}
+
+// Reports refused recipients; queues the temporarily refused ones when a spool exists.
+int report_result(context& c, const smtp::send_result& r, spool_file* spool,
+                  const std::string& from) {
+  const auto rejected = r.rejected();
+  if (rejected.empty()) return ex_ok;
+  std::vector<std::string> retry;
+  bool permanent = false;
+  for (const auto& x : rejected) {
+    c.err << "inet mail: recipient " << transport::escape_control(x.address)
+          << " refused: " << transport::escape_control(x.reply.summary()) << "\n";
+    if (x.reply.code >= 400 && x.reply.code < 500) retry.push_back(x.address);
+    else permanent = true;
+  }
+  c.err << "inet mail: the message was sent to the other "
+        << (r.recipients.size() - rejected.size()) << " recipient(s)\n";
+  if (!retry.empty() && spool) {
+    const queue_entry e = spool->commit({from, retry});
+    c.err << "inet mail: message queued for the " << retry.size()
+          << " temporarily refused recipient(s) in " << e.message_path.string() << "\n";
+    return permanent ? ex_nouser : ex_ok;
+  }
+  return permanent ? ex_nouser : ex_tempfail;
+}
+
+int send_prepared(context& c, prepared& p) {
+  smtp::envelope env = make_envelope(c, p.from, p.recipients);
+  std::unique_ptr<spool_file> spool;
+  std::unique_ptr<byte_source> spooled;
+  byte_source* src = p.source.get();
+  if (c.acct.queue) {
+    // Keep the message durably before talking to the server, so nothing read from stdin is
+    // lost whatever happens next.
+    spool = std::make_unique<spool_file>(*c.acct.queue);
+    spool->copy_from(*p.source);
+    spooled = spool->open_source();
+    src = spooled.get();
+    env.size_hint = spool->size();
+  }
+  try {
+    smtp::blocking_client client;
+    connect(c, client);
+    const smtp::send_result result = client.send(env, *src);
+    client.quit();
+    return report_result(c, result, spool.get(), p.from);
+  } catch (const std::exception& e) {
+    const std::string why = describe_failure(e, c.acct.server());
+    if (spool && is_queueable(e)) {
+      const queue_entry q = spool->commit({p.from, p.recipients});
+      c.err << "inet mail: server unavailable (" << why << "); message queued in "
+            << q.message_path.string() << "\n";
+      return ex_ok;
+    }
+    c.err << "inet mail: " << why << "; the message was not sent\n";
+    return exit_code_for(e);
+  }
+}
+
+}  // namespace
+
+void check_address(const std::string& addr, const char* role, bool allow_empty) {
+  if (addr.empty() && allow_empty) return;
+  if (!mime::is_valid_addr_spec(addr))
+    throw setting_error(setting_error::kind::data, std::string("invalid ") + role +
+                                                       " address '" +
+                                                       transport::escape_control(addr) + "'");
+}
+
+std::vector<std::string> parse_recipient_args(const std::vector<std::string>& args) {
+  std::vector<std::string> out;
+  for (const auto& m : parse_list(args, "recipient")) add_unique(out, m.address);
+  return out;
+}
+
+void connect(context& c, smtp::blocking_client& client) {
+  load_secrets(c.acct, c.run_command);
+  if (c.acct.cleartext_auth_allowed)
+    c.err << "inet mail: warning: sending credentials to " << c.acct.server()
+          << " WITHOUT TLS (--tls=off)\n";
+  arm_timeouts(c.acct, std::chrono::steady_clock::now());
+  client.connect(c.acct.client);
+}
+
+int do_send(context& c) {
+  prepared p = c.opts.compose_mode() ? prepare_composed(c) : prepare_sendmail(c);
+  return send_prepared(c, p);
+}
+
+}  // namespace inet::mail::detail
