@@ -6,7 +6,6 @@
 
 #include <cstdio>
 #include <filesystem>
-#include <regex>
 
 #include "tests/mock/pki.hpp"
 #include "tests/mock/server.hpp"
@@ -37,8 +36,10 @@ TEST(TestPki, CaIsACaAndCaDirIsHashed) {
   int files = 0;
   for (const auto& e : std::filesystem::directory_iterator(pki.ca_dir())) {
     ++files;
-    EXPECT_TRUE(std::regex_match(e.path().filename().string(), std::regex("[0-9a-f]{8}\\.0")))
-        << e.path();
+    std::string name = e.path().filename().string();
+    EXPECT_EQ(name.size(), 10u) << name;
+    EXPECT_EQ(name.find_first_not_of("0123456789abcdef"), 8u) << name;
+    EXPECT_EQ(name.substr(8), ".0") << name;
   }
   EXPECT_EQ(files, 1);
   EXPECT_EQ(&test_pki::instance(), &pki);  // generated once
