@@ -175,13 +175,14 @@ int send_prepared(context& c, prepared& p) {
     src = spooled.get();
     env.size_hint = spool->size();
   }
+  smtp::blocking_client client;
   try {
-    smtp::blocking_client client;
     connect(c, client);
     const smtp::send_result result = client.send(env, *src);
     client.quit();
     return report_result(c, result, spool.get(), p.from);
   } catch (const std::exception& e) {
+    client.quit();  // polite QUIT when the connection still works; never throws
     const std::string why = describe_failure(e, c.acct.server());
     if (spool && is_queueable(e)) {
       const queue_entry q = spool->commit({p.from, p.recipients});

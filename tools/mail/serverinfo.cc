@@ -49,6 +49,7 @@ int do_serverinfo(context& c) {
   try {
     connect(c, client);
   } catch (const std::exception& e) {
+    client.quit();
     c.err << "inet mail: " << describe_failure(e, c.acct.server()) << "\n";
     return exit_code_for(e);
   }
