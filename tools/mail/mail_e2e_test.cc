@@ -1,7 +1,9 @@
 // End-to-end tests of `inet mail` (run_mail) against the scripted mock SMTP server.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -324,6 +326,57 @@ TEST(MailE2E, UntrustedCertificateFailsWithNoPerm) {
   EXPECT_THAT(h.err.str(), HasSubstr("not sent"));  // TLS failures are never queued
   EXPECT_TRUE(list(temp_dir("q-tls")).empty());
   srv.wait_done();
+}
+
+TEST(MailE2E, ReadsTheMessageFromStdinWhenNoInputIsInjected) {
+  std::string data;
+  mock_server srv(greet()
+                      .expect("MAIL FROM:<a@x.org>").send("250 ok\r\n")
+                      .expect("RCPT TO:<b@y.org>").send("250 ok\r\n")
+                      .expect("DATA").send("354 go\r\n")
+                      .expect_until(".", &data).send("250 ok\r\n")
+                      .expect("QUIT").send("221 bye\r\n").close());
+  const fs::path msg = temp_dir("stdin") / "msg";
+  // LF line ends and a lone "." line: -i semantics, the input is read to its end.
+  std::ofstream(msg) << "Subject: via stdin\n\nline 1\n.\nline 3\n";
+  const int file = ::open(msg.c_str(), O_RDONLY);
+  ASSERT_GE(file, 0);
+  const int saved = ::dup(0);
+  ASSERT_EQ(::dup2(file, 0), 0);
+  std::ostringstream out, err;
+  io_streams io;
+  io.out = &out;
+  io.err = &err;
+  io.env = [](const std::string&) -> std::optional<std::string> { return std::nullopt; };
+  const int rc = run_mail(server_args(srv, {"-f", "a@x.org", "b@y.org"}), io);
+  ::dup2(saved, 0);
+  ::close(saved);
+  ::close(file);
+  EXPECT_EQ(rc, ex_ok) << err.str();
+  EXPECT_SCRIPT_OK(srv);
+  EXPECT_THAT(data, HasSubstr("Subject: via stdin\r\n"));
+  EXPECT_THAT(data, HasSubstr("line 1\r\n..\r\nline 3\r\n"));  // dot-stuffed, not the end
+}
+
+TEST(MailE2E, TemporarilyRefusedRecipientsAreQueued) {
+  const fs::path q = temp_dir("q-partial");
+  mock_server srv(greet()
+                      .expect("MAIL FROM:<a@x.org>").send("250 ok\r\n")
+                      .expect("RCPT TO:<b@y.org>").send("250 ok\r\n")
+                      .expect("RCPT TO:<later@y.org>").send("450 4.2.1 mailbox busy\r\n")
+                      .expect("DATA").send("354 go\r\n")
+                      .expect_until(".").send("250 ok\r\n")
+                      .expect("QUIT").send("221 bye\r\n").close());
+  harness h;
+  EXPECT_EQ(h.run(server_args(srv, {"--queue=" + q.string(), "-f", "a@x.org", "b@y.org",
+                                    "later@y.org"})),
+            ex_ok)
+      << h.err.str();
+  EXPECT_SCRIPT_OK(srv);
+  EXPECT_THAT(h.err.str(), HasSubstr("recipient later@y.org refused: 450 4.2.1 mailbox busy"));
+  const auto entries = list(q);
+  ASSERT_EQ(entries.size(), 1u);
+  EXPECT_EQ(entries[0].envelope.recipients, std::vector<std::string>{"later@y.org"});
 }
 
 }  // namespace
