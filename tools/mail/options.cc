@@ -85,8 +85,9 @@ user set, inet mail refuses to authenticate; pass --tls=off on the command line 
 for that run (msmtp would send the password anyway).
 
 Recipients: if the server refuses some recipients and accepts others, the message goes to
-the accepted ones, each refused recipient is reported with the server's reply, and the exit
-status is 67 (EX_NOUSER). With a queue, recipients refused with 4xx are queued for retry.
+the accepted ones and each refused recipient is reported with the server's reply. The exit
+status is then 67 (EX_NOUSER) if one was refused permanently (5xx); recipients refused with
+4xx are queued for a retry when a queue is set (exit 0), else the status is 75.
 
 Exit status (sysexits.h): 0 sent or queued; 64 usage error; 65 malformed address or message;
 66 input file cannot be read; 67 recipient refused; 68 host not found; 69 rejected by the
