@@ -1,0 +1,286 @@
+// transport::line_reader against the mock server: CRLF and bare-LF lines, the hard line limit,
+// EOF mid-line, exact-count reads split across segments, until-EOF bodies with a maximum.
+#include "transport/line_reader.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "tests/mock/server.hpp"
+#include "tests/transport/test_util.hpp"
+#include "transport/error.hpp"
+
+namespace inet::testing {
+namespace {
+
+using test::close_mode;
+using test::mock_server;
+using test::script;
+using transport::error;
+
+// Connects to `srv` and runs `body` with a reader of `max_line` bytes; returns the error.
+std::error_code with_reader(
+    mock_server& srv,
+    const std::function<asio::awaitable<void>(transport::line_reader&)>& body,
+    std::size_t max_line = transport::line_reader::default_max_line) {
+  asio::io_context io;
+  transport::stream s(io.get_executor());
+  return error_of(io, [&]() -> asio::awaitable<void> {
+    co_await s.connect("127.0.0.1", srv.port(), quick_options());
+    transport::line_reader reader(s, max_line);
+    co_await body(reader);
+  });
+}
+
+TEST(LineReader, CrlfAndBareLfLines) {
+  mock_server srv(script().send("one\r\ntwo\nthree\r\n\r\nlast\n").close());
+  std::vector<std::string> lines;
+  const auto ec = with_reader(srv, [&](transport::line_reader& r) -> asio::awaitable<void> {
+    for (int i = 0; i < 5; ++i) lines.emplace_back(co_await r.read_line());
+    co_await r.read_line();  // EOF before any byte of a sixth line
+  });
+  EXPECT_EQ(lines, (std::vector<std::string>{"one", "two", "three", "", "last"}));
+  EXPECT_EQ(ec, error::unexpected_eof) << ec.message();
+}
+
+TEST(LineReader, LoneCrInsideALineIsKept) {
+  mock_server srv(script().send("a\rb\r\n").close());
+  std::string line;
+  const auto ec = with_reader(srv, [&](transport::line_reader& r) -> asio::awaitable<void> {
+    line = std::string(co_await r.read_line());
+  });
+  EXPECT_FALSE(ec) << ec.message();
+  EXPECT_EQ(line, "a\rb");
+}
+
+TEST(LineReader, LineOfExactlyMaxLengthPasses) {
+  const std::size_t max = 100;
+  mock_server srv(script()
+                      .send(std::string(max, 'a') + "\r\n")
+                      .send(std::string(max, 'b') + "\n")
+                      .send(std::string(max, 'c') + "\r\n")
+                      .close());
+  std::vector<std::string> lines;
+  const auto ec = with_reader(
+      srv,
+      [&](transport::line_reader& r) -> asio::awaitable<void> {
+        for (int i = 0; i < 3; ++i) lines.emplace_back(co_await r.read_line());
+      },
+      max);
+  EXPECT_FALSE(ec) << ec.message();
+  EXPECT_EQ(lines, (std::vector<std::string>{std::string(max, 'a'), std::string(max, 'b'),
+                                             std::string(max, 'c')}));
+}
+
+TEST(LineReader, DefaultLimitAcceptsExactly64KiB) {
+  const std::size_t max = transport::line_reader::default_max_line;
+  mock_server srv(script().send(std::string(max, 'z') + "\r\nnext\r\n").close());
+  std::size_t len = 0;
+  std::string next;
+  const auto ec = with_reader(srv, [&](transport::line_reader& r) -> asio::awaitable<void> {
+    len = (co_await r.read_line()).size();
+    next = std::string(co_await r.read_line());
+  });
+  EXPECT_FALSE(ec) << ec.message();
+  EXPECT_EQ(len, max);
+  EXPECT_EQ(next, "next");
+}
+
+TEST(LineReader, OneByteOverTheLimitFails) {
+  mock_server srv(script().send(std::string(101, 'a') + "\r\n").close());
+  const auto ec = with_reader(
+      srv, [&](transport::line_reader& r) -> asio::awaitable<void> { co_await r.read_line(); },
+      100);
+  EXPECT_EQ(ec, error::line_too_long) << ec.message();
+  EXPECT_TRUE(ec == condition::protocol_violation);
+}
+
+TEST(LineReader, OverlongLineWithoutLfFailsWithoutWaitingForTheEnd) {
+  // 100 KiB without LF, then the server waits: the reader must give up at the limit, not wait
+  // for (or buffer) the rest.
+  mock_server srv(script().send(std::string(100 * 1024, 'x')).stall(10s));
+  const auto start = std::chrono::steady_clock::now();
+  const auto ec = with_reader(
+      srv, [&](transport::line_reader& r) -> asio::awaitable<void> { co_await r.read_line(); });
+  EXPECT_EQ(ec, error::line_too_long) << ec.message();
+  EXPECT_LT(since(start), 4000ms);  // well under the 5 s idle timeout
+}
+
+TEST(LineReader, EndlessLineFromSendRepeatedFails) {
+  mock_server srv(script().send_repeated(std::string(1024, 'y'), 100'000));
+  const auto ec = with_reader(
+      srv, [&](transport::line_reader& r) -> asio::awaitable<void> { co_await r.read_line(); });
+  EXPECT_EQ(ec, error::line_too_long) << ec.message();
+}
+
+TEST(LineReader, EofMidLineIsUnexpectedEof) {
+  mock_server srv(script().send("complete\r\npartial").close());
+  std::string first;
+  const auto ec = with_reader(srv, [&](transport::line_reader& r) -> asio::awaitable<void> {
+    first = std::string(co_await r.read_line());
+    co_await r.read_line();
+  });
+  EXPECT_EQ(first, "complete");
+  EXPECT_EQ(ec, error::unexpected_eof) << ec.message();
+}
+
+TEST(LineReader, ResetMidLineIsAnError) {
+  mock_server srv(script().send("partial").close(close_mode::reset));
+  const auto ec = with_reader(
+      srv, [&](transport::line_reader& r) -> asio::awaitable<void> { co_await r.read_line(); });
+  EXPECT_TRUE(ec) << "a reset must not look like a line";
+}
+
+TEST(LineReader, ManyLinesInOneSegmentAndAcrossBufferWraps) {
+  // 3000 lines of 40 bytes cross the 16 KiB read-ahead several times.
+  std::string all;
+  for (int i = 0; i < 3000; ++i) all += "line " + std::to_string(i) + std::string(30, '.') + "\r\n";
+  mock_server srv(script().send(all).close());
+  int count = 0;
+  bool in_order = true;
+  const auto ec = with_reader(
+      srv,
+      [&](transport::line_reader& r) -> asio::awaitable<void> {
+        for (int i = 0; i < 3000; ++i) {
+          const auto l = co_await r.read_line();
+          in_order = in_order && l == "line " + std::to_string(i) + std::string(30, '.');
+          ++count;
+        }
+      },
+      64);
+  EXPECT_FALSE(ec) << ec.message();
+  EXPECT_EQ(count, 3000);
+  EXPECT_TRUE(in_order);
+}
+
+TEST(LineReader, ReadExactAfterALineUsesBufferedBytesFirst) {
+  // Line, literal body and next line arrive in one write (IMAP literal shape).
+  mock_server srv(script().send("* 1 FETCH {9}\r\nBODYBYTESrest\r\n").close());
+  std::string head, body, rest;
+  const auto ec = with_reader(srv, [&](transport::line_reader& r) -> asio::awaitable<void> {
+    head = std::string(co_await r.read_line());
+    EXPECT_EQ(co_await r.read_exact(9, [&](std::string_view b) { body += b; }), 9u);
+    rest = std::string(co_await r.read_line());
+  });
+  EXPECT_FALSE(ec) << ec.message();
+  EXPECT_EQ(head, "* 1 FETCH {9}");
+  EXPECT_EQ(body, "BODYBYTES");
+  EXPECT_EQ(rest, "rest");
+}
+
+TEST(LineReader, ReadExactSplitAcrossReads) {
+  mock_server srv(script().trickle("abcdefghij", 20ms).send("\r\n").close());
+  std::string body, rest;
+  const auto ec = with_reader(srv, [&](transport::line_reader& r) -> asio::awaitable<void> {
+    co_await r.read_exact(7, [&](std::string_view b) { body += b; });
+    rest = std::string(co_await r.read_line());
+  });
+  EXPECT_FALSE(ec) << ec.message();
+  EXPECT_EQ(body, "abcdefg");
+  EXPECT_EQ(rest, "hij");
+}
+
+TEST(LineReader, ReadExactLargerThanTheBuffer) {
+  std::string big;
+  for (int i = 0; i < 50'000; ++i) big += static_cast<char>('a' + i % 26);
+  mock_server srv(script().send(big).close());
+  std::string body;
+  std::size_t largest_chunk = 0;
+  const auto ec = with_reader(
+      srv,
+      [&](transport::line_reader& r) -> asio::awaitable<void> {
+        co_await r.read_exact(big.size(), [&](std::string_view b) {
+          largest_chunk = std::max(largest_chunk, b.size());
+          body += b;
+        });
+      },
+      100);
+  EXPECT_FALSE(ec) << ec.message();
+  EXPECT_EQ(body, big);
+  EXPECT_LE(largest_chunk, 100u + 2 + 16 * 1024);  // the documented fixed buffer
+}
+
+TEST(LineReader, ReadExactEofEarlyIsUnexpectedEof) {
+  mock_server srv(script().send("short").close());
+  std::string body;
+  const auto ec = with_reader(srv, [&](transport::line_reader& r) -> asio::awaitable<void> {
+    co_await r.read_exact(10, [&](std::string_view b) { body += b; });
+  });
+  EXPECT_EQ(ec, error::unexpected_eof) << ec.message();
+  EXPECT_EQ(body, "short");
+}
+
+TEST(LineReader, ReadUntilEofDeliversEverything) {
+  mock_server srv(script().send("head\r\n").send_repeated("0123456789", 5000).close());
+  std::string body;
+  std::uint64_t n = 0;
+  const auto ec = with_reader(srv, [&](transport::line_reader& r) -> asio::awaitable<void> {
+    EXPECT_EQ(co_await r.read_line(), "head");
+    n = co_await r.read_until_eof([&](std::string_view b) { body += b; });
+  });
+  EXPECT_FALSE(ec) << ec.message();
+  EXPECT_EQ(n, 50'000u);
+  EXPECT_EQ(body.size(), 50'000u);
+  EXPECT_EQ(body.substr(0, 20), "01234567890123456789");
+}
+
+TEST(LineReader, ReadUntilEofExactlyAtTheMaximumPasses) {
+  mock_server srv(script().send(std::string(1000, 'q')).close());
+  std::uint64_t n = 0;
+  const auto ec = with_reader(srv, [&](transport::line_reader& r) -> asio::awaitable<void> {
+    n = co_await r.read_until_eof([](std::string_view) {}, 1000);
+  });
+  EXPECT_FALSE(ec) << ec.message();
+  EXPECT_EQ(n, 1000u);
+}
+
+TEST(LineReader, ReadUntilEofOverTheMaximumIsBodyTooLarge) {
+  mock_server srv(script().send_repeated(std::string(1000, 'q'), 1000).close());
+  std::uint64_t delivered = 0;
+  const auto ec = with_reader(srv, [&](transport::line_reader& r) -> asio::awaitable<void> {
+    co_await r.read_until_eof([&](std::string_view b) { delivered += b.size(); }, 100'000);
+  });
+  EXPECT_EQ(ec, error::body_too_large) << ec.message();
+  EXPECT_LE(delivered, 100'000u);  // nothing past the limit reaches the sink
+}
+
+TEST(LineReader, ClearDropsBufferedBytes) {
+  mock_server srv(script().send("one\r\ntwo\r\n").stall(10s));
+  std::size_t before = 0;
+  const auto ec = with_reader(srv, [&](transport::line_reader& r) -> asio::awaitable<void> {
+    EXPECT_EQ(co_await r.read_line(), "one");
+    before = r.buffered();
+    r.clear();
+    EXPECT_EQ(r.buffered(), 0u);
+  });
+  EXPECT_FALSE(ec) << ec.message();
+  EXPECT_EQ(before, 5u);  // "two\r\n" arrived with "one\r\n" in one write
+}
+
+}  // namespace
+}  // namespace inet::testing
+
+namespace inet::testing {
+namespace {
+
+TEST(LineReaderDeadline, DeadlineStopsAFastEndlessBody) {
+  // The server keeps the socket full; only the overall deadline can end the transfer.
+  test::mock_server srv(test::script().send_repeated(std::string(64 * 1024, 'f'), 50'000));
+  asio::io_context io;
+  transport::stream s(io.get_executor());
+  std::uint64_t delivered = 0;
+  const auto start = std::chrono::steady_clock::now();
+  const auto ec = error_of(io, [&]() -> asio::awaitable<void> {
+    auto opts = quick_options();
+    opts.time.deadline = std::chrono::steady_clock::now() + 300ms;
+    co_await s.connect("127.0.0.1", srv.port(), opts);
+    transport::line_reader reader(s);
+    co_await reader.read_until_eof([&](std::string_view b) { delivered += b.size(); });
+  });
+  EXPECT_EQ(ec, transport::error::deadline_exceeded) << ec.message() << " after " << delivered;
+  EXPECT_LT(since(start), 5000ms);
+}
+
+}  // namespace
+}  // namespace inet::testing
