@@ -157,7 +157,8 @@ TEST(StreamTls, IpAddressVerifiesAgainstIpSanWithoutSni) {
                       .run([&](test::connection_ctl& c) { sni = c.tls_sni(); })
                       .send("220 hi\r\n")
                       .expect("QUIT")
-                      .send("221 bye\r\n"));
+                      .send("221 bye\r\n")
+                      .close());
   const auto r = tls_conversation(srv, test_ca(), "127.0.0.1", "127.0.0.1");
   ASSERT_FALSE(r.ec) << r.ec.message();
   EXPECT_TRUE(r.info.verified);
@@ -178,7 +179,8 @@ TEST(StreamTls, SendsSniForHostNames) {
                       .run([&](test::connection_ctl& c) { sni = c.tls_sni(); })
                       .send("220 hi\r\n")
                       .expect("QUIT")
-                      .send("221 bye\r\n"));
+                      .send("221 bye\r\n")
+                      .close());
   const auto r = tls_conversation(srv, test_ca());
   ASSERT_FALSE(r.ec) << r.ec.message();
   EXPECT_SCRIPT_OK(srv);
@@ -192,7 +194,8 @@ TEST(StreamTls, ServerNameOverridesVerifiedNameAndSni) {
                       .run([&](test::connection_ctl& c) { sni = c.tls_sni(); })
                       .send("220 hi\r\n")
                       .expect("QUIT")
-                      .send("221 bye\r\n"));
+                      .send("221 bye\r\n")
+                      .close());
   auto tls = test_ca();
   tls.server_name = "wrong.example";
   const auto r = tls_conversation(srv, tls);
@@ -215,7 +218,8 @@ TEST(StreamTls, ClientCertificateAcceptedByServerThatRequiresIt) {
                       })
                       .send("220 hi\r\n")
                       .expect("QUIT")
-                      .send("221 bye\r\n"));
+                      .send("221 bye\r\n")
+                      .close());
   auto tls = test_ca();
   tls.client_cert_file = test::test_pki::instance().client().cert_file;
   tls.client_key_file = test::test_pki::instance().client().key_file;
@@ -324,6 +328,54 @@ TEST(StreamTls, DISABLED_EmptyHostNameStillChecksTheCertificateName) {
   const auto r = tls_conversation(srv, test_ca(), "127.0.0.1", "");
   EXPECT_EQ(r.ec, error::certificate_verify_failed) << r.ec.message();
   EXPECT_EQ(r.greeting, "");
+}
+
+TEST(StreamTls, SessionResumptionOnASecondConnection) {
+  // Both server connections share one ticket key, as a real server's would.
+  server_options o = implicit_tls();
+  o.configure_tls = [](SSL_CTX* ctx) {
+    static const unsigned char keys[80] = {1, 2, 3, 4, 5, 6, 7, 8, 9};
+    SSL_CTX_ctrl(ctx, SSL_CTRL_SET_TLSEXT_TICKET_KEYS, sizeof keys,
+                 const_cast<unsigned char*>(keys));
+    static const unsigned char sid_ctx[] = "inetpp-test";
+    SSL_CTX_set_session_id_context(ctx, sid_ctx, sizeof sid_ctx - 1);
+  };
+  mock_server srv(script()
+                      .send("220 one\r\n")
+                      .expect("QUIT")
+                      .send("221 bye\r\n")
+                      .close()
+                      .accept_next()
+                      .send("220 two\r\n")
+                      .close(),
+                  o);
+  asio::io_context io;
+  transport::stream first(io.get_executor());
+  transport::stream second(io.get_executor());
+  transport::tls_info info1, info2;
+  transport::tls_session saved;
+  const auto ec = error_of(io, [&]() -> asio::awaitable<void> {
+    co_await first.connect("127.0.0.1", srv.port(), quick_options());
+    co_await first.handshake(test_ca(), "localhost");
+    transport::line_reader r1(first);
+    EXPECT_EQ(co_await r1.read_line(), "220 one");  // TLS 1.3 tickets arrive with data
+    co_await first.write(asio::buffer(std::string_view("QUIT\r\n")));
+    EXPECT_EQ(co_await r1.read_line(), "221 bye");
+    info1 = first.tls_details();
+    saved = first.session();
+    co_await first.graceful_close();
+    co_await second.connect("127.0.0.1", srv.port(), quick_options());
+    co_await second.handshake(test_ca(), "localhost", saved);
+    info2 = second.tls_details();
+    transport::line_reader r2(second);
+    EXPECT_EQ(co_await r2.read_line(), "220 two");
+  });
+  ASSERT_FALSE(ec) << ec.message();
+  EXPECT_TRUE(saved);
+  EXPECT_FALSE(info1.session_reused);
+  EXPECT_TRUE(info2.session_reused);
+  EXPECT_TRUE(info2.verified);
+  EXPECT_SCRIPT_OK(srv);
 }
 
 TEST(StreamTls, HandshakeWithoutConnectionIsNotConnected) {
@@ -569,6 +621,20 @@ TEST(StreamTimeouts, IdleTimeoutWhenServerStallsAfterGreeting) {
   EXPECT_TRUE(ec == condition::timeout);
   EXPECT_LT(waited, 2000ms);
   EXPECT_FALSE(s.is_open());  // a timed-out stream is closed
+}
+
+TEST(StreamTimeouts, IdleTimeoutOnAWriteTheServerNeverReads) {
+  mock_server srv(script().stall(10s));  // never reads: the socket buffers fill up
+  asio::io_context io;
+  transport::stream s(io.get_executor());
+  const std::string big(64 * 1024 * 1024, 'w');
+  const auto start = std::chrono::steady_clock::now();
+  const auto ec = error_of(io, [&]() -> asio::awaitable<void> {
+    co_await s.connect("127.0.0.1", srv.port(), quick_options(300ms));
+    co_await s.write(asio::buffer(big));
+  });
+  EXPECT_EQ(ec, error::timeout) << ec.message();
+  EXPECT_LT(since(start), 5000ms);
 }
 
 TEST(StreamTimeouts, IdleTimeoutDuringTlsHandshake) {

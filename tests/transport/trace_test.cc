@@ -174,5 +174,24 @@ TEST_F(TraceCapture, EngineRedactsCommandsAndEscapesReplies) {
   EXPECT_EQ(t.find('\x07'), std::string::npos) << t;
 }
 
+TEST_F(TraceCapture, SkippedVerificationIsTracedLoudly) {
+  test::server_options o;
+  o.implicit_tls = true;
+  o.cert = test::cert_kind::self_signed;
+  test::mock_server srv(test::script().send("220 hi\r\n").close(), o);
+  asio::io_context io;
+  transport::stream s(io.get_executor());
+  const auto ec = error_of(io, [&]() -> asio::awaitable<void> {
+    co_await s.connect("127.0.0.1", srv.port(), quick_options());
+    transport::tls_options tls;
+    tls.dangerous_skip_verification = true;
+    co_await s.handshake(tls, "localhost");
+  });
+  EXPECT_FALSE(ec) << ec.message();
+  const std::string t = text();
+  EXPECT_NE(t.find("verification DISABLED"), std::string::npos) << t;
+  EXPECT_NE(t.find("Connected to 127.0.0.1"), std::string::npos) << t;
+}
+
 }  // namespace
 }  // namespace inet::testing
