@@ -4,6 +4,8 @@
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/ssl.hpp>
@@ -98,6 +100,81 @@ std::string endpoint_text(const tcp::endpoint& ep) {
   return (a.is_v6() ? "[" + a.to_string() + "]" : a.to_string()) + ":" + std::to_string(ep.port());
 }
 
+
+// RFC 8305 §5: start a connection attempt every `attempt_delay` (or as soon as the previous
+// one fails) while earlier ones are still pending; the first to succeed wins and the others
+// are closed. Bounded by `end`.
+struct race_result {
+  std::optional<tcp::socket> socket;
+  tcp::endpoint endpoint;
+  std::error_code error;
+};
+
+struct race_state {
+  race_state(const asio::any_io_executor& ex, const trace& t) : wake(ex), tracer(t) {}
+  asio::steady_timer wake;
+  trace tracer;  // a copy: attempts may finish after the stream is gone
+  std::vector<std::shared_ptr<tcp::socket>> attempts;
+  std::optional<tcp::socket> winner;
+  tcp::endpoint winner_ep;
+  std::error_code last;
+  std::size_t pending = 0;
+};
+
+asio::awaitable<void> attempt(std::shared_ptr<race_state> st, std::shared_ptr<tcp::socket> sock,
+                              tcp::endpoint ep) {
+  boost::system::error_code ec;
+  co_await sock->async_connect(ep, asio::redirect_error(asio::use_awaitable, ec));
+  --st->pending;
+  if (!ec && !st->winner) {
+    st->winner.emplace(std::move(*sock));
+    st->winner_ep = ep;
+  } else if (ec && ec != asio::error::operation_aborted) {
+    st->last = ec;
+    st->tracer.info("connect to " + endpoint_text(ep) + " failed: " + ec.message());
+  }
+  st->wake.cancel();
+}
+
+asio::awaitable<race_result> race_connect(asio::any_io_executor ex,
+                                          const std::vector<tcp::endpoint>& endpoints,
+                                          std::chrono::milliseconds attempt_delay,
+                                          steady_clock::time_point end, const trace& tracer) {
+  auto st = std::make_shared<race_state>(ex, tracer);
+  st->last = make_error_code(error::connect_timeout);
+  std::size_t next = 0;
+  while (!st->winner && steady_clock::now() < end) {
+    if (next < endpoints.size()) {
+      auto sock = std::make_shared<tcp::socket>(ex);
+      st->attempts.push_back(sock);
+      ++st->pending;
+      asio::co_spawn(ex, attempt(st, sock, endpoints[next]), asio::detached);
+      ++next;
+      st->wake.expires_at(std::min(end, steady_clock::now() + attempt_delay));
+    } else if (st->pending == 0) {
+      break;  // every address failed
+    } else {
+      st->wake.expires_at(end);
+    }
+    boost::system::error_code ec;
+    co_await st->wake.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    // Woken early by a finished attempt: if it failed, the loop starts the next one now.
+  }
+  for (auto& a : st->attempts) {
+    boost::system::error_code ignored;
+    if (a->is_open()) a->close(ignored);
+  }
+  race_result r;
+  if (st->winner) {
+    r.socket = std::move(st->winner);
+    r.endpoint = st->winner_ep;
+  } else {
+    r.error = steady_clock::now() >= end && st->pending > 0
+                  ? make_error_code(error::connect_timeout)
+                  : st->last;
+  }
+  co_return r;
+}
 }  // namespace
 
 asio::awaitable<void> stream::connect(std::string host, std::uint16_t port, connect_options opts) {
@@ -107,7 +184,8 @@ asio::awaitable<void> stream::connect(std::string host, std::uint16_t port, conn
   const std::string dial_host = via_proxy ? opts.proxy.host : host;
   const std::uint16_t dial_port = via_proxy ? opts.proxy.port : port;
   // The connect timeout covers resolve, every attempt and the proxy handshake.
-  const auto connect_end = steady_clock::now() + opts.time.connect;
+  auto connect_end = steady_clock::now() + opts.time.connect;
+  if (opts.time.deadline && *opts.time.deadline < connect_end) connect_end = *opts.time.deadline;
   auto remaining = [&] {
     return std::max(std::chrono::milliseconds(1),
                     std::chrono::duration_cast<std::chrono::milliseconds>(connect_end -
@@ -128,29 +206,14 @@ asio::awaitable<void> stream::connect(std::string host, std::uint16_t port, conn
                             "could not resolve host '" + dial_host + "'" +
                                 (ec ? " (" + ec.message() + ")" : std::string()));
 
-  std::error_code last = make_error_code(error::connect_timeout);
-  bool connected = false;
-  for (const auto& ep : interleave(results)) {
-    if (steady_clock::now() >= connect_end) break;
-    boost::system::error_code ignored;
-    s.sock.close(ignored);
-    s.arm(remaining());
-    co_await s.sock.async_connect(ep, asio::redirect_error(asio::use_awaitable, ec));
-    const bool timed_out = s.fired && ec == asio::error::operation_aborted;
-    s.disarm();
-    if (!ec) {
-      connected = true;
-      s.tracer.info("Connected to " + dial_host + " (" + endpoint_text(ep) + ")");
-      break;
-    }
-    last = timed_out ? make_error_code(error::connect_timeout) : std::error_code(ec);
-    s.tracer.info("connect to " + endpoint_text(ep) + " failed: " + last.message());
+  const auto endpoints = interleave(results);
+  auto won = co_await race_connect(s.sock.get_executor(), endpoints, opts.attempt_delay,
+                                   connect_end, s.tracer);
+  if (!won.socket) {
+    throw std::system_error(won.error, "connect to " + dial_host + ":" + std::to_string(dial_port));
   }
-  if (!connected) {
-    boost::system::error_code ignored;
-    s.sock.close(ignored);
-    throw std::system_error(last, "connect to " + dial_host + ":" + std::to_string(dial_port));
-  }
+  s.sock = std::move(*won.socket);
+  s.tracer.info("Connected to " + dial_host + " (" + endpoint_text(won.endpoint) + ")");
   s.sock.set_option(tcp::no_delay(true), ec);
 
   if (via_proxy) {
