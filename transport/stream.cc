@@ -39,7 +39,15 @@ struct stream::impl {
 
   // Arms the watchdog for one operation: the idle bound, cut short by the deadline.
   void arm(std::chrono::milliseconds idle) {
-    auto expiry = steady_clock::now() + idle;
+    const auto now = steady_clock::now();
+    if (time.deadline && *time.deadline <= now) {
+      // Already overdue: fail now rather than race a data-ready operation against the timer.
+      boost::system::error_code ignored;
+      sock.close(ignored);
+      throw std::system_error(make_error_code(error::deadline_exceeded),
+                              "operation started after the deadline");
+    }
+    auto expiry = now + idle;
     error reason = error::timeout;
     if (time.deadline && *time.deadline < expiry) {
       expiry = *time.deadline;
@@ -55,6 +63,11 @@ struct stream::impl {
       sock.cancel(ignored);
       resolver.cancel();
     });
+  }
+  void reset_tls() {
+    tls.reset();
+    ctx.reset();
+    verified = false;
   }
   void disarm() {
     ++generation;
@@ -180,6 +193,7 @@ asio::awaitable<race_result> race_connect(asio::any_io_executor ex,
 asio::awaitable<void> stream::connect(std::string host, std::uint16_t port, connect_options opts) {
   impl& s = *impl_;
   s.time = opts.time;
+  s.reset_tls();
   const bool via_proxy = opts.proxy.type != proxy_options::kind::none;
   const std::string dial_host = via_proxy ? opts.proxy.host : host;
   const std::uint16_t dial_port = via_proxy ? opts.proxy.port : port;
@@ -315,6 +329,11 @@ asio::awaitable<void> stream::handshake(const tls_options& tls, std::string_view
   boost::system::error_code addr_ec;
   (void)asio::ip::make_address(name, addr_ec);
   const bool is_ip = !addr_ec;
+  if (name.empty() && !tls.dangerous_skip_verification) {
+    s.tls.reset();
+    throw std::system_error(make_error_code(error::certificate_verify_failed),
+                            "no host name to verify the certificate against");
+  }
   if (!is_ip && !name.empty()) SSL_set_tlsext_host_name(ssl, name.c_str());  // SNI
   if (!tls.dangerous_skip_verification) {
     X509_VERIFY_PARAM* param = SSL_get0_param(ssl);
@@ -398,7 +417,7 @@ asio::awaitable<void> stream::graceful_close() {
   if (s.tls && s.sock.is_open()) {
     boost::system::error_code ec;
     const auto saved = s.time;
-    s.arm(std::min(s.time.idle, std::chrono::milliseconds(2000)));
+    s.arm(std::min(s.time.idle, std::chrono::milliseconds(500)));
     co_await s.tls->async_shutdown(asio::redirect_error(asio::use_awaitable, ec));
     s.disarm();
     s.time = saved;
@@ -411,6 +430,8 @@ void stream::close() noexcept {
   impl_->disarm();
   impl_->sock.shutdown(tcp::socket::shutdown_both, ignored);
   impl_->sock.close(ignored);
+  // The TLS state stays until the next connect(): freeing it here would mark its session as
+  // not resumable for connections that still want to resume it.
 }
 
 void stream::cancel() noexcept {

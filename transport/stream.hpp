@@ -74,7 +74,8 @@ class stream {
   /// Writes all of `buf`. Throws std::system_error on timeouts and socket/TLS errors.
   boost::asio::awaitable<void> write(boost::asio::const_buffer buf);
 
-  /// Sends TLS close_notify when TLS (bounded by a short timeout), then closes the socket.
+  /// Sends TLS close_notify when TLS and waits at most 500 ms for the peer's, then closes the
+  /// socket. The TLS state (is_tls(), tls_details(), session()) stays until the next connect().
   boost::asio::awaitable<void> graceful_close();
 
   /// Closes the socket now; pending operations fail with error::operation_aborted.

@@ -29,9 +29,9 @@ std::vector<std::pair<std::size_t, std::string_view>> words(std::string_view s) 
   std::vector<std::pair<std::size_t, std::string_view>> out;
   std::size_t i = 0;
   while (i < s.size()) {
-    while (i < s.size() && s[i] == ' ') ++i;
+    while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) ++i;
     const std::size_t start = i;
-    while (i < s.size() && s[i] != ' ') ++i;
+    while (i < s.size() && s[i] != ' ' && s[i] != '\t') ++i;
     if (i > start) out.emplace_back(start, s.substr(start, i - start));
   }
   return out;
@@ -52,11 +52,49 @@ void enable_stderr_trace() {
   });
 }
 
+namespace {
+
+// Length of the valid UTF-8 sequence starting at s[i] (2..4), or 0 if it is not one.
+std::size_t utf8_sequence(std::string_view s, std::size_t i) {
+  const auto c = static_cast<unsigned char>(s[i]);
+  std::size_t n = 0;
+  std::uint32_t cp = 0;
+  if (c >= 0xC2 && c <= 0xDF) n = 2, cp = c & 0x1F;
+  else if (c >= 0xE0 && c <= 0xEF) n = 3, cp = c & 0x0F;
+  else if (c >= 0xF0 && c <= 0xF4) n = 4, cp = c & 0x07;
+  else return 0;
+  if (i + n > s.size()) return 0;
+  for (std::size_t k = 1; k < n; ++k) {
+    const auto cc = static_cast<unsigned char>(s[i + k]);
+    if ((cc & 0xC0) != 0x80) return 0;
+    cp = (cp << 6) | (cc & 0x3F);
+  }
+  const bool overlong = (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000);
+  if (overlong || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
+  if (cp >= 0x80 && cp <= 0x9F) return 0;  // C1 controls (e.g. U+009B CSI)
+  return n;
+}
+
+}  // namespace
+
 std::string escape_control(std::string_view bytes) {
   std::string out;
   out.reserve(bytes.size());
   static const char* hex = "0123456789abcdef";
-  for (unsigned char c : bytes) {
+  for (std::size_t i = 0; i < bytes.size();) {
+    const auto c = static_cast<unsigned char>(bytes[i]);
+    if (c >= 0x80) {
+      if (const std::size_t n = utf8_sequence(bytes, i)) {
+        out.append(bytes.substr(i, n));
+        i += n;
+      } else {
+        out += "\\x";
+        out.push_back(hex[c >> 4]);
+        out.push_back(hex[c & 15]);
+        ++i;
+      }
+      continue;
+    }
     switch (c) {
       case '\r': out += "\\r"; break;
       case '\n': out += "\\n"; break;
@@ -71,6 +109,7 @@ std::string escape_control(std::string_view bytes) {
           out.push_back(static_cast<char>(c));
         }
     }
+    ++i;
   }
   return out;
 }
