@@ -213,11 +213,15 @@ struct message_source::impl {
     part p;
     p.headers = "Content-Type: multipart/" + std::string(subtype) + ";" + std::string(extra) +
                 "\r\n boundary=\"" + b + "\"\r\n";
+    // RFC 2046 §5.1.1: the CRLF before "--boundary" belongs to the delimiter, so each part's
+    // own final line break is kept by writing one more CRLF before every later delimiter.
+    bool first = true;
     for (auto& c : children) {
-      p.body.push_back({"--" + b + "\r\n" + c.headers + "\r\n"});
+      p.body.push_back({std::string(first ? "" : "\r\n") + "--" + b + "\r\n" + c.headers + "\r\n"});
+      first = false;
       for (auto& s : c.body) p.body.push_back(std::move(s));
     }
-    p.body.push_back({"--" + b + "--\r\n"});
+    p.body.push_back({"\r\n--" + b + "--\r\n"});
     return p;
   }
 

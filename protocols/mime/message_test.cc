@@ -208,6 +208,19 @@ TEST_F(Compose, HtmlAndTextAlternative) {
   EXPECT_NE(out.find("\r\n--" + boundary + "\r\nContent-Type: text/html"), std::string::npos);
 }
 
+TEST_F(Compose, PartKeepsItsFinalLineBreakBeforeTheDelimiter) {
+  // RFC 2046 §5.1.1: the CRLF before "--boundary" belongs to the delimiter, so a text part
+  // ending in a line break must be followed by one more CRLF.
+  message m = basic();
+  m.text_body = "Hello\nbody\n";
+  m.html_body = "<p>x</p>\n";
+  const std::string out = compose(m, fixed());
+  const std::size_t b = out.find("boundary=\"") + 10;
+  const std::string boundary = out.substr(b, out.find('"', b) - b);
+  EXPECT_NE(out.find("Hello\r\nbody\r\n\r\n--" + boundary + "\r\n"), std::string::npos) << out;
+  EXPECT_NE(out.find("<p>x</p>\r\n\r\n--" + boundary + "--\r\n"), std::string::npos) << out;
+}
+
 TEST_F(Compose, InlineImageRelatedAndFileAttachmentMixed) {
   message m = basic();
   m.html_body = "<img src=\"cid:logo\">";
