@@ -102,6 +102,19 @@ show_bytes() { python3 -c 'import sys; print(repr(open(sys.argv[1], "rb").read()
 # Every message delivered anywhere that contains MARKER (for "nothing was delivered" checks).
 delivered_with() { grep -rlF -- "$1" "$MAILDIR_ROOT" 2>/dev/null || true; }
 smtpd_connects() { grep -cE 'smtpd\[[0-9]+\]: connect from' "$POSTFIX_LOG" || true; }
+# expect_no_connects_since COUNT: fails the check if postfix accepted a connection since
+# smtpd_connects printed COUNT. Makes one legitimate connection (--serverinfo) and waits for its
+# "connect from" line: any connection made before it would have been logged by then too.
+expect_no_connects_since() {
+  local before="$1" deadline=$((SECONDS + 10)) after
+  timeout 60 "$INET" mail -C "$CFG" --serverinfo >/dev/null 2>&1 || fail "sentinel --serverinfo failed"
+  while [ "$(smtpd_connects)" -le "$before" ] && [ "$SECONDS" -lt "$deadline" ]; do
+    sleep 0.05
+  done
+  after="$(smtpd_connects)"
+  [ "$after" -eq $((before + 1)) ] ||
+    fail "postfix logged $((after - before)) connection(s), want 1 (the sentinel --serverinfo)"
+}
 free_port() {
   python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
 }
@@ -318,6 +331,25 @@ expect_rc 0 "$RC" "--tls-certcheck=off"
 wait_marker "$USER2" "check-10 certcheck off" >/dev/null || fail "not delivered with certcheck off"
 end
 
+begin "TLS host name checked: a certificate for localhost fails as wrong.example, exit 77"
+simple_message "check-10 wrong host" >"$WORK/msg10c"
+run_inet -C "$CFG" --tls-host-override wrong.example "$TEST_USER2" <"$WORK/msg10c"
+expect_rc 77 "$RC" "--tls-host-override wrong.example"
+expect_grep "$WORK/err" "certificate" "stderr"
+end
+
+begin "credentials never sent without TLS: 'tls off' with a user exits 78 (EX_CONFIG)"
+sed 's/^tls on$/tls off/' "$CFG" >"$WORK/mailrc.notls"
+chmod 600 "$WORK/mailrc.notls"
+grep -q '^tls off$' "$WORK/mailrc.notls" || fail "fixture has no 'tls off'"
+simple_message "check-10 no tls" >"$WORK/msg10d"
+connects_before="$(smtpd_connects)"
+run_inet -C "$WORK/mailrc.notls" --port "$SMTP_PORT" "$TEST_USER2" <"$WORK/msg10d"
+expect_rc 78 "$RC" "tls off with credentials"
+expect_grep "$WORK/err" "without TLS" "stderr"
+expect_no_connects_since "$connects_before"
+end
+
 # --- 11. header/command injection through addresses ------------------------------------------
 begin "CR/LF in --from or a recipient: exit 65 before connecting"
 connects_before="$(smtpd_connects)"
@@ -332,16 +364,7 @@ expect_rc 65 "$RC" "LF in --to"
 run_inet -C "$CFG" --from "$TEST_USER"$'\r' --to "$TEST_USER2" --subject "check-11 injection" \
   --body "x"
 expect_rc 65 "$RC" "CR in --from"
-# One legitimate connection afterwards: once its "connect from" is logged, any connection by
-# the refused runs (which came earlier) would have been logged too.
-run_inet -C "$CFG" --serverinfo
-deadline=$((SECONDS + 10))
-while [ "$(smtpd_connects)" -le "$connects_before" ] && [ "$SECONDS" -lt "$deadline" ]; do
-  sleep 0.05
-done
-connects_after="$(smtpd_connects)"
-[ "$connects_after" -eq $((connects_before + 1)) ] ||
-  fail "postfix logged $((connects_after - connects_before)) connection(s), want 1 (the --serverinfo)"
+expect_no_connects_since "$connects_before"
 end
 
 # --- 12. sendmail compatibility --------------------------------------------------------------
@@ -364,9 +387,9 @@ rm -f -- "$HOME/.msmtprc"
 end
 
 # --- refused messages were never delivered ---------------------------------------------------
-begin "refused messages were not delivered (wrong password, 550, untrusted certificate, CR/LF)"
+begin "refused messages were not delivered (wrong password, 550, certificate, no TLS, CR/LF)"
 for marker in "check-2 wrong password" "check-7 unknown recipient" "check-10 untrusted" \
-              "check-11 injection"; do
+              "check-10 wrong host" "check-10 no tls" "check-11 injection"; do
   stray="$(delivered_with "$marker")"
   [ -z "$stray" ] || fail "'$marker' delivered: $stray"
 done
