@@ -92,6 +92,14 @@ TEST(Pop3Get, CustomCommandsAndListOnly) {
   EXPECT_SCRIPT_OK(srv);
 }
 
+TEST(Pop3Get, HeadMakesASingleLineCommand) {
+  mock_server srv(login().expect("DELE 1").send("+OK marked\r\n").expect("QUIT").send("+OK\r\n"));
+  const result r = run_get({"--tls", "none", "-X", "DELE", "-I", url(srv, "1")});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out, "");
+  EXPECT_SCRIPT_OK(srv);
+}
+
 TEST(Pop3Get, CutOffTransferIsPartialExit18) {
   mock_server srv(login().expect("RETR 1").send("+OK\r\nline one\r\n").close());
   const result r = run_get({"--tls", "none", url(srv, "1")});
