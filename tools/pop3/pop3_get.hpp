@@ -18,12 +18,13 @@
 #include "protocols/url/url.hpp"
 #include "tools/inet/exit_codes.hpp"
 #include "tools/inet/handlers.hpp"
+#include "tools/inet/transfer_support.hpp"
 #include "tools/inet/transfer_options.hpp"
 
 namespace inet::pop3_cli {
 
 /// Which part of the session failed: the exit code of some errors depends on it.
-enum class phase { connect, login, transfer };
+using cli::phase;
 
 /// curl's exit code for a failure `ec` in `p` (e.g. unexpected_eof in `transfer` is 18,
 /// partial file; in `connect`/`login` it is 56, receive error).
