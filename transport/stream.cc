@@ -33,6 +33,7 @@ struct stream::impl {
   std::unique_ptr<asio::ssl::stream<tcp::socket&>> tls;
   timeouts time;
   bool verified = false;
+  bool eof = false;  // the peer closed: further reads return 0 at once (no second epoll wait)
   std::uint64_t generation = 0;
   std::optional<error> fired;  // which watchdog expired for the current operation
   trace tracer{"tls"};
@@ -194,6 +195,7 @@ asio::awaitable<void> stream::connect(std::string host, std::uint16_t port, conn
   impl& s = *impl_;
   s.time = opts.time;
   s.reset_tls();
+  s.eof = false;
   const bool via_proxy = opts.proxy.type != proxy_options::kind::none;
   const std::string dial_host = via_proxy ? opts.proxy.host : host;
   const std::uint16_t dial_port = via_proxy ? opts.proxy.port : port;
@@ -385,6 +387,7 @@ asio::awaitable<void> stream::handshake(const tls_options& tls, std::string_view
 asio::awaitable<std::size_t> stream::read_some(asio::mutable_buffer buf) {
   impl& s = *impl_;
   if (!s.sock.is_open()) throw std::system_error(make_error_code(error::not_connected), "read");
+  if (s.eof) co_return 0;
   boost::system::error_code ec;
   std::size_t n = 0;
   s.arm(s.time.idle);
@@ -394,6 +397,7 @@ asio::awaitable<std::size_t> stream::read_some(asio::mutable_buffer buf) {
     n = co_await s.sock.async_read_some(buf, asio::redirect_error(asio::use_awaitable, ec));
   if (ec == asio::error::eof || ec == asio::ssl::error::stream_truncated) {
     s.disarm();
+    s.eof = true;
     co_return 0;
   }
   s.check(ec, "read");

@@ -87,7 +87,15 @@ std::string code_reply::text() const {
 }
 
 engine::engine(transport::stream& s, std::string tag, limits l)
-    : stream_(s), trace_(std::move(tag)), limits_(l), reader_(s, l.max_line_bytes) {}
+    : stream_(s),
+      trace_(std::move(tag)),
+      limits_(l),
+      reader_(std::make_unique<transport::line_reader>(s, l.max_line_bytes)) {}
+
+void engine::set_limits(limits l) {
+  limits_ = l;
+  reader_ = std::make_unique<transport::line_reader>(stream_, l.max_line_bytes);
+}
 
 asio::awaitable<void> engine::send(const command& c) {
   std::string wire = c.text();
@@ -112,7 +120,7 @@ asio::awaitable<void> engine::send_bytes(std::string_view bytes, std::string_vie
 }
 
 asio::awaitable<std::string_view> engine::read_line() {
-  const std::string_view l = co_await reader_.read_line();
+  const std::string_view l = co_await reader_->read_line();
   trace_.received(l);
   co_return l;
 }
@@ -168,7 +176,7 @@ asio::awaitable<std::uint64_t> engine::read_dot_body(const byte_sink& sink,
   for (;;) {
     std::string_view l;
     try {
-      l = co_await reader_.read_line();
+      l = co_await reader_->read_line();
     } catch (const std::system_error& e) {
       if (e.code() == transport::make_error_code(terr::unexpected_eof))
         throw std::system_error(e.code(), "connection closed before the terminating \".\" line "
@@ -190,15 +198,15 @@ asio::awaitable<std::uint64_t> engine::read_dot_body(const byte_sink& sink,
 }
 
 asio::awaitable<void> engine::start_tls(const transport::tls_options& tls, std::string_view host) {
-  if (reader_.buffered() != 0) {
-    const std::size_t n = reader_.buffered();
-    reader_.clear();
+  if (reader_->buffered() != 0) {
+    const std::size_t n = reader_->buffered();
+    reader_->clear();
     stream_.close();
     throw std::system_error(transport::make_error_code(terr::starttls_injection),
                             std::to_string(n) + " byte(s) followed the STARTTLS go-ahead");
   }
   co_await stream_.handshake(tls, host);
-  reader_.clear();
+  reader_->clear();
 }
 
 }  // namespace inet::line

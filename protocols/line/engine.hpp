@@ -6,6 +6,7 @@
 
 #include <boost/asio/awaitable.hpp>
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -70,9 +71,12 @@ class engine {
   engine(transport::stream& s, std::string tag, limits l = {});
 
   transport::stream& stream() noexcept { return stream_; }
-  transport::line_reader& reader() noexcept { return reader_; }
+  transport::line_reader& reader() noexcept { return *reader_; }
   const transport::trace& tracer() const noexcept { return trace_; }
   const limits& get_limits() const noexcept { return limits_; }
+  /// Replaces the limits (a new line buffer of the new size; buffered bytes are dropped, so
+  /// call it before the conversation starts).
+  void set_limits(limits l);
 
   /// Writes `c` + CRLF.
   boost::asio::awaitable<void> send(const command& c);
@@ -115,7 +119,7 @@ class engine {
   transport::stream& stream_;
   transport::trace trace_;
   limits limits_;
-  transport::line_reader reader_;
+  std::unique_ptr<transport::line_reader> reader_;
 };
 
 enum class error {

@@ -220,7 +220,11 @@ awaitable<void> client::impl::authenticate() {
 
 awaitable<void> client::impl::send_data(byte_source& message, send_result& result) {
   reply r = co_await transact(line::command("DATA"));
-  if (r.code != 354) fail("DATA", r);
+  if (r.code != 354) {
+    // Close the open transaction so the connection can carry the next message.
+    if (r.code != 421) co_await transact(line::command("RSET"));
+    fail("DATA", r);
+  }
   detail::data_encoder enc;
   std::vector<char> in(chunk_size);
   std::string out;
@@ -282,10 +286,14 @@ awaitable<send_result> client::impl::send(envelope env, byte_source& message) {
   bool utf8 = env.smtputf8 || !detail::is_ascii(env.mail_from);
   for (const auto& rc : env.recipients) {
     detail::check_address(rc.address, false);
-    if (!line::is_safe_argument(rc.notify) || !line::is_safe_argument(rc.orcpt))
-      throw std::system_error(make_error_code(error::invalid_address), "DSN parameters");
+    if (!detail::valid_dsn_notify(rc.notify) || !line::is_safe_argument(rc.orcpt))
+      throw std::system_error(make_error_code(error::invalid_address),
+                              "DSN NOTIFY must be NEVER or a list of SUCCESS,FAILURE,DELAY");
     utf8 = utf8 || !detail::is_ascii(rc.address);
   }
+  if (!env.dsn_ret.empty() && env.dsn_ret != "FULL" && env.dsn_ret != "HDRS")
+    throw std::system_error(make_error_code(error::invalid_address),
+                            "DSN RET must be FULL or HDRS (RFC 3461 §4.3)");
   if (utf8 && !caps.has("SMTPUTF8"))
     throw std::system_error(make_error_code(error::smtputf8_unsupported),
                             "a UTF-8 address needs SMTPUTF8 (RFC 6531), which the server lacks");
@@ -321,9 +329,12 @@ awaitable<send_result> client::impl::send(envelope env, byte_source& message) {
     // RFC 2920: MAIL and every RCPT in one write; replies come back in order.
     co_await eng.send_pipelined(cmds);
     mail_reply = co_await read();
+    // 421: the server is closing (RFC 5321 §3.8); report it rather than the EOF that follows.
+    if (mail_reply.code == 421) fail("MAIL FROM:<" + env.mail_from + ">", mail_reply);
     for (const auto& rc : env.recipients) {
       // (co_await kept out of braced initialisers: GCC 12 miscompiles temporaries there.)
       reply r = co_await read();
+      if (r.code == 421) fail("RCPT TO:<" + rc.address + ">", r);
       result.recipients.push_back(recipient_result{rc.address, false, std::move(r)});
     }
   } else {
@@ -368,6 +379,7 @@ client::~client() = default;
 awaitable<void> client::connect(client_options opts) {
   impl& s = *impl_;
   s.opts = std::move(opts);
+  s.eng.set_limits(s.opts.limits);
   if (!line::is_safe_argument(s.opts.helo_name) || s.opts.helo_name.find(' ') != std::string::npos)
     throw std::system_error(make_error_code(transport::error::invalid_argument),
                             "EHLO name contains a space, CR, LF or NUL");

@@ -20,6 +20,8 @@ capabilities parse_ehlo(const reply& r);
 bool is_ascii(std::string_view s);
 /// Throws error::invalid_address for CR, LF, NUL, unquoted space/<>, or > 512 bytes.
 void check_address(std::string_view a, bool allow_empty);
+/// RFC 3461 §4.1: "" (none), "NEVER", or a comma list of SUCCESS, FAILURE, DELAY.
+bool valid_dsn_notify(std::string_view notify);
 /// RFC 3461 §4 xtext encoding.
 std::string xtext(std::string_view s);
 

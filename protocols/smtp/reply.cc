@@ -183,6 +183,19 @@ void check_address(std::string_view a, bool allow_empty) {
                             "address '" + transport::escape_control(a.substr(0, 100)) + "'");
 }
 
+bool valid_dsn_notify(std::string_view notify) {
+  if (notify.empty() || notify == "NEVER") return true;
+  while (!notify.empty()) {
+    const std::size_t comma = notify.find(',');
+    const std::string_view word = notify.substr(0, comma);
+    if (word != "SUCCESS" && word != "FAILURE" && word != "DELAY") return false;
+    if (comma == std::string_view::npos) break;
+    notify.remove_prefix(comma + 1);
+    if (notify.empty()) return false;
+  }
+  return true;
+}
+
 std::string xtext(std::string_view s) {
   // RFC 3461 §4: "+" and "=" and anything outside 33..126 as +XX.
   std::string out;
