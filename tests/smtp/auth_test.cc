@@ -183,7 +183,8 @@ class recording_provider : public sasl::token_provider {
 constexpr const char* xoauth_old = "AUTH XOAUTH2 dXNlcj1hbGljZQFhdXRoPUJlYXJlciBvbGQtdG9rZW4BAQ==";
 constexpr const char* xoauth_new = "AUTH XOAUTH2 dXNlcj1hbGljZQFhdXRoPUJlYXJlciBuZXctdG9rZW4BAQ==";
 constexpr const char* xoauth_error_json =
-    "334 eyJzdGF0dXMiOiI0MDEiLCJzY2hlbWVzIjoiYmVhcmVyIiwic2NvcGUiOiJodHRwczovL21haWwuZ29vZ2xlLmNvbS8ifQ==\r\n";
+    "334 eyJzdGF0dXMiOiI0MDEiLCJzY2hlbWVzIjoiYmVhcmVyIiwic2NvcGUiOiJodHRwczovL21h"
+    "aWwuZ29vZ2xlLmNvbS8ifQ==\r\n";
 
 TEST(SmtpAuth, Xoauth2RefreshesRejectedTokenOnce) {
   mock_server srv(greet_ehlo({"AUTH XOAUTH2 PLAIN"})

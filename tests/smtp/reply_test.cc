@@ -117,7 +117,8 @@ TEST(SmtpReply, OverlongReplyLineIsLineTooLong) {
 }
 
 // client_options::limits are documented as the bounds on what the server may send.
-// BUG: client.cc impl constructs `eng(stream, "smtp")` with default line::limits and never
+// Regression test (fixed in 870d0cf). The bug was:
+// client.cc impl constructs `eng(stream, "smtp")` with default line::limits and never
 // applies opts.limits, so the caller's limits are ignored (a 10-line EHLO passes a limit of 5).
 TEST(SmtpReply, CallerLimitsAreApplied) {
   mock_server srv(greet_ehlo({"A", "B", "C", "D", "E", "F", "G", "H", "I"}));
@@ -209,7 +210,8 @@ TEST(SmtpCommands, QuitBeforeConnectAndAfterCloseDoesNotThrow) {
 }
 
 // After the peer closed (FIN), the next command must fail with EOF at once.
-// BUG: transport/stream.cc read_some() issues a new async_read_some after EOF, which asio's epoll
+// Regression test (fixed in 870d0cf). The bug was:
+// transport/stream.cc read_some() issues a new async_read_some after EOF, which asio's epoll
 // reactor never completes (no new edge) until the idle timer fires: error::timeout after `idle`,
 // and quit() on such a connection stalls min(idle, 5 s). Fix: sticky EOF flag in stream::impl.
 TEST(SmtpCommands, CommandAfterPeerClosedFailsWithEofNotTimeout) {

@@ -143,7 +143,8 @@ TEST(SmtpSend, SizeLimitRefusedBeforeMail) {
   c.connect(options_for(srv));
   envelope e = simple_envelope();
   e.size_hint = 1001;
-  memory_source body(std::string(1001, 'x'));
+  const std::string text(1001, 'x');  // memory_source keeps a view: the text must outlive it
+  memory_source body(text);
   expect_error([&] { c.send(e, body); }, error::message_too_large);
   c.quit();
   EXPECT_SCRIPT_OK(srv);
@@ -164,7 +165,8 @@ TEST(SmtpSend, SizeEqualToLimitIsSent) {
   c.connect(options_for(srv));
   envelope e = simple_envelope();
   e.size_hint = 1000;
-  memory_source body(std::string(998, 'x') + "\r\n");
+  const std::string text = std::string(998, 'x') + "\r\n";
+  memory_source body(text);
   EXPECT_EQ(c.send(e, body).final_reply.code, 250);
   EXPECT_SCRIPT_OK(srv);
 }
@@ -260,7 +262,8 @@ TEST(SmtpSend, FinalReplyDecidesTransientOrPermanentAndConnectionIsReusable) {
 // RFC 5321 §4.1.1.4: when DATA itself is refused the envelope may still be pending on the
 // server; the client promises (client.hpp) to RSET after a failed transaction so the next MAIL
 // is not "503 nested MAIL command".
-// BUG: client.cc send_data() throws on a non-354 DATA reply without sending RSET.
+// Regression test (fixed in 870d0cf). The bug was:
+// client.cc send_data() throws on a non-354 DATA reply without sending RSET.
 TEST(SmtpSend, DataRefusedIsFollowedByRset) {
   mock_server srv(greet_ehlo({})
                       .expect("MAIL FROM:<alice@example.test>")
@@ -292,7 +295,8 @@ TEST(SmtpSend, ServiceClosingOnMailIsServiceUnavailable) {
 
 // A pipelining server that answers MAIL with 421 and closes (RFC 5321 §3.8) never answers the
 // RCPTs. The caller should learn "421 service closing", not a bare unexpected EOF.
-// BUG: client.cc send() (pipelined branch) reads every RCPT reply before looking at the MAIL
+// Regression test (fixed in 870d0cf). The bug was:
+// client.cc send() (pipelined branch) reads every RCPT reply before looking at the MAIL
 // reply, so the 421 is lost behind transport::error::unexpected_eof.
 TEST(SmtpSend, Pipelined421OnMailThenCloseReportsServiceUnavailable) {
   mock_server srv(greet_ehlo({"PIPELINING"})
@@ -343,7 +347,8 @@ TEST(SmtpSend, DsnParametersOnlyWhenOffered) {
 }
 
 // NOTIFY and RET are sent verbatim: a space smuggles extra ESMTP parameters into the command.
-// BUG (minor): client.cc send() only checks CR/LF/NUL in notify and never checks dsn_ret;
+// Regression test (fixed in 870d0cf). The bug was:
+// client.cc send() only checks CR/LF/NUL in notify and never checks dsn_ret;
 // RFC 3461 §4.1/§4.3 allow only NEVER | SUCCESS,FAILURE,DELAY and FULL | HDRS.
 TEST(SmtpSend, DsnValuesOutsideTheGrammarAreRefused) {
   mock_server srv(greet_ehlo({"DSN"}).expect("QUIT").send("221 bye\r\n"));

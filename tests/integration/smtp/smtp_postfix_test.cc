@@ -181,7 +181,8 @@ TEST(SmtpPostfix, PlaintextWithPolicyNoneAlsoDelivers) {
 
 TEST(SmtpPostfix, SubmissionStartTlsWithEveryMechanism) {
   // Default choice first (dovecot offers SCRAM-SHA-256: the strongest), then each one forced.
-  for (const std::string mech : {"", "PLAIN", "LOGIN", "CRAM-MD5", "SCRAM-SHA-1", "SCRAM-SHA-256"}) {
+  for (const std::string mech :
+       {"", "PLAIN", "LOGIN", "CRAM-MD5", "SCRAM-SHA-1", "SCRAM-SHA-256"}) {
     SCOPED_TRACE("mechanism " + (mech.empty() ? std::string("(default)") : mech));
     const std::string id = marker();
     const std::string msg = simple_message(id, "bob@example.test", "via " + mech + "\r\n");
@@ -273,10 +274,14 @@ TEST(SmtpPostfix, SeveralMessagesOverOneConnection) {
   blocking_client c;
   c.connect(submission());
   const std::string a = marker(), b = marker();
-  memory_source s1(simple_message(a, "bob@example.test", "first\r\n"));
+  // memory_source keeps a view: the texts must outlive the sources.
+  const std::string m1 = simple_message(a, "bob@example.test", "first\r\n");
+  const std::string m2 = simple_message(marker(), "nobody@example.test", "lost\r\n");
+  const std::string m3 = simple_message(b, "bob@example.test", "second\r\n");
+  memory_source s1(m1);
   EXPECT_EQ(c.send(to({"bob@example.test"}), s1).final_reply.code, 250);
   // A transaction that fails in the middle (every recipient unknown: RSET) ...
-  memory_source s2(simple_message(marker(), "nobody@example.test", "lost\r\n"));
+  memory_source s2(m2);
   try {
     c.send(to({"nobody@example.test"}), s2);
     ADD_FAILURE() << "unknown recipient accepted";
@@ -285,7 +290,7 @@ TEST(SmtpPostfix, SeveralMessagesOverOneConnection) {
     EXPECT_EQ(e.server_reply().code, 550);
   }
   // ... leaves the connection usable for the next message.
-  memory_source s3(simple_message(b, "bob@example.test", "second\r\n"));
+  memory_source s3(m3);
   EXPECT_EQ(c.send(to({"bob@example.test"}), s3).final_reply.code, 250);
   EXPECT_EQ(c.noop().code, 250);
   EXPECT_EQ(c.reset().code, 250);
