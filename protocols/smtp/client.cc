@@ -202,6 +202,13 @@ awaitable<void> client::impl::authenticate() {
                                   caps.keywords["AUTH"] + ")");
     mech = *chosen;
   }
+  // Without TLS, a password-revealing mechanism needs the caller's explicit opt-in
+  // (tls_policy::none); opportunistic fallback to plaintext never reveals a password.
+  if (!stream.is_tls() && opts.policy != transport::tls_policy::none &&
+      sasl::make_mechanism(mech, creds)->sends_password_in_clear())
+    throw std::system_error(make_error_code(error::tls_required),
+                            "AUTH " + mech + " would send the password in clear text: the "
+                            "connection is not encrypted (use tls_policy::none to allow it)");
   bool token_rejected = false;
   reply last;
   if (co_await auth_exchange(mech, creds, token_rejected, last)) co_return;

@@ -94,7 +94,9 @@ struct client_options {
   std::uint16_t port = 587;
   smtp::security security = security::starttls;
   /// TLS policy for security::starttls. Unset means: required when credentials or a token are
-  /// given (never authenticate in clear text), opportunistic otherwise.
+  /// given (never authenticate in clear text), opportunistic otherwise. Under opportunistic,
+  /// a plaintext session may still AUTH with mechanisms that do not reveal the password
+  /// (SCRAM, CRAM-MD5); PLAIN/LOGIN/XOAUTH2/OAUTHBEARER in clear need policy `none`.
   std::optional<transport::tls_policy> policy;
   transport::tls_options tls;
   transport::connect_options connect;
@@ -106,7 +108,8 @@ struct client_options {
   std::shared_ptr<sasl::token_provider> token_provider;
   /// Force one SASL mechanism ("PLAIN"); empty = the strongest both sides support.
   std::string auth_mechanism;
-  /// Use PIPELINING when offered (MAIL/RCPT/DATA batched in one write).
+  /// Use PIPELINING when offered (MAIL and every RCPT batched in one write; DATA follows once
+  /// at least one recipient was accepted).
   bool pipelining = true;
   /// Use BDAT (CHUNKING) instead of DATA when offered.
   bool chunking = false;

@@ -307,6 +307,44 @@ TEST(SmtpStartTls, OpportunisticContinuesInPlaintextWhenAbsentOrRefused) {
   }
 }
 
+TEST(SmtpStartTls, OpportunisticPlaintextNeverRevealsAPassword) {
+  // Without STARTTLS, opportunistic continues in plaintext, but PLAIN/LOGIN would reveal the
+  // password: the client refuses before AUTH (only tls_policy::none opts into that).
+  mock_server srv(greet_ehlo({"AUTH PLAIN LOGIN"}).expect_eof());
+  {
+    client_options o = options_for(srv);
+    o.policy = transport::tls_policy::opportunistic;
+    o.credentials.username = "alice";
+    o.credentials.password = "secret";
+    blocking_client c;
+    try {
+      c.connect(o);
+      ADD_FAILURE() << "connect succeeded";
+    } catch (const std::system_error& e) {
+      EXPECT_EQ(e.code(), inet::smtp::error::tls_required) << e.what();
+    }
+  }
+  EXPECT_SCRIPT_OK(srv);
+  EXPECT_EQ(srv.received().find("AUTH"), std::string::npos) << srv.received();
+}
+
+TEST(SmtpStartTls, OpportunisticPlaintextMayUseScram) {
+  // A mechanism that does not reveal the password is allowed without TLS.
+  mock_server srv(greet_ehlo({"AUTH CRAM-MD5"})
+                      .expect("AUTH CRAM-MD5")
+                      .send("334 PDE4OTYuNjk3MTcwOTUyQHBvc3RvZmZpY2UucmVzdG9uLm1jaS5uZXQ+\r\n")
+                      .expect("dGltIGI5MTNhNjAyYzdlZGE3YTQ5NWI0ZTZlNzMzNGQzODkw")
+                      .send("235 ok\r\n"));
+  client_options o = options_for(srv);
+  o.policy = transport::tls_policy::opportunistic;
+  o.credentials.username = "tim";
+  o.credentials.password = "tanstaaftanstaaf";
+  blocking_client c;
+  c.connect(o);
+  EXPECT_EQ(c.authenticated_with(), "CRAM-MD5");
+  EXPECT_SCRIPT_OK(srv);
+}
+
 TEST(SmtpStartTls, PolicyNoneNeverSendsStartTls) {
   mock_server srv(greet_ehlo({"STARTTLS", "PIPELINING"}).expect("NOOP").send("250 ok\r\n"));
   blocking_client c;
