@@ -1,0 +1,537 @@
+// The IMAP client's core: reading responses (literals streamed), running tagged commands,
+// the greeting, STARTTLS, LOGIN/AUTHENTICATE, ID, ENABLE, raw commands and the blocking facade.
+#include "protocols/imap/client.hpp"
+
+#include <algorithm>
+#include <array>
+
+#include "protocols/codec/base64.hpp"
+#include "protocols/imap/internal.hpp"
+#include "transport/blocking.hpp"
+#include "transport/line_reader.hpp"
+
+namespace inet::imap {
+
+namespace asio = boost::asio;
+using asio::awaitable;
+
+imap_exception::imap_exception(std::error_code ec, std::string operation, status_response r)
+    : inet::exception(ec, std::move(operation), r.summary()), response_(std::move(r)) {}
+
+namespace detail {
+
+std::error_code code_for(const status_response& r) {
+  switch (r.status) {
+    case status_response::kind::bad: return make_error_code(error::command_rejected);
+    case status_response::kind::bye: return make_error_code(error::server_bye);
+    default: return make_error_code(error::command_failed);
+  }
+}
+
+void check_atom(std::string_view a, const char* what) {
+  bool ok = !a.empty();
+  for (char c : a)
+    if (!is_atom_char(c) && c != '\\' && c != '[' && c != ']' && c != '.') ok = false;
+  if (!ok)
+    throw std::system_error(transport::make_error_code(transport::error::invalid_argument),
+                            std::string(what) + " is not a valid IMAP atom");
+}
+
+client_state::client_state(asio::any_io_executor ex) : stream(ex), eng(stream, "imap") {}
+
+bool client_state::has(std::string_view cap) const noexcept {
+  return std::any_of(caps.begin(), caps.end(), [&](const std::string& c) { return iequals(c, cap); });
+}
+
+encoding_options client_state::encoding() const noexcept {
+  return {has("LITERAL+"), has("LITERAL-"), utf8};
+}
+
+std::string client_state::tag() { return "A" + std::to_string(++next_tag); }
+
+void client_state::check_usable() const {
+  if (untrusted)
+    throw std::system_error(make_error_code(error::connection_untrusted),
+                            "the IMAP connection was closed after a protocol violation");
+  if (!stream.is_open()) throw std::system_error(make_error_code(error::not_connected), "IMAP");
+}
+
+void client_state::violation(std::error_code ec, const std::string& what) {
+  untrusted = true;
+  stream.close();
+  throw std::system_error(ec, what);
+}
+
+awaitable<response> client_state::read_response() {
+  for (;;) {
+    std::string_view line = co_await eng.read_line();
+    bool mirror = raw_out && (prs.in_response() || (!line.empty() && line[0] == '*'));
+    if (mirror) {
+      raw_out(line);
+      raw_out("\r\n");
+    }
+    auto st = prs.feed_line(line);
+    while (st == parser::status::need_literal) {
+      const parser::literal_request lit = prs.pending_literal();
+      co_await eng.reader().read_exact(lit.size, [&](std::string_view chunk) {
+        if (mirror) raw_out(chunk);
+        if (lit.streamed && literal_sink) literal_sink(lit, chunk);
+        prs.feed_literal(chunk);
+      });
+      st = parser::status::need_line;
+    }
+    if (st == parser::status::response_ready) co_return prs.take_response();
+  }
+}
+
+void client_state::dispatch(response& r, const untagged_fn& fn) {
+  if (auto* s = std::get_if<status_response>(&r)) {
+    if (s->has_code("CAPABILITY")) caps = s->code->tokens;
+    if (s->status == status_response::kind::bye) bye = *s;
+  } else if (auto* c = std::get_if<capability_data>(&r)) {
+    caps = c->capabilities;
+  } else if (auto* n = std::get_if<count_data>(&r); n && mailbox) {
+    (n->what == count_data::kind::exists ? mailbox->exists : mailbox->recent) = n->count;
+  } else if (auto* e = std::get_if<expunge_data>(&r); e && mailbox && mailbox->exists > 0) {
+    --mailbox->exists;
+  }
+  if (fn && fn(r)) return;
+  if (handler) handler(r);
+}
+
+awaitable<void> client_state::write_literal(const wire_command::literal& l, byte_source* source) {
+  if (!l.external) {
+    co_await eng.send_bytes(l.data);
+    co_return;
+  }
+  if (!source)
+    throw std::system_error(transport::make_error_code(transport::error::invalid_argument),
+                            "an external literal needs a byte_source");
+  std::vector<char> buf(64 * 1024);
+  std::uint64_t left = l.size;
+  while (left > 0) {
+    const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(left, buf.size()));
+    const std::size_t n = source->read(std::span<char>(buf.data(), want));
+    if (n == 0) {
+      untrusted = true;
+      stream.close();
+      throw std::system_error(transport::make_error_code(transport::error::invalid_argument),
+                              "message source ended " + std::to_string(left) +
+                                  " bytes before the announced literal size");
+    }
+    co_await eng.send_bytes(std::string_view(buf.data(), n));
+    left -= n;
+  }
+  std::array<char, 1> extra{};
+  if (source->read(std::span<char>(extra.data(), 1)) != 0) {
+    untrusted = true;
+    stream.close();
+    throw std::system_error(transport::make_error_code(transport::error::invalid_argument),
+                            "message source is longer than the announced literal size");
+  }
+  eng.tracer().info("[" + std::to_string(l.size) + " bytes of literal data]");
+}
+
+awaitable<status_response> client_state::run(wire_command w, const untagged_fn& fn,
+                                              byte_source* source) {
+  check_usable();
+  const std::string tag = w.lines.front().substr(0, w.lines.front().find(' '));
+  eng.tracer().sent(w.trace);
+  try {
+    for (std::size_t i = 0; i < w.lines.size(); ++i) {
+      co_await eng.send_bytes(w.lines[i] + "\r\n");
+      if (i >= w.literals.size()) break;
+      if (w.literals[i].synchronizing) {
+        for (;;) {
+          response r = co_await read_response();
+          if (std::holds_alternative<continuation>(r)) break;
+          if (auto* s = std::get_if<status_response>(&r); s && !s->tag.empty()) {
+            if (s->tag != tag) violation(make_error_code(error::unexpected_tag), "tagged response for unknown tag " + s->tag);
+            co_return std::move(*s);  // the server refused the literal
+          }
+          dispatch(r, fn);
+        }
+      }
+      co_await write_literal(w.literals[i], source);
+    }
+    for (;;) {
+      response r = co_await read_response();
+      if (auto* s = std::get_if<status_response>(&r); s && !s->tag.empty()) {
+        if (s->tag != tag) violation(make_error_code(error::unexpected_tag), "tagged response for unknown tag " + s->tag);
+        if (s->has_code("CAPABILITY")) caps = s->code->tokens;
+        co_return std::move(*s);
+      }
+      if (std::holds_alternative<continuation>(r))
+        violation(make_error_code(error::malformed_response), "unexpected continuation request");
+      dispatch(r, fn);
+    }
+  } catch (const parse_error&) {
+    untrusted = true;
+    stream.close();
+    throw;
+  } catch (const std::system_error& e) {
+    if (bye && e.code() == transport::make_error_code(transport::error::unexpected_eof)) {
+      stream.close();
+      throw imap_exception(make_error_code(error::server_bye), "IMAP server closed the connection", *bye);
+    }
+    throw;
+  }
+}
+
+awaitable<status_response> client_state::run_ok(wire_command w, const untagged_fn& fn,
+                                                 const std::string& what, byte_source* source) {
+  status_response s = co_await run(std::move(w), fn, source);
+  if (s.status != status_response::kind::ok) throw imap_exception(code_for(s), what, s);
+  co_return s;
+}
+
+awaitable<void> client_state::refresh_capabilities() {
+  command_builder b(tag(), "CAPABILITY");
+  co_await run_ok(b.build(), [](response& r) { return std::holds_alternative<capability_data>(r); },
+                  "CAPABILITY");
+}
+
+}  // namespace detail
+
+awaitable<void> client::impl::greeting() {
+  response g = co_await read_response();
+  auto* s = std::get_if<status_response>(&g);
+  if (!s || !s->tag.empty()) {
+    stream.close();
+    throw std::system_error(make_error_code(error::bad_greeting), "IMAP greeting is not OK/PREAUTH");
+  }
+  greet = *s;
+  if (s->status == status_response::kind::bye) {
+    stream.close();
+    throw imap_exception(make_error_code(error::server_bye), "greeting from " + opts.host, *s);
+  }
+  if (s->status != status_response::kind::ok && s->status != status_response::kind::preauth) {
+    stream.close();
+    throw imap_exception(make_error_code(error::bad_greeting), "greeting from " + opts.host, *s);
+  }
+  if (s->has_code("CAPABILITY")) caps = s->code->tokens;
+}
+
+awaitable<void> client::impl::starttls(transport::tls_policy policy) {
+  if (caps.empty()) co_await refresh_capabilities();
+  const bool required = policy == transport::tls_policy::required;
+  if (!has("STARTTLS")) {
+    if (required) {
+      stream.close();
+      throw std::system_error(make_error_code(error::tls_required),
+                              "STARTTLS is not offered by " + opts.host +
+                                  "; no credentials were sent (TLS policy: required)");
+    }
+    eng.tracer().info("STARTTLS not offered: continuing WITHOUT encryption (opportunistic)");
+    co_return;
+  }
+  command_builder b(tag(), "STARTTLS");
+  status_response s = co_await run(b.build(), {});
+  if (s.status != status_response::kind::ok) {
+    if (required) {
+      stream.close();
+      throw imap_exception(make_error_code(error::tls_required), "STARTTLS", s);
+    }
+    eng.tracer().info("STARTTLS refused: continuing WITHOUT encryption (opportunistic)");
+    co_return;
+  }
+  try {
+    co_await eng.start_tls(opts.tls, opts.host);
+  } catch (const std::system_error& e) {
+    if (e.code() == transport::make_error_code(transport::error::starttls_injection)) untrusted = true;
+    throw;
+  }
+  caps.clear();  // RFC 2595 §3.1 / RFC 9051 §6.2.1: forget what was learned in plaintext
+  co_await refresh_capabilities();
+}
+
+awaitable<std::optional<status_response>> client::impl::sasl_exchange(
+    const std::string& name, const sasl::credentials& creds, bool& token_rejected) {
+  auto mech = sasl::make_mechanism(name, creds);
+  const std::string t = tag();
+  line::command cmd(t + " AUTHENTICATE " + name);
+  if (mech->has_initial_response() && has("SASL-IR")) {
+    const std::string ir = mech->initial_response();
+    cmd.arg(ir.empty() ? "=" : codec::base64_encode(ir));
+    cmd.redact_as(t + " AUTHENTICATE " + name + " <credentials redacted>");
+  }
+  co_await eng.send(cmd);
+  status_response done;
+  for (;;) {
+    response r = co_await read_response();
+    if (auto* c = std::get_if<continuation>(&r)) {
+      auto challenge = codec::base64_decode(c->text);
+      std::string reply;
+      std::exception_ptr failure;
+      if (!challenge) {
+        failure = std::make_exception_ptr(std::system_error(
+            make_error_code(error::malformed_response), "AUTHENTICATE: challenge is not base64"));
+      } else {
+        try {
+          reply = mech->step(*challenge);
+        } catch (...) {
+          failure = std::current_exception();
+        }
+      }
+      if (failure) {
+        co_await eng.send(line::command("*"));  // RFC 3501 §6.2.2: cancel
+        (void)co_await read_response();
+        std::rethrow_exception(failure);
+      }
+      line::command resp(reply.empty() ? std::string() : codec::base64_encode(reply));
+      resp.redact_as("<credentials redacted>");
+      co_await eng.send(resp);
+      continue;
+    }
+    if (auto* s = std::get_if<status_response>(&r); s && !s->tag.empty()) {
+      if (s->tag != t) violation(make_error_code(error::unexpected_tag), "tagged response for unknown tag " + s->tag);
+      done = *s;
+      break;
+    }
+    dispatch(r, {});
+  }
+  token_rejected = mech->token_rejected();
+  if (done.status != status_response::kind::ok) co_return done;
+  if (!mech->complete())
+    throw std::system_error(sasl::make_error_code(sasl::error::server_signature_mismatch),
+                            "AUTHENTICATE " + name + ": the server did not prove its identity");
+  if (done.has_code("CAPABILITY")) caps = done.code->tokens;
+  else caps.clear();
+  auth_mech = name;
+  co_return std::nullopt;
+}
+
+awaitable<void> client::impl::login(const sasl::credentials& creds) {
+  if (has("LOGINDISABLED"))
+    throw std::system_error(make_error_code(error::auth_unavailable),
+                            "the server disables LOGIN (LOGINDISABLED) and offers no usable AUTH= mechanism");
+  command_builder b(tag(), "LOGIN", encoding());
+  b.astring(creds.username).redact("<password redacted>").astring(creds.password);
+  status_response s = co_await run(b.build(), {});
+  if (s.status != status_response::kind::ok)
+    throw imap_exception(make_error_code(s.status == status_response::kind::no ? error::auth_failed
+                                                                                : error::command_rejected),
+                         "LOGIN", s);
+  if (!s.has_code("CAPABILITY")) caps.clear();
+  auth_mech = "LOGIN";
+}
+
+awaitable<void> client::impl::authenticate() {
+  sasl::credentials creds = opts.credentials;
+  creds.host = opts.host;
+  creds.port = opts.port;
+  if (opts.token_provider) creds.oauth2_token = opts.token_provider->token();
+  const bool clear_ok = stream.is_tls() || opts.policy == transport::tls_policy::none;
+  std::vector<std::string> offered;
+  for (const auto& c : caps)
+    if (c.size() > 5 && iequals(c.substr(0, 5), "AUTH=")) offered.push_back(to_upper(c.substr(5)));
+  std::optional<std::string> mech;
+  if (!opts.use_login_command) {
+    if (!opts.auth_mechanism.empty()) {
+      mech = to_upper(opts.auth_mechanism);
+      if (std::find(offered.begin(), offered.end(), *mech) == offered.end())
+        throw std::system_error(make_error_code(error::auth_unavailable),
+                                "the server does not offer AUTH=" + *mech);
+    } else {
+      mech = sasl::choose_mechanism(offered, creds);
+    }
+  }
+  if (!mech) {
+    if (creds.password.empty())
+      throw std::system_error(make_error_code(error::auth_unavailable), "no usable AUTHENTICATE mechanism");
+    if (!clear_ok)
+      throw std::system_error(make_error_code(error::tls_required),
+                              "refusing to send a password with LOGIN over an unencrypted connection");
+    co_await login(creds);
+  } else {
+    if (!clear_ok && sasl::make_mechanism(*mech, creds)->sends_password_in_clear())
+      throw std::system_error(make_error_code(error::tls_required),
+                              "refusing AUTHENTICATE " + *mech + " over an unencrypted connection");
+    bool token_rejected = false;
+    auto failed = co_await sasl_exchange(*mech, creds, token_rejected);
+    const bool oauth = *mech == "XOAUTH2" || *mech == "OAUTHBEARER";
+    if (failed && oauth && opts.token_provider) {
+      eng.tracer().info("OAuth2 token rejected; refreshing it and retrying AUTHENTICATE once");
+      creds.oauth2_token = opts.token_provider->token(true);
+      failed = co_await sasl_exchange(*mech, creds, token_rejected);
+    }
+    if (failed)
+      throw imap_exception(make_error_code(failed->status == status_response::kind::no ? error::auth_failed
+                                                                                      : error::command_rejected),
+                           "AUTHENTICATE " + *mech, *failed);
+  }
+  authenticated = true;
+  if (caps.empty()) co_await refresh_capabilities();
+}
+
+client::client(asio::any_io_executor ex) : impl_(std::make_unique<impl>(std::move(ex))) {}
+client::~client() = default;
+
+awaitable<void> client::connect(client_options opts) {
+  impl& s = *impl_;
+  s.opts = std::move(opts);
+  s.prs = parser(s.opts.parser);
+  co_await s.stream.connect(s.opts.host, s.opts.port, s.opts.connect);
+  if (s.opts.security == security::implicit_tls) co_await s.stream.handshake(s.opts.tls, s.opts.host);
+  co_await s.greeting();
+  const bool wants_auth = !s.opts.credentials.username.empty() || s.opts.token_provider ||
+                          !s.opts.credentials.oauth2_token.empty();
+  const auto policy = s.opts.policy.value_or(wants_auth ? transport::tls_policy::required
+                                                        : transport::tls_policy::opportunistic);
+  const bool preauth = s.greet.status == status_response::kind::preauth;
+  if (!s.stream.is_tls() && policy != transport::tls_policy::none) {
+    if (preauth) {
+      if (policy == transport::tls_policy::required) {
+        s.stream.close();
+        throw imap_exception(make_error_code(error::preauth_in_clear),
+                             "PREAUTH greeting on a plaintext connection (STARTTLS impossible)", s.greet);
+      }
+      s.eng.tracer().info("PREAUTH on a plaintext connection: continuing WITHOUT encryption");
+    } else {
+      co_await s.starttls(policy);
+    }
+  }
+  if (s.caps.empty()) co_await s.refresh_capabilities();
+  s.connected = true;
+  s.authenticated = preauth;
+  if (wants_auth && !preauth) co_await s.authenticate();
+  if (!s.opts.client_id.empty() && s.has("ID")) co_await id(s.opts.client_id);
+  std::vector<std::string> wanted;
+  if (s.opts.enable_utf8 && s.has("UTF8=ACCEPT")) wanted.push_back("UTF8=ACCEPT");
+  if (s.opts.enable_condstore && s.has("CONDSTORE")) wanted.push_back("CONDSTORE");
+  if (!wanted.empty() && s.has("ENABLE") && s.authenticated) co_await enable(std::move(wanted));
+}
+
+awaitable<std::vector<std::string>> client::capability() {
+  co_await impl_->refresh_capabilities();
+  co_return impl_->caps;
+}
+
+awaitable<std::vector<response>> client::noop() {
+  std::vector<response> seen;
+  command_builder b(impl_->tag(), "NOOP");
+  co_await impl_->run_ok(b.build(), [&](response& r) {
+    seen.push_back(r);
+    return false;  // the handler sees them too
+  }, "NOOP");
+  co_return seen;
+}
+
+awaitable<id_data> client::id(std::vector<std::pair<std::string, std::string>> fields) {
+  impl& s = *impl_;
+  if (!s.has("ID")) throw std::system_error(make_error_code(error::capability_missing), "ID (RFC 2971)");
+  command_builder b(s.tag(), "ID", s.encoding());
+  if (fields.empty()) {
+    b.atom("NIL");
+  } else {
+    b.open();
+    for (const auto& [k, v] : fields) b.string(k).string(v);
+    b.close();
+  }
+  id_data out;
+  co_await s.run_ok(b.build(), [&](response& r) {
+    if (auto* d = std::get_if<id_data>(&r)) {
+      out = std::move(*d);
+      return true;
+    }
+    return false;
+  }, "ID");
+  co_return out;
+}
+
+awaitable<std::vector<std::string>> client::enable(std::vector<std::string> caps) {
+  impl& s = *impl_;
+  if (!s.has("ENABLE")) throw std::system_error(make_error_code(error::capability_missing), "ENABLE (RFC 5161)");
+  command_builder b(s.tag(), "ENABLE");
+  for (const auto& c : caps) b.atom(c);
+  std::vector<std::string> enabled;
+  co_await s.run_ok(b.build(), [&](response& r) {
+    if (auto* e = std::get_if<enabled_data>(&r)) {
+      enabled.insert(enabled.end(), e->capabilities.begin(), e->capabilities.end());
+      return true;
+    }
+    return false;
+  }, "ENABLE");
+  for (const auto& e : enabled)
+    if (iequals(e, "UTF8=ACCEPT")) {
+      s.utf8 = true;
+      s.prs.set_utf8_mailboxes(true);
+    }
+  co_return enabled;
+}
+
+awaitable<namespace_data> client::get_namespace() {
+  impl& s = *impl_;
+  command_builder b(s.tag(), "NAMESPACE");
+  namespace_data out;
+  co_await s.run_ok(b.build(), [&](response& r) {
+    if (auto* n = std::get_if<namespace_data>(&r)) {
+      out = std::move(*n);
+      return true;
+    }
+    return false;
+  }, "NAMESPACE");
+  co_return out;
+}
+
+awaitable<void> client::logout() {
+  impl& s = *impl_;
+  if (!s.stream.is_open() || s.untrusted) {
+    s.stream.close();
+    co_return;
+  }
+  try {
+    auto t = s.stream.get_timeouts();
+    t.idle = std::min(t.idle, std::chrono::milliseconds(5000));
+    s.stream.set_timeouts(t);
+    command_builder b(s.tag(), "LOGOUT");
+    co_await s.run(b.build(), [](response& r) {
+      auto* st = std::get_if<status_response>(&r);
+      return st && st->status == status_response::kind::bye;
+    });
+    co_await s.stream.graceful_close();
+  } catch (const std::exception&) {
+    s.stream.close();
+  }
+  s.connected = false;
+  s.mailbox.reset();
+}
+
+awaitable<command_result> client::command(std::string line, byte_sink out) {
+  impl& s = *impl_;
+  s.check_usable();
+  if (!line::is_safe_argument(line) || line.empty())
+    throw std::system_error(transport::make_error_code(transport::error::invalid_argument),
+                            "raw IMAP command is empty or contains CR, LF or NUL");
+  wire_command w;
+  w.lines.push_back(s.tag() + " " + line);
+  w.trace = transport::redact_credentials(w.lines.back());
+  command_result result;
+  s.raw_out = std::move(out);
+  s.prs.set_stream_all_literals(true);
+  struct restore {
+    impl& s;
+    ~restore() {
+      s.raw_out = nullptr;
+      s.prs.set_stream_all_literals(false);
+    }
+  } guard{s};
+  result.status = co_await s.run(std::move(w), [&](response& r) {
+    result.untagged.push_back(r);
+    return !std::holds_alternative<status_response>(r);  // BYE/ALERT also reach the handler
+  });
+  co_return result;
+}
+
+void client::set_unsolicited_handler(std::function<void(const response&)> h) { impl_->handler = std::move(h); }
+const std::vector<std::string>& client::capabilities() const noexcept { return impl_->caps; }
+bool client::has_capability(std::string_view name) const noexcept { return impl_->has(name); }
+const status_response& client::greeting() const noexcept { return impl_->greet; }
+const std::optional<mailbox_info>& client::selected() const noexcept { return impl_->mailbox; }
+bool client::is_tls() const noexcept { return impl_->stream.is_tls(); }
+transport::tls_info client::tls_details() const { return impl_->stream.tls_details(); }
+const std::string& client::authenticated_with() const noexcept { return impl_->auth_mech; }
+bool client::utf8_enabled() const noexcept { return impl_->utf8; }
+void client::close() noexcept { impl_->stream.close(); }
+
+}  // namespace inet::imap

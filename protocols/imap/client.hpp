@@ -1,0 +1,335 @@
+// IMAP client (RFC 3501 IMAP4rev1, RFC 9051 IMAP4rev2) with STARTTLS (RFC 2595/8314), SASL
+// AUTHENTICATE (+ SASL-IR, RFC 4959), ID (RFC 2971), ENABLE (RFC 5161), NAMESPACE (RFC 2342),
+// LIST-EXTENDED/SPECIAL-USE (RFC 5258/6154), UIDPLUS (RFC 4315), MOVE (RFC 6851), LITERAL+/-
+// (RFC 7888), UTF8=ACCEPT (RFC 6855), CONDSTORE (RFC 7162), ESEARCH (RFC 4731), IDLE (RFC 2177),
+// BINARY (RFC 3516), UNSELECT (RFC 3691).
+//
+// Every operation is one C++20 coroutine (`client`); `blocking_client` runs the same coroutines
+// on a private io_context. Body sections stream to a caller's sink in chunks no larger than the
+// line reader's buffer (limits.max_line_bytes + 2 + 16 KiB), so a message of any size uses a
+// fixed amount of memory.
+// Untagged responses a command does not own (EXISTS, EXPUNGE, FETCH FLAGS, BYE, ALERT ...) go to
+// the handler set with set_unsolicited_handler, whenever they arrive.
+#pragma once
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "protocols/imap/command.hpp"
+#include "protocols/imap/error.hpp"
+#include "protocols/imap/parser.hpp"
+#include "protocols/imap/types.hpp"
+#include "protocols/line/engine.hpp"
+#include "protocols/sasl/mechanism.hpp"
+#include "protocols/sasl/oauth2.hpp"
+#include "transport/body.hpp"
+#include "transport/error.hpp"
+#include "transport/options.hpp"
+#include "transport/stream.hpp"
+
+namespace inet::imap {
+
+/// A tagged NO/BAD (or a BYE) from the server: code() says command_failed / command_rejected /
+/// auth_failed / server_bye ...; response() is the status response with its code and text.
+class imap_exception : public inet::exception {
+ public:
+  imap_exception(std::error_code ec, std::string operation, status_response r);
+  const status_response& response() const noexcept { return response_; }
+
+ private:
+  status_response response_;
+};
+
+enum class security {
+  starttls,      ///< plaintext on 143, upgraded with STARTTLS according to the policy
+  implicit_tls,  ///< TLS from the first byte (imaps, port 993, RFC 8314)
+};
+
+struct client_options {
+  std::string host;
+  std::uint16_t port = 143;
+  imap::security security = security::starttls;
+  /// TLS policy for security::starttls. Unset: required when credentials or a token are given
+  /// (nothing secret is ever sent in clear), opportunistic otherwise.
+  std::optional<transport::tls_policy> policy;
+  transport::tls_options tls;
+  transport::connect_options connect;
+  /// Credentials; username empty = no authentication (PREAUTH or anonymous use).
+  sasl::credentials credentials;
+  /// OAuth2 tokens for XOAUTH2/OAUTHBEARER; refreshed and retried once when rejected.
+  std::shared_ptr<sasl::token_provider> token_provider;
+  /// Force one SASL mechanism ("PLAIN"); empty = the strongest both sides support, falling back
+  /// to the LOGIN command when the server offers no usable AUTH= mechanism.
+  std::string auth_mechanism;
+  /// Use the LOGIN command (RFC 3501 §6.2.3) even when SASL mechanisms are offered.
+  bool use_login_command = false;
+  /// Sent with ID (RFC 2971) after login when the server offers ID; empty = no ID command.
+  std::vector<std::pair<std::string, std::string>> client_id;
+  bool enable_utf8 = true;        ///< ENABLE UTF8=ACCEPT when offered (RFC 6855)
+  bool enable_condstore = false;  ///< ENABLE CONDSTORE when offered (RFC 7162)
+  line::limits limits;            ///< max_line_bytes bounds every response line
+  parser_limits parser;           ///< nesting depth, kept-literal and response limits
+};
+
+/// The result of SELECT / EXAMINE (RFC 3501 §6.3.1).
+struct mailbox_info {
+  std::string name;                          ///< UTF-8, as selected
+  std::vector<std::string> flags;            ///< FLAGS
+  std::vector<std::string> permanent_flags;  ///< [PERMANENTFLAGS (...)]
+  std::uint32_t exists = 0, recent = 0;      ///< kept current by later EXISTS/RECENT/EXPUNGE
+  std::optional<std::uint32_t> unseen;       ///< [UNSEEN n] (IMAP4rev1)
+  std::optional<std::uint32_t> uidvalidity, uidnext;
+  std::optional<std::uint64_t> highest_modseq;  ///< [HIGHESTMODSEQ n]; nullopt with [NOMODSEQ]
+  bool read_only = false;                    ///< [READ-ONLY] (EXAMINE, or no write access)
+};
+
+/// LIST options (RFC 5258 / RFC 6154).
+struct list_options {
+  bool special_use = true;  ///< RETURN (SPECIAL-USE) when the server offers SPECIAL-USE
+  bool subscribed_only = false;  ///< (SUBSCRIBED) selection, needs LIST-EXTENDED
+};
+
+/// One body section to fetch (RFC 3501 §6.4.5 / RFC 3516).
+struct section_spec {
+  std::string section;   ///< "" (whole message), "1.2", "HEADER", "TEXT", "1.MIME",
+                         ///< "HEADER.FIELDS (FROM TO)" — letters, digits, ".", "-", " ", "()"
+  bool peek = true;      ///< BODY.PEEK: do not set \Seen
+  bool binary = false;   ///< BINARY[...]: content-transfer-decoded (needs the BINARY capability)
+  std::optional<std::pair<std::uint64_t, std::uint64_t>> partial;  ///< <offset.length> in bytes
+  /// "BODY.PEEK[1.2]<0.100>". Throws std::system_error(transport::error::invalid_argument) for
+  /// a section with other characters.
+  std::string to_string() const;
+};
+
+/// What FETCH asks for (RFC 3501 §6.4.5).
+struct fetch_items {
+  bool uid = true;
+  bool flags = false;
+  bool internal_date = false;
+  bool rfc822_size = false;
+  bool envelope = false;
+  bool body_structure = false;
+  bool modseq = false;                 ///< MODSEQ (RFC 7162)
+  std::vector<section_spec> sections;
+  std::vector<std::string> extra;      ///< other atoms ("X-GM-LABELS"), validated as atoms
+};
+
+/// Where a streamed body chunk belongs.
+struct section_ref {
+  std::uint32_t seq = 0;   ///< message sequence number
+  std::string item;        ///< "BODY[1.2]<0>" as the server named it
+  std::uint64_t size = 0;  ///< total bytes of this section
+};
+/// Receives body section bytes in order, in chunks; throwing aborts (and closes) the connection.
+using section_sink = std::function<void(const section_ref& where, std::string_view chunk)>;
+
+struct fetch_options {
+  bool by_uid = false;                         ///< UID FETCH: the set holds UIDs
+  std::optional<std::uint64_t> changed_since;  ///< (CHANGEDSINCE n), RFC 7162 §3.1.4
+  /// Body sections stream here. Empty: they are kept in section_data::data.
+  section_sink sink;
+  /// Largest section accepted, in bytes; a larger literal fails with error::literal_too_large
+  /// before any of it is read. 0 = 1 MiB when kept, 4 GiB when streamed to `sink`.
+  std::uint64_t max_section_bytes = 0;
+};
+
+/// STORE (RFC 3501 §6.4.6, RFC 7162 §3.1.3).
+struct store_action {
+  enum class op { add, remove, replace };
+  op what = op::add;                  ///< +FLAGS / -FLAGS / FLAGS
+  std::vector<std::string> flags;     ///< "\Seen", "$Label" (atoms)
+  bool silent = false;                ///< .SILENT: no FETCH responses
+  std::optional<std::uint64_t> unchanged_since;  ///< (UNCHANGEDSINCE n)
+};
+
+struct store_result {
+  std::vector<fetch_data> updated;      ///< the FETCH responses (FLAGS, MODSEQ)
+  std::optional<sequence_set> modified; ///< [MODIFIED set]: not stored (UNCHANGEDSINCE failed)
+};
+
+/// COPY / MOVE results (UIDPLUS, RFC 4315 §3).
+struct copy_result {
+  std::optional<std::uint32_t> uidvalidity;  ///< of the destination
+  std::optional<sequence_set> source_uids, dest_uids;
+  std::vector<std::uint32_t> expunged;       ///< MOVE: sequence numbers EXPUNGEd in the source
+};
+
+struct append_options {
+  std::vector<std::string> flags;  ///< e.g. {"\\Seen"}
+  std::string internal_date;       ///< "" or RFC 3501 date-time "17-Jul-1996 02:44:25 -0700"
+};
+
+struct append_result {
+  std::optional<std::uint32_t> uidvalidity;  ///< [APPENDUID v uid] (RFC 4315 §3)
+  std::optional<sequence_set> uids;
+};
+
+struct search_result {
+  std::vector<std::uint32_t> ids;  ///< sequence numbers, or UIDs for a UID SEARCH
+  std::optional<std::uint64_t> count, modseq;
+  std::optional<std::uint32_t> min, max;
+};
+
+/// A raw command's outcome: the tagged status and every untagged response.
+struct command_result {
+  status_response status;
+  std::vector<response> untagged;
+};
+
+/// Asynchronous IMAP client. One instance = one connection. Not thread-safe; one operation at
+/// a time. After a protocol violation (malformed response, unexpected tag, injection) the
+/// connection is closed and every later call throws error::connection_untrusted.
+class client {
+ public:
+  explicit client(boost::asio::any_io_executor ex);
+  ~client();
+
+  /// Connects, reads the greeting, learns CAPABILITY, upgrades with STARTTLS per the policy
+  /// (capabilities learned before TLS are forgotten, RFC 2595 §3.1), authenticates when
+  /// credentials are given, then sends ID and ENABLE as configured. Throws imap_exception /
+  /// std::system_error: error::tls_required, error::preauth_in_clear (PREAUTH on plaintext with
+  /// TLS required: refused), error::bad_greeting, error::server_bye, error::auth_failed,
+  /// error::auth_unavailable (incl. LOGINDISABLED, or a password mechanism without TLS),
+  /// transport::error::starttls_injection, transport and parse errors.
+  boost::asio::awaitable<void> connect(client_options opts);
+
+  boost::asio::awaitable<std::vector<std::string>> capability();  ///< CAPABILITY (§6.1.1)
+  boost::asio::awaitable<std::vector<response>> noop();           ///< NOOP: untagged seen
+  /// ID (RFC 2971): sends `fields` (empty = NIL), returns the server's. capability_missing.
+  boost::asio::awaitable<id_data> id(std::vector<std::pair<std::string, std::string>> fields);
+  /// ENABLE (RFC 5161): returns what the server enabled. capability_missing without ENABLE.
+  boost::asio::awaitable<std::vector<std::string>> enable(std::vector<std::string> caps);
+  boost::asio::awaitable<namespace_data> get_namespace();  ///< NAMESPACE (RFC 2342)
+  /// LOGOUT; reads BYE and the tagged OK (bounded by 5 s), then closes. Never throws.
+  boost::asio::awaitable<void> logout();
+
+  /// LIST reference pattern (§6.3.8); names are UTF-8. With SPECIAL-USE offered and
+  /// opts.special_use, adds RETURN (SPECIAL-USE) so \Sent, \Drafts ... appear.
+  boost::asio::awaitable<std::vector<list_data>> list(std::string reference, std::string pattern,
+                                                      list_options opts = {});
+  boost::asio::awaitable<std::vector<list_data>> lsub(std::string reference, std::string pattern);
+  /// STATUS (§6.3.10): items e.g. {"MESSAGES", "UIDNEXT", "UIDVALIDITY", "UNSEEN"}.
+  boost::asio::awaitable<status_data> status(std::string mailbox, std::vector<std::string> items);
+  /// SELECT (§6.3.1); `condstore` adds (CONDSTORE). NO -> imap_exception(command_failed).
+  boost::asio::awaitable<mailbox_info> select(std::string mailbox, bool condstore = false);
+  boost::asio::awaitable<mailbox_info> examine(std::string mailbox, bool condstore = false);
+  boost::asio::awaitable<void> create(std::string mailbox);
+  boost::asio::awaitable<void> delete_mailbox(std::string mailbox);
+  boost::asio::awaitable<void> rename(std::string from, std::string to);
+  boost::asio::awaitable<void> subscribe(std::string mailbox);
+  boost::asio::awaitable<void> unsubscribe(std::string mailbox);
+  /// CLOSE (§6.4.2): expunges \Deleted silently and deselects.
+  boost::asio::awaitable<void> close_mailbox();
+  /// UNSELECT (RFC 3691): deselects without expunging. capability_missing without UNSELECT.
+  boost::asio::awaitable<void> unselect();
+
+  /// FETCH / UID FETCH (§6.4.5). Returns the FETCH responses for the requested messages in
+  /// arrival order (others go to the unsolicited handler). Sections stream to opts.sink or are
+  /// kept (see fetch_options). Errors: no_mailbox_selected, literal_too_large, command_failed.
+  boost::asio::awaitable<std::vector<fetch_data>> fetch(sequence_set set, fetch_items items,
+                                                        fetch_options opts = {});
+  /// SEARCH / UID SEARCH (§6.4.4) with CHARSET UTF-8 when the key has non-ASCII text (not with
+  /// UTF8=ACCEPT enabled). With ESEARCH offered, RETURN (MIN MAX COUNT ALL) is used.
+  boost::asio::awaitable<search_result> search(search_key key, bool by_uid = false);
+  /// STORE / UID STORE (§6.4.6).
+  boost::asio::awaitable<store_result> store(sequence_set set, store_action action,
+                                             bool by_uid = false);
+  /// COPY / UID COPY (§6.4.7). [TRYCREATE] arrives in the exception's response code.
+  boost::asio::awaitable<copy_result> copy(sequence_set set, std::string mailbox, bool by_uid = false);
+  /// MOVE / UID MOVE (RFC 6851). capability_missing without MOVE.
+  boost::asio::awaitable<copy_result> move(sequence_set set, std::string mailbox, bool by_uid = false);
+  /// EXPUNGE (§6.4.3): returns the sequence numbers expunged, in order.
+  boost::asio::awaitable<std::vector<std::uint32_t>> expunge();
+  /// UID EXPUNGE (RFC 4315 §2.1). capability_missing without UIDPLUS.
+  boost::asio::awaitable<std::vector<std::uint32_t>> uid_expunge(sequence_set uids);
+  /// APPEND (§6.3.11): exactly `size` bytes of `message` (CRLF lines) as a literal; LITERAL+ /
+  /// LITERAL- when offered, else waits for "+". A source that ends early or runs long fails with
+  /// transport::error::invalid_argument and closes the connection (the stream is out of step).
+  boost::asio::awaitable<append_result> append(std::string mailbox, byte_source& message,
+                                               std::uint64_t size, append_options opts = {});
+  /// IDLE (RFC 2177) for at most `timeout`, returning the untagged responses seen. With
+  /// `return_on_first`, DONE is sent as soon as one arrives. capability_missing without IDLE.
+  boost::asio::awaitable<std::vector<response>> idle(std::chrono::milliseconds timeout,
+                                                     bool return_on_first = true);
+  /// Escape hatch: sends `line` (no CR/LF/NUL: transport::error::invalid_argument) after a tag.
+  /// Every untagged response's bytes go verbatim to `out` (lines with CRLF, and every literal's
+  /// bytes streamed), and are returned parsed (literals as placeholders). The tagged response is
+  /// returned whatever its status (no exception for NO/BAD).
+  boost::asio::awaitable<command_result> command(std::string line, byte_sink out = {});
+
+  /// Called with each untagged response no running command claims, in arrival order.
+  void set_unsolicited_handler(std::function<void(const response&)> handler);
+  const std::vector<std::string>& capabilities() const noexcept;
+  bool has_capability(std::string_view name) const noexcept;  ///< case-insensitive
+  const status_response& greeting() const noexcept;
+  const std::optional<mailbox_info>& selected() const noexcept;
+  bool is_tls() const noexcept;
+  transport::tls_info tls_details() const;
+  const std::string& authenticated_with() const noexcept;  ///< "LOGIN" command or SASL name
+  bool utf8_enabled() const noexcept;
+  void close() noexcept;
+
+ private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+/// Blocking facade: the same operations run to completion on a private io_context.
+class blocking_client {
+ public:
+  blocking_client();
+  ~blocking_client();
+  void connect(client_options opts);
+  std::vector<std::string> capability();
+  std::vector<response> noop();
+  id_data id(std::vector<std::pair<std::string, std::string>> fields);
+  std::vector<std::string> enable(std::vector<std::string> caps);
+  namespace_data get_namespace();
+  void logout();
+  std::vector<list_data> list(std::string reference, std::string pattern, list_options opts = {});
+  std::vector<list_data> lsub(std::string reference, std::string pattern);
+  status_data status(std::string mailbox, std::vector<std::string> items);
+  mailbox_info select(std::string mailbox, bool condstore = false);
+  mailbox_info examine(std::string mailbox, bool condstore = false);
+  void create(std::string mailbox);
+  void delete_mailbox(std::string mailbox);
+  void rename(std::string from, std::string to);
+  void subscribe(std::string mailbox);
+  void unsubscribe(std::string mailbox);
+  void close_mailbox();
+  void unselect();
+  std::vector<fetch_data> fetch(sequence_set set, fetch_items items, fetch_options opts = {});
+  search_result search(search_key key, bool by_uid = false);
+  store_result store(sequence_set set, store_action action, bool by_uid = false);
+  copy_result copy(sequence_set set, std::string mailbox, bool by_uid = false);
+  copy_result move(sequence_set set, std::string mailbox, bool by_uid = false);
+  std::vector<std::uint32_t> expunge();
+  std::vector<std::uint32_t> uid_expunge(sequence_set uids);
+  append_result append(std::string mailbox, byte_source& message, std::uint64_t size,
+                       append_options opts = {});
+  std::vector<response> idle(std::chrono::milliseconds timeout, bool return_on_first = true);
+  command_result command(std::string line, byte_sink out = {});
+
+  void set_unsolicited_handler(std::function<void(const response&)> handler);
+  client& async() noexcept { return *client_; }  ///< the coroutine client underneath
+  const std::vector<std::string>& capabilities() const noexcept;
+  bool has_capability(std::string_view name) const noexcept;
+  const status_response& greeting() const noexcept;
+  const std::optional<mailbox_info>& selected() const noexcept;
+  transport::tls_info tls_details() const;
+  const std::string& authenticated_with() const noexcept;
+
+ private:
+  boost::asio::io_context io_;
+  std::unique_ptr<client> client_;
+};
+
+}  // namespace inet::imap

@@ -1,0 +1,536 @@
+// Mailbox and message commands of the IMAP client (RFC 3501 §6.3-6.4 and extensions), IDLE,
+// and the blocking facade.
+#include <boost/asio/steady_timer.hpp>
+
+#include "protocols/imap/client.hpp"
+#include "protocols/imap/internal.hpp"
+#include "protocols/imap/mutf7.hpp"
+#include "transport/blocking.hpp"
+
+namespace inet::imap {
+
+namespace asio = boost::asio;
+using asio::awaitable;
+
+namespace {
+
+[[noreturn]] void invalid(const std::string& why) {
+  throw std::system_error(transport::make_error_code(transport::error::invalid_argument), why);
+}
+
+std::optional<std::uint32_t> u32(const std::string& s) {
+  auto set = sequence_set::parse(s);
+  if (!set || set->ranges().size() != 1 || set->ranges()[0].first != set->ranges()[0].last) return std::nullopt;
+  return set->ranges()[0].first;
+}
+
+void copyuid(const status_response& s, copy_result& out) {
+  if (!s.has_code("COPYUID") || s.code->tokens.size() < 3) return;
+  out.uidvalidity = u32(s.code->tokens[0]);
+  out.source_uids = sequence_set::parse(s.code->tokens[1]);
+  out.dest_uids = sequence_set::parse(s.code->tokens[2]);
+}
+
+// LIST patterns: list-mailbox (RFC 3501 §9) allows the wildcards % and * unquoted.
+void list_pattern(command_builder& b, std::string_view pattern, bool utf8) {
+  auto enc = mutf7_encode(pattern);
+  if (!enc) invalid("LIST pattern is not valid UTF-8 or contains CR, LF or NUL");
+  const std::string_view wire = utf8 ? pattern : std::string_view(*enc);
+  bool plain = !wire.empty();
+  for (char c : wire)
+    if (!is_atom_char(c) && c != '%' && c != '*' && c != ']') plain = false;
+  if (plain) b.raw(wire);
+  else b.string(wire);
+}
+
+}  // namespace
+
+std::string section_spec::to_string() const {
+  for (char c : section)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '-' && c != '_' && c != ' ' &&
+        c != '(' && c != ')')
+      invalid("invalid character in a FETCH section");
+  std::string out = binary ? "BINARY" : "BODY";
+  if (peek) out += ".PEEK";
+  out += "[" + section + "]";
+  if (partial) out += "<" + std::to_string(partial->first) + "." + std::to_string(partial->second) + ">";
+  return out;
+}
+
+void client::impl::require_selected(const char* what) const {
+  check_usable();
+  if (!mailbox) throw std::system_error(make_error_code(error::no_mailbox_selected), what);
+}
+
+awaitable<void> client::impl::simple(const char* verb, std::string name) {
+  command_builder b(tag(), verb, encoding());
+  b.mailbox(name);
+  co_await run_ok(b.build(), {}, std::string(verb) + " " + name);
+}
+
+awaitable<std::vector<list_data>> client::list(std::string reference, std::string pattern, list_options opts) {
+  impl& s = *impl_;
+  command_builder b(s.tag(), "LIST", s.encoding());
+  if (opts.subscribed_only) {
+    if (!s.has("LIST-EXTENDED")) throw std::system_error(make_error_code(error::capability_missing), "LIST (SUBSCRIBED) needs LIST-EXTENDED");
+    b.open().atom("SUBSCRIBED").close();
+  }
+  b.mailbox(reference);
+  list_pattern(b, pattern, s.utf8);
+  if (opts.special_use && s.has("SPECIAL-USE")) b.atom("RETURN").open().atom("SPECIAL-USE").close();
+  std::vector<list_data> out;
+  co_await s.run_ok(b.build(), [&](response& r) {
+    auto* l = std::get_if<list_data>(&r);
+    if (!l || l->lsub) return false;
+    out.push_back(std::move(*l));
+    return true;
+  }, "LIST");
+  co_return out;
+}
+
+awaitable<std::vector<list_data>> client::lsub(std::string reference, std::string pattern) {
+  impl& s = *impl_;
+  command_builder b(s.tag(), "LSUB", s.encoding());
+  b.mailbox(reference);
+  list_pattern(b, pattern, s.utf8);
+  std::vector<list_data> out;
+  co_await s.run_ok(b.build(), [&](response& r) {
+    auto* l = std::get_if<list_data>(&r);
+    if (!l || !l->lsub) return false;
+    out.push_back(std::move(*l));
+    return true;
+  }, "LSUB");
+  co_return out;
+}
+
+awaitable<status_data> client::status(std::string mailbox, std::vector<std::string> items) {
+  impl& s = *impl_;
+  command_builder b(s.tag(), "STATUS", s.encoding());
+  b.mailbox(mailbox).open();
+  for (const auto& i : items) b.atom(i);
+  b.close();
+  status_data out;
+  co_await s.run_ok(b.build(), [&](response& r) {
+    auto* st = std::get_if<status_data>(&r);
+    if (!st) return false;
+    out = std::move(*st);
+    return true;
+  }, "STATUS " + mailbox);
+  co_return out;
+}
+
+awaitable<mailbox_info> client::impl::open_mailbox(const char* verb, std::string name, bool condstore) {
+  command_builder b(tag(), verb, encoding());
+  b.mailbox(name);
+  if (condstore) b.open().atom("CONDSTORE").close();
+  mailbox_info info;
+  info.name = name;
+  info.read_only = std::string_view(verb) == "EXAMINE";
+  mailbox.reset();  // RFC 3501 §6.3.1: a SELECT deselects first, even if it fails
+  status_response done = co_await run_ok(b.build(), [&](response& r) {
+    if (auto* f = std::get_if<flags_data>(&r)) {
+      info.flags = f->flags;
+      return true;
+    }
+    if (auto* c = std::get_if<count_data>(&r)) {
+      (c->what == count_data::kind::exists ? info.exists : info.recent) = c->count;
+      return true;
+    }
+    auto* st = std::get_if<status_response>(&r);
+    if (!st || st->status != status_response::kind::ok || !st->code) return false;
+    const auto& code = *st->code;
+    const auto n = code.number();
+    if (code.name == "PERMANENTFLAGS") info.permanent_flags = code.tokens;
+    else if (code.name == "UIDVALIDITY" && n && *n <= UINT32_MAX) info.uidvalidity = static_cast<std::uint32_t>(*n);
+    else if (code.name == "UIDNEXT" && n && *n <= UINT32_MAX) info.uidnext = static_cast<std::uint32_t>(*n);
+    else if (code.name == "UNSEEN" && n && *n <= UINT32_MAX) info.unseen = static_cast<std::uint32_t>(*n);
+    else if (code.name == "HIGHESTMODSEQ" && n) info.highest_modseq = *n;
+    else if (code.name == "NOMODSEQ") info.highest_modseq.reset();
+    else return false;
+    return true;
+  }, std::string(verb) + " " + name);
+  if (done.has_code("READ-ONLY")) info.read_only = true;
+  if (done.has_code("READ-WRITE")) info.read_only = false;
+  mailbox = info;
+  co_return info;
+}
+
+awaitable<mailbox_info> client::select(std::string mailbox, bool condstore) {
+  co_return co_await impl_->open_mailbox("SELECT", std::move(mailbox), condstore);
+}
+awaitable<mailbox_info> client::examine(std::string mailbox, bool condstore) {
+  co_return co_await impl_->open_mailbox("EXAMINE", std::move(mailbox), condstore);
+}
+awaitable<void> client::create(std::string m) { co_await impl_->simple("CREATE", std::move(m)); }
+awaitable<void> client::delete_mailbox(std::string m) { co_await impl_->simple("DELETE", std::move(m)); }
+awaitable<void> client::subscribe(std::string m) { co_await impl_->simple("SUBSCRIBE", std::move(m)); }
+awaitable<void> client::unsubscribe(std::string m) { co_await impl_->simple("UNSUBSCRIBE", std::move(m)); }
+
+awaitable<void> client::rename(std::string from, std::string to) {
+  impl& s = *impl_;
+  command_builder b(s.tag(), "RENAME", s.encoding());
+  b.mailbox(from).mailbox(to);
+  co_await s.run_ok(b.build(), {}, "RENAME " + from);
+}
+
+awaitable<void> client::close_mailbox() {
+  impl& s = *impl_;
+  s.require_selected("CLOSE");
+  command_builder b(s.tag(), "CLOSE");
+  co_await s.run_ok(b.build(), {}, "CLOSE");
+  s.mailbox.reset();
+}
+
+awaitable<void> client::unselect() {
+  impl& s = *impl_;
+  s.require_selected("UNSELECT");
+  if (!s.has("UNSELECT")) throw std::system_error(make_error_code(error::capability_missing), "UNSELECT (RFC 3691)");
+  command_builder b(s.tag(), "UNSELECT");
+  co_await s.run_ok(b.build(), {}, "UNSELECT");
+  s.mailbox.reset();
+}
+
+awaitable<std::vector<fetch_data>> client::fetch(sequence_set set, fetch_items items, fetch_options opts) {
+  impl& s = *impl_;
+  s.require_selected("FETCH");
+  std::vector<std::string> atoms;
+  if (items.uid) atoms.emplace_back("UID");
+  if (items.flags) atoms.emplace_back("FLAGS");
+  if (items.internal_date) atoms.emplace_back("INTERNALDATE");
+  if (items.rfc822_size) atoms.emplace_back("RFC822.SIZE");
+  if (items.envelope) atoms.emplace_back("ENVELOPE");
+  if (items.body_structure) atoms.emplace_back("BODYSTRUCTURE");
+  if (items.modseq) atoms.emplace_back("MODSEQ");
+  for (const auto& sec : items.sections) atoms.push_back(sec.to_string());
+  for (const auto& x : items.extra) {
+    detail::check_atom(x, "FETCH item");
+    atoms.push_back(x);
+  }
+  if (atoms.empty()) invalid("FETCH needs at least one item");
+  std::string list = "(";
+  for (const auto& a : atoms) list += (list.size() > 1 ? " " : "") + a;
+  list += ")";
+  command_builder b(s.tag(), opts.by_uid ? "UID" : "FETCH");
+  if (opts.by_uid) b.atom("FETCH");
+  b.set(set).raw(list);
+  if (opts.changed_since) b.raw("(CHANGEDSINCE " + std::to_string(*opts.changed_since) + ")");
+
+  const std::uint64_t max = opts.max_section_bytes ? opts.max_section_bytes : (opts.sink ? (1ull << 32) : (1u << 20));
+  std::vector<std::string> kept;
+  std::uint64_t left = 0;
+  s.prs.set_max_streamed_literal(max);
+  s.literal_sink = [&](const parser::literal_request& lit, std::string_view chunk) {
+    if (opts.sink) {
+      opts.sink(section_ref{lit.seq, lit.item, lit.size}, chunk);
+      return;
+    }
+    if (left == 0) {
+      kept.emplace_back();
+      left = lit.size;
+    }
+    kept.back().append(chunk);
+    left -= chunk.size();
+  };
+  struct restore {
+    impl& s;
+    ~restore() {
+      s.literal_sink = nullptr;
+      s.prs.set_max_streamed_literal(s.opts.parser.max_streamed_literal);
+    }
+  } guard{s};
+  std::vector<fetch_data> out;
+  co_await s.run_ok(b.build(), [&](response& r) {
+    auto* f = std::get_if<fetch_data>(&r);
+    if (!f) return false;
+    std::size_t k = 0;
+    for (auto& sec : f->sections)
+      if (sec.streamed && !opts.sink && sec.size > 0 && k < kept.size()) {
+        sec.data = std::move(kept[k++]);
+        sec.streamed = false;
+      }
+    kept.clear();
+    const bool ours = opts.by_uid ? (f->uid && set.contains(*f->uid)) : set.contains(f->seq);
+    if (!ours) return false;
+    out.push_back(std::move(*f));
+    return true;
+  }, "FETCH");
+  co_return out;
+}
+
+awaitable<search_result> client::search(search_key key, bool by_uid) {
+  impl& s = *impl_;
+  s.require_selected("SEARCH");
+  const bool esearch = s.has("ESEARCH");
+  search_result out;
+  command_builder b2(s.tag(), by_uid ? "UID" : "SEARCH", s.encoding());
+  if (by_uid) b2.atom("SEARCH");
+  if (esearch) b2.atom("RETURN").open().atom("MIN").atom("MAX").atom("COUNT").atom("ALL").close();
+  if (key.needs_utf8() && !s.utf8) b2.atom("CHARSET").atom("UTF-8");
+  key.append_to(b2);
+  co_await s.run_ok(b2.build(), [&](response& r) {
+    if (auto* d = std::get_if<search_data>(&r)) {
+      out.ids.insert(out.ids.end(), d->numbers.begin(), d->numbers.end());
+      if (d->modseq) out.modseq = d->modseq;
+      return true;
+    }
+    if (auto* e = std::get_if<esearch_data>(&r)) {
+      if (e->all) {
+        auto ids = e->all->expand(10'000'000);
+        if (!ids) throw std::system_error(make_error_code(error::response_too_large), "ESEARCH ALL has too many numbers");
+        out.ids = std::move(*ids);
+      }
+      out.min = e->min;
+      out.max = e->max;
+      out.count = e->count;
+      out.modseq = e->modseq;
+      return true;
+    }
+    return false;
+  }, "SEARCH");
+  co_return out;
+}
+
+awaitable<store_result> client::store(sequence_set set, store_action action, bool by_uid) {
+  impl& s = *impl_;
+  s.require_selected("STORE");
+  command_builder b(s.tag(), by_uid ? "UID" : "STORE");
+  if (by_uid) b.atom("STORE");
+  b.set(set);
+  if (action.unchanged_since) b.raw("(UNCHANGEDSINCE " + std::to_string(*action.unchanged_since) + ")");
+  std::string item = action.what == store_action::op::add ? "+FLAGS"
+                     : action.what == store_action::op::remove ? "-FLAGS" : "FLAGS";
+  if (action.silent) item += ".SILENT";
+  b.atom(item).open();
+  for (const auto& f : action.flags) {
+    detail::check_atom(f, "flag");
+    b.atom(f);
+  }
+  b.close();
+  store_result out;
+  status_response done = co_await s.run_ok(b.build(), [&](response& r) {
+    auto* f = std::get_if<fetch_data>(&r);
+    if (!f) return false;
+    out.updated.push_back(std::move(*f));
+    return true;
+  }, "STORE");
+  if (done.has_code("MODIFIED") && !done.code->tokens.empty()) out.modified = sequence_set::parse(done.code->tokens[0]);
+  co_return out;
+}
+
+awaitable<copy_result> client::impl::copy_or_move(const char* verb, sequence_set set, std::string mailbox,
+                                                  bool by_uid) {
+  require_selected(verb);
+  command_builder b(tag(), by_uid ? "UID" : verb, encoding());
+  if (by_uid) b.atom(verb);
+  b.set(set).mailbox(mailbox);
+  copy_result out;
+  const bool move = std::string_view(verb) == "MOVE";
+  status_response done = co_await run_ok(b.build(), [&](response& r) {
+    if (auto* st = std::get_if<status_response>(&r); st && st->has_code("COPYUID")) {
+      copyuid(*st, out);  // MOVE sends it untagged (RFC 6851 §4.3)
+      return true;
+    }
+    if (auto* e = std::get_if<expunge_data>(&r); e && move) {
+      out.expunged.push_back(e->seq);
+      return true;
+    }
+    return false;
+  }, std::string(verb) + " " + mailbox);
+  copyuid(done, out);
+  co_return out;
+}
+
+awaitable<copy_result> client::copy(sequence_set set, std::string mailbox, bool by_uid) {
+  co_return co_await impl_->copy_or_move("COPY", std::move(set), std::move(mailbox), by_uid);
+}
+
+awaitable<copy_result> client::move(sequence_set set, std::string mailbox, bool by_uid) {
+  if (!impl_->has("MOVE")) throw std::system_error(make_error_code(error::capability_missing), "MOVE (RFC 6851)");
+  co_return co_await impl_->copy_or_move("MOVE", std::move(set), std::move(mailbox), by_uid);
+}
+
+awaitable<std::vector<std::uint32_t>> client::expunge() {
+  impl& s = *impl_;
+  s.require_selected("EXPUNGE");
+  command_builder b(s.tag(), "EXPUNGE");
+  std::vector<std::uint32_t> out;
+  co_await s.run_ok(b.build(), [&](response& r) {
+    auto* e = std::get_if<expunge_data>(&r);
+    if (!e) return false;
+    out.push_back(e->seq);
+    return true;
+  }, "EXPUNGE");
+  co_return out;
+}
+
+awaitable<std::vector<std::uint32_t>> client::uid_expunge(sequence_set uids) {
+  impl& s = *impl_;
+  s.require_selected("UID EXPUNGE");
+  if (!s.has("UIDPLUS")) throw std::system_error(make_error_code(error::capability_missing), "UID EXPUNGE (UIDPLUS)");
+  command_builder b(s.tag(), "UID");
+  b.atom("EXPUNGE").set(uids);
+  std::vector<std::uint32_t> out;
+  co_await s.run_ok(b.build(), [&](response& r) {
+    auto* e = std::get_if<expunge_data>(&r);
+    if (!e) return false;
+    out.push_back(e->seq);
+    return true;
+  }, "UID EXPUNGE");
+  co_return out;
+}
+
+awaitable<append_result> client::append(std::string mailbox, byte_source& message, std::uint64_t size,
+                                        append_options opts) {
+  impl& s = *impl_;
+  s.check_usable();
+  command_builder b(s.tag(), "APPEND", s.encoding());
+  b.mailbox(mailbox);
+  if (!opts.flags.empty()) {
+    b.open();
+    for (const auto& f : opts.flags) {
+      detail::check_atom(f, "flag");
+      b.atom(f);
+    }
+    b.close();
+  }
+  if (!opts.internal_date.empty()) b.string(opts.internal_date);
+  b.external_literal(size);
+  status_response done = co_await s.run_ok(b.build(), {}, "APPEND " + mailbox, &message);
+  append_result out;
+  if (done.has_code("APPENDUID") && done.code->tokens.size() >= 2) {
+    out.uidvalidity = u32(done.code->tokens[0]);
+    out.uids = sequence_set::parse(done.code->tokens[1]);
+  }
+  co_return out;
+}
+
+awaitable<std::vector<response>> client::idle(std::chrono::milliseconds timeout, bool return_on_first) {
+  impl& s = *impl_;
+  s.check_usable();
+  if (!s.has("IDLE")) throw std::system_error(make_error_code(error::capability_missing), "IDLE (RFC 2177)");
+  const std::string t = s.tag();
+  std::vector<response> seen;
+  co_await s.eng.send(line::command(t + " IDLE"));
+  for (;;) {  // until "+ idling"
+    response r = co_await s.read_response();
+    if (std::holds_alternative<continuation>(r)) break;
+    if (auto* st = std::get_if<status_response>(&r); st && !st->tag.empty()) {
+      if (st->tag != t) s.violation(make_error_code(error::unexpected_tag), "tagged response for unknown tag " + st->tag);
+      throw imap_exception(detail::code_for(*st), "IDLE", *st);
+    }
+    s.dispatch(r, [&](response& x) { seen.push_back(x); return true; });
+  }
+  const transport::timeouts saved = s.stream.get_timeouts();
+  transport::timeouts longer = saved;
+  longer.idle = std::max(saved.idle, timeout + std::chrono::seconds(30));
+  s.stream.set_timeouts(longer);
+  auto fired = std::make_shared<bool>(false);
+  asio::steady_timer timer(s.stream.get_executor());
+  timer.expires_after(timeout);
+  transport::stream* st = &s.stream;
+  timer.async_wait([fired, st](const boost::system::error_code& ec) {
+    if (ec) return;
+    *fired = true;
+    st->cancel();
+  });
+  if (!(return_on_first && !seen.empty())) {
+    for (;;) {
+      try {
+        response r = co_await s.read_response();
+        if (auto* x = std::get_if<status_response>(&r); x && !x->tag.empty())
+          s.violation(make_error_code(error::unexpected_tag), "tagged response during IDLE");
+        s.dispatch(r, [&](response& x) { seen.push_back(x); return true; });
+        if (return_on_first) break;
+      } catch (const std::system_error& e) {
+        if (!*fired || e.code() != transport::make_error_code(transport::error::operation_aborted)) throw;
+        if (s.prs.in_response()) s.violation(make_error_code(error::connection_untrusted), "IDLE timed out mid-response");
+        break;
+      }
+    }
+  }
+  timer.cancel();
+  s.stream.set_timeouts(saved);
+  co_await s.eng.send(line::command("DONE"));
+  for (;;) {
+    response r = co_await s.read_response();
+    if (auto* x = std::get_if<status_response>(&r); x && !x->tag.empty()) {
+      if (x->tag != t) s.violation(make_error_code(error::unexpected_tag), "tagged response for unknown tag " + x->tag);
+      if (x->status != status_response::kind::ok) throw imap_exception(detail::code_for(*x), "IDLE", *x);
+      break;
+    }
+    s.dispatch(r, [&](response& x) { seen.push_back(x); return true; });
+  }
+  co_return seen;
+}
+
+// ---- blocking facade ----
+
+using transport::run_blocking;
+blocking_client::blocking_client() : client_(std::make_unique<client>(io_.get_executor())) {}
+blocking_client::~blocking_client() = default;
+void blocking_client::connect(client_options o) { run_blocking(io_, client_->connect(std::move(o))); }
+std::vector<std::string> blocking_client::capability() { return run_blocking(io_, client_->capability()); }
+std::vector<response> blocking_client::noop() { return run_blocking(io_, client_->noop()); }
+id_data blocking_client::id(std::vector<std::pair<std::string, std::string>> f) {
+  return run_blocking(io_, client_->id(std::move(f)));
+}
+std::vector<std::string> blocking_client::enable(std::vector<std::string> c) {
+  return run_blocking(io_, client_->enable(std::move(c)));
+}
+namespace_data blocking_client::get_namespace() { return run_blocking(io_, client_->get_namespace()); }
+void blocking_client::logout() { run_blocking(io_, client_->logout()); }
+std::vector<list_data> blocking_client::list(std::string r, std::string p, list_options o) {
+  return run_blocking(io_, client_->list(std::move(r), std::move(p), o));
+}
+std::vector<list_data> blocking_client::lsub(std::string r, std::string p) {
+  return run_blocking(io_, client_->lsub(std::move(r), std::move(p)));
+}
+status_data blocking_client::status(std::string m, std::vector<std::string> i) {
+  return run_blocking(io_, client_->status(std::move(m), std::move(i)));
+}
+mailbox_info blocking_client::select(std::string m, bool c) { return run_blocking(io_, client_->select(std::move(m), c)); }
+mailbox_info blocking_client::examine(std::string m, bool c) { return run_blocking(io_, client_->examine(std::move(m), c)); }
+void blocking_client::create(std::string m) { run_blocking(io_, client_->create(std::move(m))); }
+void blocking_client::delete_mailbox(std::string m) { run_blocking(io_, client_->delete_mailbox(std::move(m))); }
+void blocking_client::rename(std::string f, std::string t) { run_blocking(io_, client_->rename(std::move(f), std::move(t))); }
+void blocking_client::subscribe(std::string m) { run_blocking(io_, client_->subscribe(std::move(m))); }
+void blocking_client::unsubscribe(std::string m) { run_blocking(io_, client_->unsubscribe(std::move(m))); }
+void blocking_client::close_mailbox() { run_blocking(io_, client_->close_mailbox()); }
+void blocking_client::unselect() { run_blocking(io_, client_->unselect()); }
+std::vector<fetch_data> blocking_client::fetch(sequence_set s, fetch_items i, fetch_options o) {
+  return run_blocking(io_, client_->fetch(std::move(s), std::move(i), std::move(o)));
+}
+search_result blocking_client::search(search_key k, bool u) { return run_blocking(io_, client_->search(std::move(k), u)); }
+store_result blocking_client::store(sequence_set s, store_action a, bool u) {
+  return run_blocking(io_, client_->store(std::move(s), std::move(a), u));
+}
+copy_result blocking_client::copy(sequence_set s, std::string m, bool u) {
+  return run_blocking(io_, client_->copy(std::move(s), std::move(m), u));
+}
+copy_result blocking_client::move(sequence_set s, std::string m, bool u) {
+  return run_blocking(io_, client_->move(std::move(s), std::move(m), u));
+}
+std::vector<std::uint32_t> blocking_client::expunge() { return run_blocking(io_, client_->expunge()); }
+std::vector<std::uint32_t> blocking_client::uid_expunge(sequence_set u) {
+  return run_blocking(io_, client_->uid_expunge(std::move(u)));
+}
+append_result blocking_client::append(std::string m, byte_source& msg, std::uint64_t size, append_options o) {
+  return run_blocking(io_, client_->append(std::move(m), msg, size, std::move(o)));
+}
+std::vector<response> blocking_client::idle(std::chrono::milliseconds t, bool f) {
+  return run_blocking(io_, client_->idle(t, f));
+}
+command_result blocking_client::command(std::string l, byte_sink out) {
+  return run_blocking(io_, client_->command(std::move(l), std::move(out)));
+}
+void blocking_client::set_unsolicited_handler(std::function<void(const response&)> h) {
+  client_->set_unsolicited_handler(std::move(h));
+}
+const std::vector<std::string>& blocking_client::capabilities() const noexcept { return client_->capabilities(); }
+bool blocking_client::has_capability(std::string_view n) const noexcept { return client_->has_capability(n); }
+const status_response& blocking_client::greeting() const noexcept { return client_->greeting(); }
+const std::optional<mailbox_info>& blocking_client::selected() const noexcept { return client_->selected(); }
+transport::tls_info blocking_client::tls_details() const { return client_->tls_details(); }
+const std::string& blocking_client::authenticated_with() const noexcept { return client_->authenticated_with(); }
+
+}  // namespace inet::imap

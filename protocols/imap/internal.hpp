@@ -1,0 +1,86 @@
+// The IMAP client's shared state and I/O core (not public API; used by client.cc/client_ops.cc).
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "protocols/imap/client.hpp"
+
+namespace inet::imap::detail {
+
+/// Per-command routing of untagged responses: return true to claim the response.
+using untagged_fn = std::function<bool(response&)>;
+
+struct client_state {
+  explicit client_state(boost::asio::any_io_executor ex);
+
+  transport::stream stream;
+  line::engine eng;
+  parser prs;
+  client_options opts;
+  std::vector<std::string> caps;
+  status_response greet;
+  std::optional<mailbox_info> mailbox;
+  std::string auth_mech;
+  std::function<void(const response&)> handler;
+  std::optional<status_response> bye;
+  unsigned next_tag = 0;
+  bool connected = false;
+  bool untrusted = false;
+  bool utf8 = false;
+  bool authenticated = false;
+
+  // Where streamed literals go while a command runs, and the raw-command mirror.
+  std::function<void(const parser::literal_request&, std::string_view)> literal_sink;
+  byte_sink raw_out;
+
+  bool has(std::string_view cap) const noexcept;
+  encoding_options encoding() const noexcept;
+  std::string tag();
+  /// Throws connection_untrusted / not_connected when the connection cannot be used.
+  void check_usable() const;
+  [[noreturn]] void violation(std::error_code ec, const std::string& what);
+
+  /// Reads one complete response, streaming literals per `literal_sink`.
+  boost::asio::awaitable<response> read_response();
+  /// Updates capabilities / mailbox state from any response, then routes it: `fn` first, then
+  /// the unsolicited handler.
+  void dispatch(response& r, const untagged_fn& fn);
+  /// Sends `w` (synchronising literals wait for "+"), then reads until the tagged response.
+  /// `source` supplies external literals. Returns the tagged response (any status).
+  boost::asio::awaitable<status_response> run(wire_command w, const untagged_fn& fn,
+                                              byte_source* source = nullptr);
+  /// run() and throw imap_exception unless the status is OK.
+  boost::asio::awaitable<status_response> run_ok(wire_command w, const untagged_fn& fn,
+                                                 const std::string& what,
+                                                 byte_source* source = nullptr);
+  boost::asio::awaitable<void> write_literal(const wire_command::literal& l, byte_source* source);
+  boost::asio::awaitable<void> refresh_capabilities();
+};
+
+/// NO -> command_failed, BAD -> command_rejected, BYE -> server_bye.
+std::error_code code_for(const status_response& r);
+void check_atom(std::string_view a, const char* what);
+
+}  // namespace inet::imap::detail
+
+namespace inet::imap {
+
+struct client::impl : detail::client_state {
+  using client_state::client_state;
+  boost::asio::awaitable<void> greeting();
+  boost::asio::awaitable<void> starttls(transport::tls_policy policy);
+  boost::asio::awaitable<void> authenticate();
+  boost::asio::awaitable<std::optional<status_response>> sasl_exchange(
+      const std::string& mech, const sasl::credentials& creds, bool& token_rejected);
+  boost::asio::awaitable<void> login(const sasl::credentials& creds);
+  boost::asio::awaitable<mailbox_info> open_mailbox(const char* verb, std::string name, bool condstore);
+  boost::asio::awaitable<copy_result> copy_or_move(const char* verb, sequence_set set,
+                                                   std::string mailbox, bool by_uid);
+  boost::asio::awaitable<void> simple(const char* verb, std::string mailbox);
+  void require_selected(const char* what) const;
+};
+
+}  // namespace inet::imap
