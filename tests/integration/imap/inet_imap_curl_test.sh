@@ -166,4 +166,18 @@ curl -s --ssl-reqd -u "$CRED" --cacert "$CA_FILE" -T "$WORK/msg.eml" "$TLS/Nope"
 "$INET" put -s -u "$CRED" --cacert "$CA_FILE" -T "$WORK/msg.eml" "$TLS/Nope" || i=$?
 if [ "$c" -eq 25 ] && [ "$i" -eq 25 ]; then echo "ok - put to a missing mailbox is 25"
 else fail "put to a missing mailbox is 25" "inet $i, curl $c"; fi
+# inet-only behaviour (curl 7.88 differs or has no equivalent).
+i=0; "$INET" get -s -u "$CRED" --cacert "$CA_FILE" --max-filesize 1000 "$TLS/INBOX;UID=4" >"$WORK/big" || i=$?
+if [ "$i" -eq 63 ] && [ ! -s "$WORK/big" ]; then echo "ok - --max-filesize refuses a larger literal before reading it (exit 63)"
+else fail "--max-filesize" "exit $i, $(wc -c <"$WORK/big") bytes written"; fi
+i=0; "$INET" get -v -u "$CRED" --cacert "$CA_FILE" "$PLAIN/INBOX;UID=1" "$PLAIN/INBOX;UID=3" "$PLAIN/INBOX?ALL" \
+  >/dev/null 2>"$WORK/trace" || i=$?
+if [ "$i" -eq 0 ] && ! grep -qF "$TEST_PASS" "$WORK/trace" && [ "$(grep -c '^> A[0-9]* SELECT' "$WORK/trace")" -eq 1 ] \
+   && [ "$(grep -c '^\* Connected to' "$WORK/trace")" -eq 1 ] && grep -q '^> A[0-9]* STARTTLS' "$WORK/trace"; then
+  echo "ok - three URLs: one connection, one SELECT, STARTTLS, password not in the -v trace"
+else fail "-v / reuse" "exit $i; $(grep -c SELECT "$WORK/trace") SELECT lines"; fi
+i=0; "$INET" get -s -u "$CRED" --cacert "$CA_FILE" -o "$WORK/out.eml" "$TLS/INBOX;UID=1" || i=$?
+if [ "$i" -eq 0 ] && cmp -s "$WORK/out.eml" "$WORK/c3"; then  # c3: curl's UID=1 output
+  echo "ok - -o FILE"
+else fail "-o FILE" "exit $i"; fi
 exit "$FAILED"
