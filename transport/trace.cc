@@ -99,7 +99,6 @@ std::string escape_control(std::string_view bytes) {
       case '\r': out += "\\r"; break;
       case '\n': out += "\\n"; break;
       case '\t': out += "\\t"; break;
-      case '\\': out += "\\\\"; break;
       default:
         if (c < 0x20 || c == 0x7f) {
           out += "\\x";

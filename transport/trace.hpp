@@ -16,8 +16,9 @@ inline constexpr const char* trace_logger_name = "inet.wire";
 /// "* info") and enables it. Idempotent.
 void enable_stderr_trace();
 
-/// Escapes control characters and non-UTF-8 bytes as \r, \n, \t, \xNN (so a hostile server
-/// cannot drive the user's terminal through -v).
+/// Escapes control characters (C0, DEL, C1) and invalid UTF-8 bytes as \r, \n, \t, \xNN, so
+/// a hostile server cannot drive the user's terminal through -v. Backslashes and valid UTF-8
+/// pass unchanged (IMAP flags like \Seen stay readable).
 std::string escape_control(std::string_view bytes);
 
 /// Redacts credentials from a command line (a safety net under the callers' own redaction):

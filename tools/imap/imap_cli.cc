@@ -23,9 +23,8 @@ using cli::phase;
 
 namespace {
 
-/// curl's CURLE_QUOTE_ERROR (21): a LIST/SEARCH/custom command answered NO or BAD. Not (yet) in
-/// tools/inet/exit_codes.hpp, which another module owns.
-constexpr exit_code quote_error = static_cast<exit_code>(21);
+/// curl's CURLE_QUOTE_ERROR (21): a LIST/SEARCH/custom command answered NO or BAD.
+constexpr exit_code quote_error = exit_code::quote_error;
 
 /// Which command failed decides curl's exit code for a NO/BAD.
 enum class step { connect, select, fetch, listing, append };

@@ -17,6 +17,7 @@ std::string_view describe(exit_code code) noexcept {
     case exit_code::ftp_weird_227_format: return "FTP: unparseable 227 reply";
     case exit_code::partial_file: return "Partial file transferred";
     case exit_code::ftp_couldnt_retr_file: return "FTP: RETR failed";
+    case exit_code::quote_error: return "Quote command returned error";
     case exit_code::http_returned_error: return "HTTP server returned an error status";
     case exit_code::write_error: return "Writing received data failed";
     case exit_code::upload_failed: return "Upload failed";

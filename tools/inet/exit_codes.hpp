@@ -29,6 +29,7 @@ enum class exit_code : int {
   ftp_weird_227_format = 14,      ///< CURLE_FTP_WEIRD_227_FORMAT: 227 line unparseable
   partial_file = 18,              ///< CURLE_PARTIAL_FILE: size differs from announced
   ftp_couldnt_retr_file = 19,     ///< CURLE_FTP_COULDNT_RETR_FILE
+  quote_error = 21,               ///< CURLE_QUOTE_ERROR: a custom/listing command was refused
   http_returned_error = 22,       ///< CURLE_HTTP_RETURNED_ERROR (--fail and status >= 400)
   write_error = 23,               ///< CURLE_WRITE_ERROR: local output failed
   upload_failed = 25,             ///< CURLE_UPLOAD_FAILED: server refused STOR/APPEND/DATA
