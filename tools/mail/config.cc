@@ -122,6 +122,26 @@ const std::set<std::string, std::less<>>& ignored_keys() {
   return keys;
 }
 
+// The oauth2_* keys (inet extension); returns false if `key` is not one of them.
+bool apply_oauth2_key(account_settings& a, const std::string& key, const std::string& arg,
+                      const std::string& home) {
+  const auto set = [&](std::optional<std::string>& field) {
+    require_arg(key, arg);
+    field = arg;
+  };
+  if (key == "oauth2_token_endpoint") set(a.oauth2_token_endpoint);
+  else if (key == "oauth2_client_id") set(a.oauth2_client_id);
+  else if (key == "oauth2_client_secret") set(a.oauth2_client_secret);
+  else if (key == "oauth2_client_secret_eval") set(a.oauth2_client_secret_eval);
+  else if (key == "oauth2_refresh_token") set(a.oauth2_refresh_token);
+  else if (key == "oauth2_refresh_token_eval") set(a.oauth2_refresh_token_eval);
+  else if (key == "oauth2_scope") set(a.oauth2_scope);
+  else if (key == "oauth2_tls_trust_file")
+    a.oauth2_tls_trust_file = (arg == "system") ? std::string() : expand_tilde(arg, home);
+  else return false;
+  return true;
+}
+
 // Applies one key; returns false if the key is unknown.
 bool apply_key(account_settings& a, const std::string& key, const std::string& arg,
                const std::string& home) {
@@ -150,7 +170,7 @@ bool apply_key(account_settings& a, const std::string& key, const std::string& a
   else if (key == "dsn_return") a.dsn_return = parse_dsn_return(arg);
   else if (key == "proxy_host") a.proxy_host = arg;
   else if (key == "proxy_port") a.proxy_port = parse_port(arg);
-  else return false;
+  else return apply_oauth2_key(a, key, arg, home);
   return true;
 }
 
@@ -197,7 +217,9 @@ class parser {
     }
     account_settings& target = in_defaults_ ? cfg_.defaults : current_;
     if (apply_key(target, p.key, p.arg, home_)) {
-      if (p.key == "password") cfg_.has_password = true;
+      if (p.key == "password" || p.key == "oauth2_client_secret" ||
+          p.key == "oauth2_refresh_token")
+        cfg_.has_password = true;
       return;
     }
     if (ignored_keys().count(p.key)) {
@@ -264,6 +286,12 @@ void account_settings::overlay(const account_settings& o) {
   over(domain, o.domain), over(timeout, o.timeout), over(queue, o.queue);
   over(dsn_notify, o.dsn_notify), over(dsn_return, o.dsn_return);
   over(proxy_host, o.proxy_host), over(proxy_port, o.proxy_port);
+  over(oauth2_token_endpoint, o.oauth2_token_endpoint), over(oauth2_client_id, o.oauth2_client_id);
+  over(oauth2_client_secret, o.oauth2_client_secret);
+  over(oauth2_client_secret_eval, o.oauth2_client_secret_eval);
+  over(oauth2_refresh_token, o.oauth2_refresh_token);
+  over(oauth2_refresh_token_eval, o.oauth2_refresh_token_eval);
+  over(oauth2_scope, o.oauth2_scope), over(oauth2_tls_trust_file, o.oauth2_tls_trust_file);
 }
 
 bool parse_on_off(std::string_view value) {

@@ -54,6 +54,16 @@ struct account_settings {
   std::optional<std::string> dsn_return;       ///< "off", "headers" or "full" (RFC 3461 RET)
   std::optional<std::string> proxy_host;       ///< SOCKS5 proxy
   std::optional<std::uint16_t> proxy_port;
+  // OAuth2 refresh flow (inet extension; RFC 6749 §6): with auth xoauth2/oauthbearer, the
+  // access token is fetched from the token endpoint with the refresh token.
+  std::optional<std::string> oauth2_token_endpoint;     ///< https:// URL of the token endpoint
+  std::optional<std::string> oauth2_client_id;
+  std::optional<std::string> oauth2_client_secret;      ///< secret: file must be chmod 600
+  std::optional<std::string> oauth2_client_secret_eval; ///< shell command; first stdout line
+  std::optional<std::string> oauth2_refresh_token;      ///< secret: file must be chmod 600
+  std::optional<std::string> oauth2_refresh_token_eval; ///< shell command; first stdout line
+  std::optional<std::string> oauth2_scope;              ///< sent only if set
+  std::optional<std::string> oauth2_tls_trust_file;     ///< CA file for the endpoint ("" system)
 
   /// Copies every field that is set in `other` over this one.
   void overlay(const account_settings& other);
@@ -73,7 +83,8 @@ struct config {
   account_settings defaults;                         ///< the last `defaults` section's values
   std::map<std::string, account_settings> accounts;  ///< by name, including "default"
   std::vector<std::string> warnings;                 ///< "FILE:LINE: ignoring msmtp key 'logfile'"
-  bool has_password = false;                         ///< some section sets `password`
+  /// some section sets `password`, `oauth2_client_secret` or `oauth2_refresh_token`
+  bool has_password = false;
 };
 
 /// Parses config text. `path` is used in messages, `home` for `~` expansion (empty: no
@@ -85,10 +96,10 @@ struct config {
 /// (logfile, syslog, aliases, ...) are accepted with a warning.
 config parse_config(std::string_view text, const std::string& path, const std::string& home);
 
-/// Reads and parses `file`. Like msmtp, a file that contains a `password` must be owned by
-/// the user and have no group/other permissions: otherwise throws config_error
-/// "FILE: contains a password and therefore must not have more than user permissions (chmod
-/// 600 FILE)". Throws config_error "FILE: cannot read: <strerror>" if it cannot be read.
+/// Reads and parses `file`. Like msmtp, a file that contains a `password` (or an
+/// `oauth2_client_secret` / `oauth2_refresh_token`) must be owned by the user and have no
+/// group/other permissions: otherwise throws config_error "FILE: contains a password and
+/// therefore must not have more than user permissions (chmod 600 FILE)". Throws config_error "FILE: cannot read: <strerror>" if it cannot be read.
 config load_config(const std::filesystem::path& file, const std::string& home);
 
 /// Environment lookup (getenv-like: nullopt when unset); injectable for tests.

@@ -221,5 +221,51 @@ TEST(Config, ValueParsers) {
   EXPECT_EQ(parse_auth("XOAUTH2"), "xoauth2");
 }
 
+TEST(Config, OAuth2KeysParsedInheritedAndSecretsMarked) {
+  const config c = parse(R"(defaults
+oauth2_token_endpoint https://oauth2.googleapis.com/token
+oauth2_tls_trust_file ~/ca.pem
+account gmail
+oauth2_client_id 123-abc.apps.googleusercontent.com
+oauth2_client_secret_eval "pass show gmail/secret"
+oauth2_refresh_token_eval pass show gmail/refresh
+oauth2_scope "https://mail.google.com/"
+account sys : gmail
+oauth2_tls_trust_file system
+)");
+  const account_settings& g = c.accounts.at("gmail");
+  EXPECT_EQ(g.oauth2_token_endpoint, "https://oauth2.googleapis.com/token");
+  EXPECT_EQ(g.oauth2_client_id, "123-abc.apps.googleusercontent.com");
+  EXPECT_EQ(g.oauth2_client_secret_eval, "pass show gmail/secret");
+  EXPECT_EQ(g.oauth2_refresh_token_eval, "pass show gmail/refresh");
+  EXPECT_EQ(g.oauth2_scope, "https://mail.google.com/");
+  EXPECT_EQ(g.oauth2_tls_trust_file, "/home/u/ca.pem");
+  EXPECT_FALSE(g.oauth2_client_secret.has_value());
+  EXPECT_EQ(c.accounts.at("sys").oauth2_tls_trust_file, "");
+  EXPECT_EQ(c.accounts.at("sys").oauth2_client_id, g.oauth2_client_id);
+  EXPECT_FALSE(c.has_password);  // only _eval forms: no secret in the file
+
+  EXPECT_TRUE(parse("account a\noauth2_refresh_token 1//x\n").has_password);
+  EXPECT_TRUE(parse("account a\noauth2_client_secret s\n").has_password);
+  EXPECT_THAT(parse_error("oauth2_client_id\n"), HasSubstr("needs an argument"));
+
+  account_settings over;
+  over.oauth2_refresh_token = "rt";
+  account_settings base = g;
+  base.overlay(over);
+  EXPECT_EQ(base.oauth2_refresh_token, "rt");
+  EXPECT_EQ(base.oauth2_client_id, g.oauth2_client_id);
+}
+
+TEST(Config, OAuth2SecretInGroupReadableFileIsRefused) {
+  const std::string open = temp_file("oauth.rc", "account a\noauth2_refresh_token 1//x\n", 0640);
+  try {
+    load_config(open, "/home/u");
+    FAIL() << "group-readable file with a refresh token was accepted";
+  } catch (const config_error& e) {
+    EXPECT_THAT(e.what(), HasSubstr("must not have more than user permissions"));
+  }
+}
+
 }  // namespace
 }  // namespace inet::mail

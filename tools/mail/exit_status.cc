@@ -5,10 +5,12 @@
 
 #include <new>
 
+#include "protocols/http/post.hpp"
 #include "protocols/line/engine.hpp"
 #include "protocols/mime/error.hpp"
 #include "protocols/sasl/mechanism.hpp"
 #include "protocols/smtp/client.hpp"
+#include "tools/mail/settings.hpp"
 #include "transport/error.hpp"
 
 namespace inet::mail {
@@ -93,6 +95,21 @@ int sasl_exit(sasl::error e) {
   return ex_software;
 }
 
+int http_exit(http::error e) {
+  using http::error;
+  switch (e) {
+    case error::unsupported_url:
+    case error::insecure_url: return ex_config;
+    case error::server_error: return ex_tempfail;
+    case error::redirect_refused: return ex_unavailable;
+    case error::unexpected_status:
+    case error::response_too_large:
+    case error::malformed_response:
+    case error::truncated_response: return ex_protocol;
+  }
+  return ex_software;
+}
+
 int mime_exit(mime::error e) {
   return e == mime::error::file_error ? ex_noinput : ex_dataerr;
 }
@@ -122,6 +139,7 @@ int exit_code_for(const std::error_code& ec, int reply_code) {
     return transport_exit(static_cast<transport::error>(ec.value()));
   if (cat == sasl::sasl_category()) return sasl_exit(static_cast<sasl::error>(ec.value()));
   if (cat == mime::category()) return mime_exit(static_cast<mime::error>(ec.value()));
+  if (cat == http::http_category()) return http_exit(static_cast<http::error>(ec.value()));
   if (cat == line::line_category()) return ex_protocol;
   if (is_host_not_found(ec)) return ex_nohost;
   if (ec == condition::timeout || ec == condition::connection_failed || is_connection_broken(ec))
@@ -167,6 +185,8 @@ std::string describe_failure(const std::exception& e, const std::string& server)
   const auto* se = dynamic_cast<const std::system_error*>(&e);
   if (!se) return e.what();
   const std::error_code ec = se->code();
+  // what() already names the token endpoint; the SMTP server is not the one that failed.
+  if (dynamic_cast<const token_endpoint_error*>(&e)) return se->what();
   if (const auto* s = dynamic_cast<const smtp::smtp_exception*>(&e)) {
     const std::string summary = s->server_reply().summary();
     if (ec == smtp::error::auth_failed) return "authentication failed: " + summary;

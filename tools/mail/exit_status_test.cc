@@ -5,9 +5,11 @@
 
 #include <boost/asio/error.hpp>
 
+#include "protocols/http/post.hpp"
 #include "protocols/mime/error.hpp"
 #include "protocols/sasl/mechanism.hpp"
 #include "protocols/smtp/client.hpp"
+#include "tools/mail/settings.hpp"
 #include "transport/error.hpp"
 
 namespace inet::mail {
@@ -117,6 +119,28 @@ TEST(ExitStatus, Descriptions) {
   EXPECT_THAT(describe_failure(server_error(smtp::error::permanent_failure, 550), "h:25"),
               HasSubstr("MAIL FROM:<a@b>: 550 text"));
   EXPECT_EQ(describe_failure(std::runtime_error("plain"), "h:25"), "plain");
+}
+
+TEST(ExitStatus, TokenEndpointFailures) {
+  using http::error;
+  EXPECT_EQ(exit_code_for(make_error_code(error::server_error)), ex_tempfail);
+  EXPECT_EQ(exit_code_for(make_error_code(error::redirect_refused)), ex_unavailable);
+  EXPECT_EQ(exit_code_for(make_error_code(error::insecure_url)), ex_config);
+  EXPECT_EQ(exit_code_for(make_error_code(error::malformed_response)), ex_protocol);
+  EXPECT_EQ(exit_code_for(make_error_code(error::response_too_large)), ex_protocol);
+  EXPECT_TRUE(is_queueable(make_error_code(error::server_error)));
+  EXPECT_FALSE(is_queueable(make_error_code(error::malformed_response)));
+  EXPECT_FALSE(is_queueable(make_error_code(error::redirect_refused)));
+  // The endpoint, not the SMTP server, is named; the code still decides the exit status.
+  const token_endpoint_error tls(make_error_code(transport::error::certificate_verify_failed),
+                                 "OAuth2 token endpoint https://t.example/token: TLS failed");
+  EXPECT_EQ(describe_failure(tls, "smtp.example:587"),
+            "OAuth2 token endpoint https://t.example/token: TLS failed: "
+            "server certificate verification failed");
+  EXPECT_EQ(exit_code_for(tls), ex_noperm);
+  const token_endpoint_error slow(make_error_code(transport::error::timeout), "endpoint slow");
+  EXPECT_EQ(exit_code_for(slow), ex_tempfail);
+  EXPECT_TRUE(is_queueable(slow));
 }
 
 }  // namespace

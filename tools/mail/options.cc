@@ -62,6 +62,19 @@ Server options (each overrides the configuration key of the same name):
                           password, or the OAuth2 access token for xoauth2/oauthbearer
                           (also --password-eval)
   --domain NAME           name sent with EHLO
+  --oauth2-token-endpoint URL   with --auth=xoauth2|oauthbearer: get the access token from
+                          this OAuth2 token endpoint (https://) with a refresh token
+                          (RFC 6749 section 6) instead of --passwordeval; e.g.
+                          https://oauth2.googleapis.com/token (Gmail),
+                          https://login.microsoftonline.com/common/oauth2/v2.0/token (M365)
+  --oauth2-client-id ID   the OAuth2 client (application) id
+  --oauth2-client-secret-eval CMD   run CMD; its first output line is the client secret
+                          (optional: public clients have none)
+  --oauth2-refresh-token-eval CMD   run CMD; its first output line is the refresh token
+  --oauth2-scope SCOPE    scope to ask for (optional), e.g. https://mail.google.com/ or
+                          "https://outlook.office.com/SMTP.Send offline_access"
+  --oauth2-tls-trust-file FILE   CA certificates (PEM) for the token endpoint; default and
+                          "system": the system store (tls_trust_file is for the SMTP server)
   --timeout SECONDS|off   bound on the whole send, and on connecting and each read/write
   --proxy-host HOST, --proxy-port PORT   connect through a SOCKS5 proxy
 
@@ -78,7 +91,12 @@ Modes and files:
 
 Configuration: msmtp's format ("defaults", "account NAME [: PARENT,...]", "account default :
 NAME", "key value" lines, "#" comments, "double quotes"). A file that contains a password
-must be readable by you only (chmod 600).
+(or oauth2_client_secret / oauth2_refresh_token) must be readable by you only (chmod 600).
+The file also takes oauth2_client_secret SECRET and oauth2_refresh_token TOKEN, which are not
+command-line options because other users can see a command line. With
+oauth2_token_endpoint set, password and passwordeval are not used; the access token is
+fetched when needed, kept until it expires, and refreshed once more if the server
+rejects it.
 
 Security: credentials are never sent without TLS. With "tls off" in the configuration and a
 user set, inet mail refuses to authenticate; pass --tls=off on the command line to allow it
@@ -158,9 +176,10 @@ void convert(const CLI::Option* opt, const std::string& raw, std::optional<T>& f
 }
 
 struct raw_overrides {
-  std::string port, tls, starttls, certcheck, auth, timeout, proxy_port, notify, ret, trust;
+  std::string port, tls, starttls, certcheck, auth, timeout, proxy_port, notify, ret, trust,
+      oauth2_trust;
   CLI::Option *o_port, *o_tls, *o_starttls, *o_certcheck, *o_auth, *o_timeout, *o_proxy_port,
-      *o_notify, *o_ret, *o_trust;
+      *o_notify, *o_ret, *o_trust, *o_oauth2_trust;
 };
 
 CLI::Option* last_wins(CLI::Option* o) {
@@ -183,6 +202,13 @@ void add_string_overrides(CLI::App& app, account_settings& s) {
   str("--domain", s.domain, "EHLO name");
   str("--queue", s.queue, "queue directory");
   str("--proxy-host", s.proxy_host, "SOCKS5 proxy");
+  // No --oauth2-client-secret / --oauth2-refresh-token: secrets in argv are visible to every
+  // local user (ps), as msmtp has no --password either. Use the _eval forms or the file.
+  str("--oauth2-token-endpoint", s.oauth2_token_endpoint, "OAuth2 token endpoint URL");
+  str("--oauth2-client-id", s.oauth2_client_id, "OAuth2 client id");
+  str("--oauth2-client-secret-eval", s.oauth2_client_secret_eval, "client secret command");
+  str("--oauth2-refresh-token-eval", s.oauth2_refresh_token_eval, "refresh token command");
+  str("--oauth2-scope", s.oauth2_scope, "OAuth2 scope");
 }
 
 void add_typed_overrides(CLI::App& app, raw_overrides& r) {
@@ -191,6 +217,7 @@ void add_typed_overrides(CLI::App& app, raw_overrides& r) {
   r.o_starttls = last_wins(app.add_option("--tls-starttls", r.starttls));
   r.o_certcheck = last_wins(app.add_option("--tls-certcheck", r.certcheck));
   r.o_trust = last_wins(app.add_option("--tls-trust-file", r.trust));
+  r.o_oauth2_trust = last_wins(app.add_option("--oauth2-tls-trust-file", r.oauth2_trust));
   r.o_auth = last_wins(app.add_option("--auth", r.auth));
   r.o_timeout = last_wins(app.add_option("--timeout", r.timeout));
   r.o_proxy_port = last_wins(app.add_option("--proxy-port", r.proxy_port));
@@ -204,6 +231,8 @@ void apply_typed_overrides(const raw_overrides& r, account_settings& s) {
   convert(r.o_starttls, r.starttls, s.tls_starttls, parse_on_off);
   convert(r.o_certcheck, r.certcheck, s.tls_certcheck, parse_on_off);
   convert(r.o_trust, r.trust, s.tls_trust_file,
+          [](const std::string& v) { return v == "system" ? std::string() : v; });
+  convert(r.o_oauth2_trust, r.oauth2_trust, s.oauth2_tls_trust_file,
           [](const std::string& v) { return v == "system" ? std::string() : v; });
   convert(r.o_auth, r.auth, s.auth, parse_auth);
   convert(r.o_timeout, r.timeout, s.timeout, parse_timeout);

@@ -159,5 +159,33 @@ TEST(Options, HelpTextMentionsEveryMode) {
     EXPECT_THAT(h, HasSubstr(s));
 }
 
+TEST(Options, OAuth2Overrides) {
+  const mail_options o =
+      ok({"--auth=xoauth2", "--oauth2-token-endpoint=https://oauth2.googleapis.com/token",
+          "--oauth2-client-id", "cid", "--oauth2-client-secret-eval=pass cs",
+          "--oauth2-refresh-token-eval", "pass rt", "--oauth2-scope=https://mail.google.com/",
+          "--oauth2-tls-trust-file=system", "a@b"});
+  EXPECT_EQ(o.overrides.oauth2_token_endpoint, "https://oauth2.googleapis.com/token");
+  EXPECT_EQ(o.overrides.oauth2_client_id, "cid");
+  EXPECT_EQ(o.overrides.oauth2_client_secret_eval, "pass cs");
+  EXPECT_EQ(o.overrides.oauth2_refresh_token_eval, "pass rt");
+  EXPECT_EQ(o.overrides.oauth2_scope, "https://mail.google.com/");
+  EXPECT_EQ(o.overrides.oauth2_tls_trust_file, "");
+  EXPECT_EQ(ok({"--oauth2-tls-trust-file=/ca.pem", "a@b"}).overrides.oauth2_tls_trust_file,
+            "/ca.pem");
+  // Secrets are never taken from the command line (visible in ps).
+  usage_error({"--oauth2-refresh-token=1//x", "a@b"});
+  usage_error({"--oauth2-client-secret=s", "a@b"});
+}
+
+TEST(Options, HelpTextDocumentsOAuth2) {
+  const std::string& h = help_text();
+  for (const char* s : {"--oauth2-token-endpoint URL", "--oauth2-client-id ID",
+                        "--oauth2-client-secret-eval CMD", "--oauth2-refresh-token-eval CMD",
+                        "--oauth2-scope SCOPE", "--oauth2-tls-trust-file FILE",
+                        "oauth2_client_secret SECRET", "oauth2_refresh_token TOKEN"})
+    EXPECT_THAT(h, HasSubstr(s));
+}
+
 }  // namespace
 }  // namespace inet::mail

@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <cctype>
 
+#include "protocols/http/post.hpp"
 #include "protocols/mime/address.hpp"
 #include "protocols/sasl/oauth2.hpp"
+#include "protocols/url/url.hpp"
 #include "transport/trace.hpp"
 
 namespace inet::mail {
@@ -39,6 +41,51 @@ void resolve_tls(const account_settings& s, resolved_account& r) {
   if (s.tls_host_override) c.tls.server_name = *s.tls_host_override;
 }
 
+bool any_oauth2_key(const account_settings& s) {
+  return s.oauth2_token_endpoint || s.oauth2_client_id || s.oauth2_client_secret ||
+         s.oauth2_client_secret_eval || s.oauth2_refresh_token || s.oauth2_refresh_token_eval ||
+         s.oauth2_scope || s.oauth2_tls_trust_file;
+}
+
+[[noreturn]] void config_fail(const std::string& why) {
+  throw setting_error(setting_error::kind::config, why);
+}
+
+void check_token_endpoint(const std::string& endpoint) {
+  try {
+    const url::parsed_url u = url::parse(endpoint);
+    const bool loopback = u.host == "localhost" || u.host == "127.0.0.1" || u.host == "::1";
+    const bool http = endpoint.compare(0, 7, "http://") == 0;
+    if (endpoint.compare(0, 8, "https://") == 0 || (http && loopback)) return;
+  } catch (const std::system_error& e) {
+    config_fail("oauth2_token_endpoint: " + transport::escape_control(e.what()));
+  }
+  config_fail("oauth2_token_endpoint must be an https:// URL, got '" +
+              transport::escape_control(endpoint) + "'");
+}
+
+// The oauth2_* keys: the refresh flow (RFC 6749 §6) replacing password/passwordeval.
+void resolve_oauth2(const account_settings& s, const std::string& auth, resolved_account& r) {
+  // Other methods ignore the oauth2_* keys (they may sit in `defaults` for some accounts).
+  if (!any_oauth2_key(s) || (auth != "xoauth2" && auth != "oauthbearer")) return;
+  if (!s.oauth2_token_endpoint)
+    config_fail("oauth2_* keys need oauth2_token_endpoint (the provider's token URL)");
+  check_token_endpoint(*s.oauth2_token_endpoint);
+  oauth2_refresh_settings o;
+  o.token_endpoint = *s.oauth2_token_endpoint;
+  o.client_id = s.oauth2_client_id.value_or("");
+  o.scope = s.oauth2_scope.value_or("");
+  o.client_secret = s.oauth2_client_secret.value_or("");
+  o.client_secret_eval = s.oauth2_client_secret_eval.value_or("");
+  o.refresh_token = s.oauth2_refresh_token.value_or("");
+  o.refresh_token_eval = s.oauth2_refresh_token_eval.value_or("");
+  o.tls_trust_file = s.oauth2_tls_trust_file.value_or("");
+  if (o.client_id.empty()) config_fail("oauth2_token_endpoint needs oauth2_client_id");
+  if (o.refresh_token.empty() && o.refresh_token_eval.empty())
+    config_fail("oauth2_token_endpoint needs oauth2_refresh_token or oauth2_refresh_token_eval");
+  r.oauth2 = std::move(o);
+}
+
 void resolve_auth(const account_settings& s, bool tls_off_cli, resolved_account& r) {
   const std::string auth = s.auth.value_or("on");
   const std::string user = s.user.value_or("");
@@ -58,12 +105,19 @@ void resolve_auth(const account_settings& s, bool tls_off_cli, resolved_account&
   r.oauth = auth == "xoauth2" || auth == "oauthbearer";
   if (auth != "on") r.client.auth_mechanism = upper(auth);
   r.client.credentials.username = user;
-  r.password = s.password.value_or("");
-  r.passwordeval = s.passwordeval.value_or("");
-  if (r.password.empty() && r.passwordeval.empty())
+  resolve_oauth2(s, auth, r);
+  if (!r.oauth2) {
+    r.password = s.password.value_or("");
+    r.passwordeval = s.passwordeval.value_or("");
+  }
+  if (r.password.empty() && r.passwordeval.empty() && !r.oauth2)
     throw setting_error(setting_error::kind::config,
                         "no password for user '" + user + "': set 'password' or 'passwordeval' "
-                        "(or --passwordeval)");
+                        "(or --passwordeval)" +
+                        std::string(s.oauth2_token_endpoint
+                                        ? "; oauth2_token_endpoint is used only with "
+                                          "'auth xoauth2' or 'auth oauthbearer'"
+                                        : ""));
   const bool cleartext = r.client.security == smtp::security::starttls &&
                          r.client.policy == transport::tls_policy::none;
   if (cleartext && !tls_off_cli)
@@ -127,8 +181,49 @@ resolved_account resolve_account(const account_settings& s, bool tls_off_on_comm
   return r;
 }
 
-void load_secrets(resolved_account& r, const command_runner& run) {
+token_post_fn make_token_post(const resolved_account& r) {
+  http::post_options o;
+  if (r.oauth2) o.tls.ca_file = r.oauth2->tls_trust_file;
+  o.connect.proxy = r.client.connect.proxy;
+  const std::optional<std::chrono::seconds> bound = r.timeout;
+  return [o, bound](const std::string& url, const std::string& type, const std::string& body) {
+    http::post_options opts = o;
+    if (bound) {
+      const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(*bound);
+      opts.total_timeout = ms;
+      opts.connect.time.connect = std::min(opts.connect.time.connect, ms);
+      opts.connect.time.idle = std::min(opts.connect.time.idle, ms);
+    }
+    try {
+      return http::https_post(url, type, body, opts);
+    } catch (const std::system_error& e) {
+      // system_error appends ": <code message>" to what(); the rethrow appends it again.
+      std::string why = e.what();
+      const std::string suffix = ": " + e.code().message(), prefix = "POST " + url + ": ";
+      if (why.size() > suffix.size() && why.ends_with(suffix))
+        why.resize(why.size() - suffix.size());
+      if (why.starts_with(prefix)) why.erase(0, prefix.size());
+      throw token_endpoint_error(e.code(), "OAuth2 token endpoint " + url + ": " + why);
+    }
+  };
+}
+
+void load_secrets(resolved_account& r, const command_runner& run, token_post_fn post) {
   if (!r.wants_auth) return;
+  if (r.oauth2) {
+    const oauth2_refresh_settings& o = *r.oauth2;
+    sasl::refresh_config cfg;
+    cfg.token_endpoint = o.token_endpoint;
+    cfg.client_id = o.client_id;
+    cfg.scope = o.scope;
+    cfg.client_secret = !o.client_secret.empty() || o.client_secret_eval.empty()
+                            ? o.client_secret
+                            : run(o.client_secret_eval);
+    cfg.refresh_token = o.refresh_token.empty() ? run(o.refresh_token_eval) : o.refresh_token;
+    r.client.token_provider =
+        sasl::make_refresh_token_provider(std::move(cfg), post ? post : make_token_post(r));
+    return;
+  }
   if (r.oauth) {
     if (!r.password.empty())
       r.client.token_provider = sasl::make_static_token_provider(r.password);

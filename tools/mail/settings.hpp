@@ -6,7 +6,9 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <system_error>
 
+#include "protocols/sasl/oauth2.hpp"
 #include "protocols/smtp/client.hpp"
 #include "tools/mail/config.hpp"
 
@@ -24,6 +26,21 @@ class setting_error : public std::runtime_error {
   kind kind_;
 };
 
+/// The OAuth2 refresh flow of an account (oauth2_* keys): where and how to refresh the token.
+struct oauth2_refresh_settings {
+  std::string token_endpoint, client_id, scope;
+  std::string client_secret, client_secret_eval;  ///< inline wins over _eval; both may be empty
+  std::string refresh_token, refresh_token_eval;  ///< inline wins over _eval; one is set
+  std::string tls_trust_file;                     ///< CA file for the endpoint; "" = system
+};
+
+/// Thrown when the OAuth2 token endpoint cannot be used (transport, TLS, HTTP status): keeps
+/// the underlying code (exit status and queueing follow it), what() names the endpoint.
+class token_endpoint_error : public std::system_error {
+ public:
+  using std::system_error::system_error;
+};
+
 /// Everything needed to talk to the server, except secrets (see load_secrets).
 struct resolved_account {
   smtp::client_options client;      ///< host, port, security, TLS, timeouts, proxy, EHLO name
@@ -37,6 +54,8 @@ struct resolved_account {
   std::string password;             ///< inline `password`
   std::string passwordeval;         ///< command producing the password/token
   bool cleartext_auth_allowed = false;  ///< --tls=off given with credentials (warn on stderr)
+  /// Set when oauth2_token_endpoint is: the token comes from the refresh flow, not passwords.
+  std::optional<oauth2_refresh_settings> oauth2;
   std::string server() const;       ///< "host:port"
 };
 
@@ -49,7 +68,11 @@ struct resolved_account {
 ///  - tls_certcheck off -> tls.dangerous_skip_verification; tls_trust_file -> tls.ca_file;
 ///    tls_cert_file/tls_key_file -> client certificate; tls_host_override -> tls.server_name.
 ///  - auth: off -> no AUTH; on or unset -> AUTH when `user` is set; a method forces that SASL
-///    mechanism (needs `user`). AUTH needs `password` or `passwordeval`.
+///    mechanism (needs `user`). AUTH needs `password` or `passwordeval`, except:
+///  - auth xoauth2|oauthbearer with oauth2_* keys -> the endpoint must be set and be https://
+///    (http:// to loopback only), oauth2_client_id and oauth2_refresh_token(_eval) are
+///    required (setting_error config otherwise); r.oauth2 is filled and password/passwordeval
+///    are not used. With any other auth the oauth2_* keys are ignored.
 ///  - Credentials are never sent in clear: with `tls off` from the configuration file and AUTH,
 ///    resolution fails unless `tls_off_on_command_line` (then cleartext_auth_allowed is set).
 ///  - domain (EHLO), from and user must not contain CR, LF, NUL (setting_error data); domain no
@@ -61,11 +84,20 @@ resolved_account resolve_account(const account_settings& s, bool tls_off_on_comm
 /// Runs a password command (sasl::run_password_command in production).
 using command_runner = std::function<std::string(const std::string& command)>;
 
+/// POSTs a form to the token endpoint (http::https_post in production).
+using token_post_fn = sasl::http_post_fn;
+
+/// The production token_post_fn for `r`: http::https_post with r.oauth2's trust file (system
+/// store by default, verification always on), the account's proxy, and `r.timeout` (when set)
+/// bounding each exchange. Failures are rethrown as token_endpoint_error with the same code.
+token_post_fn make_token_post(const resolved_account& r);
+
 /// Puts the secret into `r.client`: the inline password, else `run(passwordeval)`; for OAuth2 a
-/// static token (inline) or sasl::make_command_token_provider(passwordeval). Sets
-/// client.auth_mechanism for a forced method. Throws std::system_error from `run`
-/// (sasl::error::command_failed). No-op without AUTH.
-void load_secrets(resolved_account& r, const command_runner& run);
+/// static token (inline) or sasl::make_command_token_provider(passwordeval), or, with
+/// r.oauth2, sasl::make_refresh_token_provider over `post` (client secret and refresh token
+/// read now, `_eval` commands run through `run`). Throws std::system_error from `run`
+/// (sasl::error::command_failed). No-op without AUTH. An empty `post` = make_token_post(r).
+void load_secrets(resolved_account& r, const command_runner& run, token_post_fn post = {});
 
 /// Sets r.client.connect.time from r.timeout: deadline = now + timeout, connect and idle
 /// timeouts at most the timeout. No timeout: the transport's defaults (30 s connect, 60 s idle).

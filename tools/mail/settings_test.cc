@@ -179,5 +179,110 @@ TEST(Settings, DsnProxyQueueTimeout) {
   EXPECT_FALSE(off.client.connect.time.deadline.has_value());
 }
 
+account_settings oauth_refresh() {
+  account_settings s = base();
+  s.tls = true;
+  s.user = "alice@example.org";
+  s.auth = "xoauth2";
+  s.oauth2_token_endpoint = "https://login.example/token";
+  s.oauth2_client_id = "cid";
+  s.oauth2_refresh_token_eval = "get-refresh";
+  return s;
+}
+
+TEST(Settings, OAuth2RefreshFlowResolved) {
+  account_settings s = oauth_refresh();
+  s.passwordeval = "never-run";  // replaced by the refresh flow
+  s.oauth2_tls_trust_file = "/ca.pem";
+  const resolved_account r = resolve_account(s, false);
+  ASSERT_TRUE(r.oauth2.has_value());
+  EXPECT_EQ(r.oauth2->token_endpoint, "https://login.example/token");
+  EXPECT_EQ(r.oauth2->client_id, "cid");
+  EXPECT_EQ(r.oauth2->refresh_token_eval, "get-refresh");
+  EXPECT_EQ(r.oauth2->tls_trust_file, "/ca.pem");
+  EXPECT_TRUE(r.passwordeval.empty());
+  EXPECT_TRUE(r.oauth);
+  EXPECT_EQ(r.client.auth_mechanism, "XOAUTH2");
+}
+
+TEST(Settings, OAuth2RefreshFlowRequirements) {
+  account_settings s = oauth_refresh();
+  s.oauth2_client_id.reset();
+  EXPECT_THAT(refusal(s), HasSubstr("needs oauth2_client_id"));
+  s = oauth_refresh();
+  s.oauth2_refresh_token_eval.reset();
+  EXPECT_THAT(refusal(s), HasSubstr("needs oauth2_refresh_token or oauth2_refresh_token_eval"));
+  s = oauth_refresh();
+  s.oauth2_token_endpoint.reset();
+  EXPECT_THAT(refusal(s), HasSubstr("need oauth2_token_endpoint"));
+  for (const char* bad : {"http://login.example/token", "ftp://login.example/token",
+                          "login.example/token", "https://login.example/\r\nX"}) {
+    s = oauth_refresh();
+    s.oauth2_token_endpoint = bad;
+    EXPECT_THAT(refusal(s), HasSubstr("oauth2_token_endpoint")) << bad;
+  }
+  s = oauth_refresh();
+  s.oauth2_token_endpoint = "http://127.0.0.1:8080/token";  // loopback: tests, local helpers
+  EXPECT_TRUE(resolve_account(s, false).oauth2.has_value());
+  s.auth = "oauthbearer";
+  EXPECT_TRUE(resolve_account(s, false).oauth2.has_value());
+}
+
+TEST(Settings, OAuth2KeysIgnoredByOtherMethods) {
+  account_settings s = oauth_refresh();
+  s.auth = "plain";
+  EXPECT_THAT(refusal(s), HasSubstr("oauth2_token_endpoint is used only with 'auth xoauth2'"));
+  s.password = "pw";
+  const resolved_account r = resolve_account(s, false);
+  EXPECT_FALSE(r.oauth2.has_value());
+  EXPECT_EQ(r.password, "pw");
+}
+
+TEST(Settings, OAuth2LoadSecretsBuildsRefreshProvider) {
+  account_settings s = oauth_refresh();
+  s.oauth2_client_secret_eval = "get-secret";
+  s.oauth2_scope = "https://mail.google.com/";
+  resolved_account r = resolve_account(s, false);
+  std::vector<std::string> ran;
+  std::vector<std::string> posts;
+  load_secrets(
+      r,
+      [&](const std::string& cmd) {
+        ran.push_back(cmd);
+        return cmd == "get-secret" ? std::string("s3c") : std::string("1//rt");
+      },
+      [&](const std::string& url, const std::string& type, const std::string& body) {
+        posts.push_back(url + " " + type + " " + body);
+        return std::string(R"({"access_token":"ya29.t","token_type":"Bearer"})");
+      });
+  EXPECT_EQ(ran, (std::vector<std::string>{"get-secret", "get-refresh"}));
+  EXPECT_TRUE(posts.empty());  // fetched only when AUTH needs it
+  ASSERT_NE(r.client.token_provider, nullptr);
+  EXPECT_EQ(r.client.token_provider->token(), "ya29.t");
+  EXPECT_EQ(posts, (std::vector<std::string>{
+                       "https://login.example/token application/x-www-form-urlencoded "
+                       "grant_type=refresh_token&refresh_token=1%2F%2Frt&client_id=cid"
+                       "&client_secret=s3c&scope=https%3A%2F%2Fmail.google.com%2F"}));
+  EXPECT_TRUE(r.client.credentials.password.empty());
+}
+
+TEST(Settings, OAuth2InlineSecretsWinOverEval) {
+  account_settings s = oauth_refresh();
+  s.oauth2_refresh_token = "inline-rt";
+  s.oauth2_client_secret = "inline-cs";
+  s.oauth2_client_secret_eval = "get-secret";
+  resolved_account r = resolve_account(s, false);
+  std::string body;
+  load_secrets(
+      r, [](const std::string&) -> std::string { throw std::logic_error("no command"); },
+      [&](const std::string&, const std::string&, const std::string& b) {
+        body = b;
+        return std::string(R"({"access_token":"t","token_type":"Bearer"})");
+      });
+  EXPECT_EQ(r.client.token_provider->token(), "t");
+  EXPECT_EQ(body, "grant_type=refresh_token&refresh_token=inline-rt&client_id=cid"
+                  "&client_secret=inline-cs");
+}
+
 }  // namespace
 }  // namespace inet::mail
