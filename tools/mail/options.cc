@@ -93,10 +93,10 @@ Configuration: msmtp's format ("defaults", "account NAME [: PARENT,...]", "accou
 NAME", "key value" lines, "#" comments, "double quotes"). A file that contains a password
 (or oauth2_client_secret / oauth2_refresh_token) must be readable by you only (chmod 600).
 The file also takes oauth2_client_secret SECRET and oauth2_refresh_token TOKEN, which are not
-command-line options because other users can see a command line. With
-oauth2_token_endpoint set, password and passwordeval are not used; the access token is
-fetched when needed, kept until it expires, and refreshed once more if the server
-rejects it.
+command-line options because other users can see a command line. With auth xoauth2 or
+oauthbearer and oauth2_token_endpoint set, password and passwordeval are not used: the
+access token is fetched when needed, kept until it expires, and refreshed once more if the
+server rejects it. Other auth methods ignore the oauth2_* keys.
 
 Security: credentials are never sent without TLS. With "tls off" in the configuration and a
 user set, inet mail refuses to authenticate; pass --tls=off on the command line to allow it
