@@ -117,6 +117,15 @@ struct client::impl {
     throw std::system_error(make_error_code(error::tls_required), why);
   }
 
+  // Without TLS, only tls_policy::none (the caller's explicit opt-in) may reveal a password;
+  // an opportunistic fallback to plaintext never does (a MITM can strip STLS).
+  void require_private_channel(const std::string& what) {
+    if (stream.is_tls() || policy() == transport::tls_policy::none) return;
+    throw std::system_error(make_error_code(error::tls_required),
+                            what + " would reveal the password on an unencrypted connection "
+                                   "(use tls_policy::none to allow it)");
+  }
+
   awaitable<void> stls_if_needed() {
     if (opts.security == security::implicit_tls) co_return;
     const auto pol = policy();
@@ -151,6 +160,7 @@ struct client::impl {
 };
 
 awaitable<void> client::impl::login_user_pass() {
+  require_private_channel("USER/PASS");
   const auto& c = opts.credentials;
   co_await expect_ok(line::command("USER").arg(c.username), error::auth_failed);
   line::command pass("PASS");
@@ -160,6 +170,8 @@ awaitable<void> client::impl::login_user_pass() {
 }
 
 awaitable<void> client::impl::login_apop() {
+  // A man in the middle chooses the APOP challenge: offline MD5 attacks (RFC 6151).
+  require_private_channel("APOP");
   const std::string ts = apop_timestamp(greet.raw);
   if (ts.empty())
     throw std::system_error(make_error_code(error::apop_unavailable),
@@ -173,6 +185,8 @@ awaitable<void> client::impl::login_apop() {
 }
 
 awaitable<void> client::impl::login_sasl(const std::string& mech_name) {
+  if (sasl::make_mechanism(mech_name, opts.credentials)->sends_password_in_clear())
+    require_private_channel("AUTH " + mech_name);
   sasl::credentials creds = opts.credentials;
   creds.host = opts.host;
   creds.port = opts.port;

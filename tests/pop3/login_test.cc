@@ -171,6 +171,32 @@ TEST(Pop3Login, OpportunisticWithoutStlsContinuesInClear) {
   EXPECT_SCRIPT_OK(srv);
 }
 
+TEST(Pop3Login, OpportunisticPlaintextNeverRevealsThePassword) {
+  // A man in the middle strips STLS from CAPA: under opportunistic the session may go on in
+  // clear, but USER/PASS, APOP and AUTH PLAIN would reveal the password and are refused.
+  for (const char* mode : {"", "USER", "+APOP", "PLAIN"}) {
+    mock_server srv(greet_capa({"USER", "SASL PLAIN"}).expect_eof());
+    {
+      blocking_client c;
+      client_options o = login_options(srv);
+      o.policy = transport::tls_policy::opportunistic;
+      o.auth_mechanism = mode;
+      o.allow_apop = true;
+      try {
+        c.connect(o);
+        ADD_FAILURE() << "logged in without TLS, mode '" << mode << "'";
+      } catch (const std::system_error& e) {
+        EXPECT_TRUE(e.code() == error::tls_required || e.code() == error::apop_unavailable)
+            << mode << ": " << e.what();
+      }
+    }
+    EXPECT_THAT(srv.received(), Not(HasSubstr("USER"))) << mode;
+    EXPECT_THAT(srv.received(), Not(HasSubstr("PASS"))) << mode;
+    EXPECT_THAT(srv.received(), Not(HasSubstr("AUTH"))) << mode;
+    EXPECT_THAT(srv.received(), Not(HasSubstr("APOP"))) << mode;
+  }
+}
+
 TEST(Pop3Login, ImplicitTls) {
   mock_server srv(greet_capa({"USER", "STLS"})
                       .expect("USER alice").send("+OK\r\n")
