@@ -41,6 +41,7 @@ struct client::impl {
   reply greet;
   std::string auth_mech;
   bool connected = false;
+  bool end_of_data_sent = false;  // the current transaction's terminator was (being) written
 
   bool enhanced() const { return caps.has("ENHANCEDSTATUSCODES"); }
 
@@ -114,6 +115,7 @@ struct client::impl {
   awaitable<bool> auth_exchange(const std::string& mech_name, const sasl::credentials& creds,
                                 bool& token_rejected, reply& last);
   awaitable<send_result> send(envelope env, byte_source& message);
+  awaitable<send_result> send_transaction(envelope env, byte_source& message);
   awaitable<void> send_data(byte_source& message, send_result& result);
   awaitable<void> send_bdat(byte_source& message, send_result& result);
 };
@@ -243,6 +245,7 @@ awaitable<void> client::impl::send_data(byte_source& message, send_result& resul
       enc.finish(out);
       out += ".\r\n";
       result.message_bytes += out.size() - 3;
+      end_of_data_sent = true;
       co_await eng.send_bytes(out, "[end of message: " + std::to_string(result.message_bytes) +
                                        " bytes sent]\n> .");
       break;
@@ -272,7 +275,10 @@ awaitable<void> client::impl::send_bdat(byte_source& message, send_result& resul
     }
     line::command cmd("BDAT");
     cmd.arg(std::to_string(out.size()));
-    if (last) cmd.arg("LAST");
+    if (last) {
+      cmd.arg("LAST");
+      end_of_data_sent = true;
+    }
     co_await eng.send(cmd);
     co_await eng.send_bytes(out);
     result.message_bytes += out.size();
@@ -287,6 +293,39 @@ awaitable<void> client::impl::send_bdat(byte_source& message, send_result& resul
 
 awaitable<send_result> client::impl::send(envelope env, byte_source& message) {
   if (!connected) throw std::system_error(make_error_code(error::not_connected), "send");
+  end_of_data_sent = false;
+  std::exception_ptr failure;
+  try {
+    co_return co_await send_transaction(std::move(env), message);
+  } catch (const smtp_exception&) {
+    throw;  // a complete reply was read: the conversation is in step
+  } catch (const std::system_error& e) {
+    // Validation errors are thrown before anything is written; keep the connection then.
+    if (e.code() == error::invalid_address || e.code() == error::smtputf8_unsupported ||
+        e.code() == error::message_too_large || e.code() == error::no_recipients_accepted)
+      throw;
+    failure = std::current_exception();
+  } catch (...) {
+    failure = std::current_exception();
+  }
+  // Anything else (transport error, malformed reply, a throwing message source) may leave half
+  // a transaction on the wire: never reuse this connection.
+  connected = false;
+  stream.close();
+  if (end_of_data_sent) {
+    std::string why;
+    try {
+      std::rethrow_exception(failure);
+    } catch (const std::exception& e) {
+      why = e.what();
+    }
+    throw std::system_error(make_error_code(error::delivery_unconfirmed),
+                            "no reply after the end of the message (" + why + ")");
+  }
+  std::rethrow_exception(failure);
+}
+
+awaitable<send_result> client::impl::send_transaction(envelope env, byte_source& message) {
   detail::check_address(env.mail_from, true);
   if (env.recipients.empty())
     throw std::system_error(make_error_code(error::no_recipients_accepted), "no recipients given");
@@ -387,6 +426,11 @@ awaitable<void> client::connect(client_options opts) {
   impl& s = *impl_;
   s.opts = std::move(opts);
   s.eng.set_limits(s.opts.limits);
+  // Nothing from an earlier connection carries over.
+  s.caps = capabilities{};
+  s.greet = reply{};
+  s.auth_mech.clear();
+  s.connected = false;
   if (!line::is_safe_argument(s.opts.helo_name) || s.opts.helo_name.find(' ') != std::string::npos)
     throw std::system_error(make_error_code(transport::error::invalid_argument),
                             "EHLO name contains a space, CR, LF or NUL");

@@ -40,6 +40,9 @@ enum class error {
   smtputf8_unsupported,    ///< a UTF-8 address but the server lacks SMTPUTF8 (RFC 6531)
   invalid_address,         ///< an address with CR/LF/NUL/space/<> outside quotes: refused
   not_connected,
+  /// The connection failed after the end of the message was (being) sent and before the
+  /// server's reply: the server may or may not have accepted it. Retrying may deliver it twice.
+  delivery_unconfirmed,
 };
 const std::error_category& smtp_category() noexcept;
 inline std::error_code make_error_code(error e) noexcept {
@@ -166,8 +169,11 @@ class client {
   /// refuses are reported in the result; the message goes to the accepted ones. Throws:
   /// error::no_recipients_accepted, error::message_too_large (before MAIL), the MAIL or
   /// end-of-data reply as transient_failure / permanent_failure, error::invalid_address,
-  /// error::smtputf8_unsupported. After a failed transaction the client sends RSET so the
-  /// connection can be reused.
+  /// error::smtputf8_unsupported, error::delivery_unconfirmed (the connection broke after the
+  /// end of data went out: do not blindly resend). After a transaction the server refused the
+  /// client sends RSET so the connection can be reused; after a transport failure, a broken
+  /// reply or a message source that throws, the connection is closed (never reused with
+  /// half a transaction on the wire).
   boost::asio::awaitable<send_result> send(envelope env, byte_source& message);
 
   boost::asio::awaitable<smtp::reply> noop();   ///< NOOP (RFC 5321 §4.1.1.9)

@@ -27,6 +27,9 @@ class category final : public std::error_category {
       case error::smtputf8_unsupported: return "UTF-8 address but the server lacks SMTPUTF8";
       case error::invalid_address: return "invalid address (CR, LF, NUL, space or <> refused)";
       case error::not_connected: return "not connected";
+      case error::delivery_unconfirmed:
+        return "connection lost after the end of the message was sent: the server may have "
+               "accepted it";
     }
     return "unknown SMTP error";
   }
@@ -177,7 +180,8 @@ void check_address(std::string_view a, bool allow_empty) {
     if (c == '"') quoted = !quoted;
     if (!quoted && (c == ' ' || c == '<' || c == '>' || c == '\t')) ok = false;
   }
-  if (a.size() > 512) ok = false;
+  if (quoted || a.size() > 512) ok = false;  // an unbalanced quote could hide a '>'
+
   if (!ok)
     throw std::system_error(make_error_code(error::invalid_address),
                             "address '" + transport::escape_control(a.substr(0, 100)) + "'");

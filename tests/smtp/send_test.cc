@@ -552,3 +552,81 @@ TEST(SmtpBdat, DataIsUsedUnlessBothSidesWantChunking) {
 
 }  // namespace
 }  // namespace inet::smtp::testing
+
+namespace inet::smtp::testing {
+namespace {
+
+// A source that delivers some bytes, then fails (a file that becomes unreadable).
+class failing_source final : public byte_source {
+ public:
+  std::size_t read(std::span<char> buf) override {
+    if (done_) throw std::runtime_error("disk went away");
+    done_ = true;
+    const std::string_view part = "Subject: x\r\n\r\nfirst part\r\n";
+    part.copy(buf.data(), std::min(buf.size(), part.size()));
+    return std::min(buf.size(), part.size());
+  }
+
+ private:
+  bool done_ = false;
+};
+
+TEST(SmtpSend, ConnectionLostAfterEndOfDataIsUnconfirmedNotAFailure) {
+  // The server received the whole message and "." but the connection dies before the reply:
+  // it may have accepted the message, so the caller must not blindly resend it.
+  mock_server srv(greet_ehlo({"PIPELINING"})
+                      .expect("MAIL FROM:<alice@example.test>")
+                      .expect("RCPT TO:<bob@example.test>")
+                      .send("250 ok\r\n250 ok\r\n")
+                      .expect("DATA")
+                      .send("354 go\r\n")
+                      .expect_until(".")
+                      .close());
+  blocking_client c;
+  c.connect(options_for(srv));
+  memory_source body("Subject: hi\r\n\r\nbody\r\n");
+  expect_error([&] { c.send(simple_envelope(), body); },
+               make_error_code(error::delivery_unconfirmed));
+  EXPECT_SCRIPT_OK(srv);
+}
+
+TEST(SmtpSend, SourceFailingMidDataClosesTheConnection) {
+  // Half a message is on the wire: the next MAIL FROM would land inside its body, so the
+  // client closes the connection instead of reusing it.
+  mock_server srv(greet_ehlo({"PIPELINING"})
+                      .expect("MAIL FROM:<alice@example.test>")
+                      .expect("RCPT TO:<bob@example.test>")
+                      .send("250 ok\r\n250 ok\r\n")
+                      .expect("DATA")
+                      .send("354 go\r\n")
+                      .expect("Subject: x")
+                      .expect("")
+                      .expect("first part")
+                      .expect_eof());
+  blocking_client c;
+  c.connect(options_for(srv));
+  failing_source body;
+  EXPECT_THROW(c.send(simple_envelope(), body), std::runtime_error);
+  memory_source again("x\r\n");
+  expect_error([&] { c.send(simple_envelope(), again); }, make_error_code(error::not_connected));
+  EXPECT_SCRIPT_OK(srv);
+  const std::string got = srv.received();
+  const std::size_t first = got.find("MAIL FROM");
+  ASSERT_NE(first, std::string::npos);
+  EXPECT_EQ(got.find("MAIL FROM", first + 1), std::string::npos) << got;  // no second MAIL
+}
+
+TEST(SmtpSend, UnbalancedQuoteInAddressIsRefused) {
+  // 'x"> NOTIFY=NEVER' would end the path early on servers that stop at the first '>'.
+  mock_server srv(greet_ehlo({"DSN"}).expect_silence(std::chrono::milliseconds(100)));
+  blocking_client c;
+  c.connect(options_for(srv));
+  envelope e = simple_envelope();
+  e.recipients[0].address = "x\"> NOTIFY=NEVER ORCPT=rfc822;a@b";
+  memory_source body("x\r\n");
+  expect_error([&] { c.send(e, body); }, make_error_code(error::invalid_address));
+  EXPECT_SCRIPT_OK(srv);
+}
+
+}  // namespace
+}  // namespace inet::smtp::testing

@@ -51,6 +51,7 @@ int smtp_exit(smtp::error e, int reply_code) {
     case error::no_recipients_accepted:
       return reply_code >= 400 && reply_code < 500 ? ex_tempfail : ex_nouser;
     case error::not_connected: return ex_software;
+    case error::delivery_unconfirmed: return ex_tempfail;
   }
   return ex_software;
 }
