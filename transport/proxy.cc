@@ -8,6 +8,7 @@
 #include "protocols/codec/base64.hpp"
 #include "transport/error.hpp"
 #include "transport/stream.hpp"
+#include "transport/trace.hpp"
 
 namespace inet::transport {
 
@@ -153,10 +154,12 @@ asio::awaitable<void> http_connect(stream& s, const proxy_options& p, const std:
     if (first) {
       first = false;
       if (line.rfind("HTTP/1.", 0) != 0 || line.size() < 12)
-        fail(error::proxy_failed, "malformed proxy response: " + line.substr(0, 80));
+        fail(error::proxy_failed, "malformed proxy response: " + escape_control(line.substr(0, 80)));
       status = std::atoi(line.substr(9, 3).c_str());
-      if (status == 407) fail(error::proxy_auth_failed, "proxy: " + line);
-      if (status / 100 != 2) fail(error::proxy_failed, "proxy refused CONNECT: " + line);
+      // The proxy's words reach the user's terminal: escape them and keep them short.
+      const std::string shown = escape_control(line.substr(0, 200));
+      if (status == 407) fail(error::proxy_auth_failed, "proxy: " + shown);
+      if (status / 100 != 2) fail(error::proxy_failed, "proxy refused CONNECT: " + shown);
     } else if (line.empty()) {
       break;
     }

@@ -189,6 +189,43 @@ asio::awaitable<race_result> race_connect(asio::any_io_executor ex,
   }
   co_return r;
 }
+
+struct resolve_state {
+  explicit resolve_state(const asio::any_io_executor& ex) : resolver(ex), wake(ex) {}
+  tcp::resolver resolver;
+  asio::steady_timer wake;
+  bool done = false;
+  boost::system::error_code ec;
+  tcp::resolver::results_type results;
+};
+
+asio::awaitable<void> resolve_in_background(std::shared_ptr<resolve_state> st, std::string host,
+                                            std::string port) {
+  st->results = co_await st->resolver.async_resolve(
+      host, port, asio::redirect_error(asio::use_awaitable, st->ec));
+  st->done = true;
+  st->wake.cancel();
+}
+
+// Resolves host:port, giving up at `end` with error::connect_timeout in `ec`.
+asio::awaitable<tcp::resolver::results_type> bounded_resolve(asio::any_io_executor ex,
+                                                            const std::string& host,
+                                                            std::uint16_t port,
+                                                            steady_clock::time_point end,
+                                                            boost::system::error_code& ec) {
+  auto st = std::make_shared<resolve_state>(ex);
+  asio::co_spawn(ex, resolve_in_background(st, host, std::to_string(port)), asio::detached);
+  st->wake.expires_at(end);
+  boost::system::error_code wait_ec;
+  co_await st->wake.async_wait(asio::redirect_error(asio::use_awaitable, wait_ec));
+  if (!st->done) {
+    st->resolver.cancel();
+    ec = make_error_code(error::connect_timeout);
+    co_return tcp::resolver::results_type();
+  }
+  ec = st->ec;
+  co_return st->results;
+}
 }  // namespace
 
 asio::awaitable<void> stream::connect(std::string host, std::uint16_t port, connect_options opts) {
@@ -209,14 +246,12 @@ asio::awaitable<void> stream::connect(std::string host, std::uint16_t port, conn
   };
 
   boost::system::error_code ec;
-  s.arm(remaining());
-  auto results = co_await s.resolver.async_resolve(dial_host, std::to_string(dial_port),
-                                                   asio::redirect_error(asio::use_awaitable, ec));
-  if (s.fired && ec == asio::error::operation_aborted) {
-    s.disarm();
+  // getaddrinfo cannot be interrupted: resolve in the background and stop waiting at the
+  // connect bound (the lookup finishes on its own later and is discarded).
+  auto results = co_await bounded_resolve(s.sock.get_executor(), dial_host, dial_port,
+                                          connect_end, ec);
+  if (ec == make_error_code(error::connect_timeout))
     throw std::system_error(make_error_code(error::connect_timeout), "resolve " + dial_host);
-  }
-  s.disarm();
   if (ec || results.empty())
     throw std::system_error(make_error_code(error::resolve_failed),
                             "could not resolve host '" + dial_host + "'" +
@@ -342,9 +377,11 @@ asio::awaitable<void> stream::handshake(const tls_options& tls, std::string_view
     X509_VERIFY_PARAM_set_hostflags(param, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
     const int ok = is_ip ? X509_VERIFY_PARAM_set1_ip_asc(param, name.c_str())
                          : X509_VERIFY_PARAM_set1_host(param, name.c_str(), name.size());
-    if (ok != 1)
+    if (ok != 1) {
+      s.tls.reset();
       throw std::system_error(make_error_code(error::certificate_verify_failed),
-                              "cannot verify host name '" + name + "'");
+                              "cannot verify host name '" + escape_control(name) + "'");
+    }
   } else {
     s.tracer.info("WARNING: TLS certificate and host name verification DISABLED for " + name);
   }

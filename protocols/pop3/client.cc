@@ -7,6 +7,7 @@
 #include "protocols/pop3/client.hpp"
 #include "protocols/pop3/internal.hpp"
 #include "transport/blocking.hpp"
+#include "transport/trace.hpp"
 
 namespace inet::pop3 {
 
@@ -453,14 +454,16 @@ awaitable<quit_result> client::quit() {
 
 awaitable<response> client::command(std::string line) {
   if (!impl_->stream.is_open())
-    throw std::system_error(make_error_code(error::not_connected), line);
+    throw std::system_error(make_error_code(error::not_connected),
+                            transport::redact_credentials(line));
   co_return co_await impl_->transact(line::command(line));
 }
 
 awaitable<response> client::command_multiline(std::string line, byte_sink sink,
                                               std::uint64_t max_bytes) {
   if (!impl_->stream.is_open())
-    throw std::system_error(make_error_code(error::not_connected), line);
+    throw std::system_error(make_error_code(error::not_connected),
+                            transport::redact_credentials(line));
   const line::command c(line);
   response r = co_await impl_->expect_ok(c);
   co_await impl_->read_body(sink, max_bytes);

@@ -124,7 +124,10 @@ void output::finish() {
 
 int report_failure(const transfer_options& o, transfer_context& ctx, exit_code code,
                    const std::string& why) {
-  if (o.show_errors()) ctx.err << "inet: (" << to_int(code) << ") " << why << "\n";
+  // Server text can be part of `why`: escape control bytes so it cannot drive the terminal.
+  if (o.show_errors())
+    ctx.err << "inet: (" << to_int(code) << ") " << transport::escape_control(why.substr(0, 1000))
+            << "\n";
   return to_int(code);
 }
 
