@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <openssl/crypto.h>
+#include <poll.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -10,6 +11,7 @@
 #include <cerrno>
 #include <csignal>
 #include <system_error>
+#include <thread>
 
 #include "protocols/sasl/internal.hpp"
 
@@ -37,7 +39,10 @@ struct spawn_setup {
     sigemptyset(&mask);
     posix_spawnattr_setsigdefault(&attr, &defaults);
     posix_spawnattr_setsigmask(&attr, &mask);
-    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+    // Its own process group, so a timeout can kill everything the command started.
+    posix_spawnattr_setpgroup(&attr, 0);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK |
+                                        POSIX_SPAWN_SETPGROUP);
   }
   ~spawn_setup() {
     posix_spawn_file_actions_destroy(&actions);
@@ -47,21 +52,45 @@ struct spawn_setup {
   spawn_setup& operator=(const spawn_setup&) = delete;
 };
 
-// Reads `fd` to EOF into `out`; returns false once more than max_command_output bytes arrived.
-bool read_bounded(int fd, std::string& out) {
-  std::array<char, 4096> buf{};
-  while (true) {
-    const ssize_t n = ::read(fd, buf.data(), buf.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    out.append(buf.data(), static_cast<std::size_t>(n));
-    if (out.size() > max_command_output) break;
-  }
-  OPENSSL_cleanse(buf.data(), buf.size());
-  return out.size() <= max_command_output;
+using clock = std::chrono::steady_clock;
+
+enum class read_outcome { complete, too_large, timed_out };
+
+// Milliseconds left until `deadline` for poll(), at least 0.
+int remaining_ms(clock::time_point deadline) {
+  const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - clock::now());
+  if (left.count() <= 0) return 0;
+  return left.count() > 1'000'000 ? 1'000'000 : static_cast<int>(left.count());
 }
 
-int wait_for(pid_t pid) {
+// Reads `fd` to EOF into `out`, stopping once more than max_command_output bytes arrived or at
+// `deadline`.
+read_outcome read_bounded(int fd, std::string& out, clock::time_point deadline) {
+  std::array<char, 4096> buf{};
+  read_outcome result = read_outcome::complete;
+  while (true) {
+    pollfd p{fd, POLLIN, 0};
+    const int ready = ::poll(&p, 1, remaining_ms(deadline));
+    if (ready < 0 && errno == EINTR) continue;
+    if (ready == 0) {
+      result = read_outcome::timed_out;
+      break;
+    }
+    if (ready < 0) break;  // treated as EOF; the exit status decides
+    const ssize_t n = ::read(fd, buf.data(), buf.size());
+    if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
+    if (n <= 0) break;
+    out.append(buf.data(), static_cast<std::size_t>(n));
+    if (out.size() > max_command_output) {
+      result = read_outcome::too_large;
+      break;
+    }
+  }
+  OPENSSL_cleanse(buf.data(), buf.size());
+  return result;
+}
+
+int wait_blocking(pid_t pid) {
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0) {
     if (errno != EINTR) fail_command("waitpid failed");
@@ -69,10 +98,30 @@ int wait_for(pid_t pid) {
   return status;
 }
 
+// Waits for `pid` until `deadline`; false if it is still running then.
+bool wait_until(pid_t pid, clock::time_point deadline, int& status) {
+  auto pause = std::chrono::milliseconds(1);
+  while (true) {
+    const pid_t r = ::waitpid(pid, &status, WNOHANG);
+    if (r == pid) return true;
+    if (r < 0 && errno != EINTR) fail_command("waitpid failed");
+    if (clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(pause);
+    if (pause < std::chrono::milliseconds(50)) pause *= 2;
+  }
+}
+
+std::string describe(std::chrono::milliseconds timeout) {
+  if (timeout.count() % 1000 == 0) return std::to_string(timeout.count() / 1000) + " s";
+  return std::to_string(timeout.count()) + " ms";
+}
+
 }  // namespace
 
-std::string run_password_command(const std::string& command) {
+std::string run_password_command(const std::string& command, std::chrono::milliseconds timeout) {
   if (detail::has_nul(command)) fail_command("command contains NUL");
+  if (timeout.count() <= 0) fail_command("timeout must be positive");
+  const clock::time_point deadline = clock::now() + timeout;
   int fds[2];
   if (::pipe2(fds, O_CLOEXEC) != 0) fail_command("pipe failed");
   pid_t pid = 0;
@@ -89,13 +138,20 @@ std::string run_password_command(const std::string& command) {
     fail_command("cannot run /bin/sh: " + std::generic_category().message(spawn_rc));
   }
   std::string output;
-  const bool within_limit = read_bounded(fds[0], output);
+  const read_outcome outcome = read_bounded(fds[0], output, deadline);
   ::close(fds[0]);  // a still-writing command now gets SIGPIPE
-  const int status = wait_for(pid);
+  int status = 0;
+  const bool exited = outcome != read_outcome::timed_out && wait_until(pid, deadline, status);
+  if (!exited) {
+    ::kill(-pid, SIGKILL);  // the whole group: sh and whatever it started
+    wait_blocking(pid);
+    OPENSSL_cleanse(output.data(), output.size());
+    fail_command("timed out after " + describe(timeout));
+  }
   std::string line = output.substr(0, output.find('\n'));
   OPENSSL_cleanse(output.data(), output.size());
   while (!line.empty() && (line.back() == '\r' || line.back() == '\n')) line.pop_back();
-  if (!within_limit) fail_command("output exceeds 64 KiB");
+  if (outcome == read_outcome::too_large) fail_command("output exceeds 64 KiB");
   if (WIFSIGNALED(status)) fail_command("killed by signal " + std::to_string(WTERMSIG(status)));
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
     fail_command("exited with status " + std::to_string(WEXITSTATUS(status)));

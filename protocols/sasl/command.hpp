@@ -1,6 +1,7 @@
 // Secrets from external commands, like msmtp's `passwordeval` and `oauth2 token commands`.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <string>
 
@@ -9,12 +10,24 @@ namespace inet::sasl {
 /// Largest stdout (bytes) a password/token command may produce.
 inline constexpr std::size_t max_command_output = 64 * 1024;
 
+/// How long a password/token command may run by default (a hung pinentry or network call must
+/// not block a mail client forever).
+inline constexpr std::chrono::milliseconds default_command_timeout{60'000};
+
 /// Runs `command` with `/bin/sh -c command` (stdin and stderr inherited, SIGPIPE at default,
 /// empty signal mask), reads all of its stdout and returns the first line with trailing CR/LF
-/// stripped — msmtp's passwordeval semantics. Blocks until the command exits; there is no time
-/// limit. Throws std::system_error(error::command_failed) when the command cannot be spawned,
-/// contains NUL, exits non-zero or by a signal, writes more than max_command_output bytes, or
-/// its first line is empty or contains NUL. Error messages never include the output.
-std::string run_password_command(const std::string& command);
+/// stripped — msmtp's passwordeval semantics.
+///
+/// The command runs in its own process group (so it cannot read the controlling terminal:
+/// prompt through an agent/pinentry instead). It must write its output and exit within
+/// `timeout` (milliseconds, from the spawn; must be > 0); otherwise the whole process group is
+/// killed with SIGKILL, reaped, and the call fails with "timed out after N s".
+///
+/// Throws std::system_error(error::command_failed) when the command cannot be spawned,
+/// contains NUL, exits non-zero or by a signal, times out, writes more than
+/// max_command_output bytes, or its first line is empty or contains NUL. Error messages never
+/// include the output.
+std::string run_password_command(const std::string& command,
+                                 std::chrono::milliseconds timeout = default_command_timeout);
 
 }  // namespace inet::sasl

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <iterator>
 #include <string>
+#include <thread>
 
 #include "protocols/sasl/command.hpp"
 #include "protocols/sasl/mechanism.hpp"
@@ -59,6 +60,62 @@ TEST(RunPasswordCommand, OutputLimit) {
   EXPECT_EQ(run_password_command("head -c 65535 /dev/zero | tr '\\0' a; echo").size(), 65535u);
   expect_command_failed("head -c 65537 /dev/zero | tr '\\0' a");
   expect_command_failed("yes");  // endless output: bounded read, child dies of SIGPIPE
+}
+
+std::string failure_of(const std::string& command, std::chrono::milliseconds timeout) {
+  try {
+    run_password_command(command, timeout);
+  } catch (const std::system_error& e) {
+    EXPECT_EQ(e.code(), make_error_code(error::command_failed)) << e.what();
+    return e.what();
+  }
+  ADD_FAILURE() << "accepted: " << command;
+  return {};
+}
+
+// 'R', 'S', 'Z', ... from /proc/PID/stat, or 0 when the process no longer exists.
+char process_state(long pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::size_t paren = text.rfind(')');
+  return paren == std::string::npos || paren + 2 >= text.size() ? 0 : text[paren + 2];
+}
+
+TEST(RunPasswordCommand, HungCommandTimesOut) {
+  const std::string what = failure_of("sleep 30", 300ms);
+  EXPECT_NE(what.find("timed out after 300 ms"), std::string::npos) << what;
+  // Stdout closed but still running: the wait is bounded too.
+  const std::string closed = failure_of("exec >&-; sleep 30", 300ms);
+  EXPECT_NE(closed.find("timed out"), std::string::npos) << closed;
+  // Output written, then hanging: still a failure, and the output is not in the message.
+  const std::string late = failure_of("echo secret-token; sleep 30", 300ms);
+  EXPECT_NE(late.find("timed out"), std::string::npos) << late;
+  EXPECT_EQ(late.find("secret-token"), std::string::npos) << late;
+}
+
+TEST(RunPasswordCommand, TimeoutKillsTheWholeProcessGroup) {
+  const std::string pidfile = temp_path("grandchild_pid");
+  std::remove(pidfile.c_str());
+  failure_of("sleep 30 & echo $! > '" + pidfile + "'; wait", 500ms);
+  std::ifstream in(pidfile);
+  long pid = 0;
+  ASSERT_TRUE(in >> pid) << "the command did not start its child";
+  ASSERT_GT(pid, 1);
+  // SIGKILL went to the group: the orphaned `sleep` dies (is a zombie or gone) instead of
+  // running on for 30 s. Reaping by init is asynchronous, so allow it time.
+  char state = process_state(pid);
+  for (int i = 0; i < 200 && state != 0 && state != 'Z' && state != 'X'; ++i) {
+    std::this_thread::sleep_for(50ms);
+    state = process_state(pid);
+  }
+  EXPECT_TRUE(state == 0 || state == 'Z' || state == 'X') << "state " << state;
+}
+
+TEST(RunPasswordCommand, DefaultTimeoutIsSixtySeconds) {
+  EXPECT_EQ(default_command_timeout, 60s);
+  EXPECT_EQ(run_password_command("echo quick", 5s), "quick");
+  const std::string what = failure_of("echo x", 0ms);
+  EXPECT_NE(what.find("timeout must be positive"), std::string::npos) << what;
 }
 
 TEST(CommandTokenProvider, CachesUntilForceRefresh) {

@@ -39,8 +39,10 @@ account_settings load_settings(const mail_options& o, const env_fn& env, std::os
 
 int dispatch(const mail_options& o, const io_streams& io, std::ostream& out, std::ostream& err) {
   const env_fn env = io.env ? io.env : env_fn(process_env);
-  const command_runner run =
-      io.run_command ? io.run_command : command_runner(sasl::run_password_command);
+  // Production runner: bounded by sasl::default_command_timeout (60 s).
+  const command_runner run = io.run_command ? io.run_command : command_runner([](const auto& cmd) {
+    return sasl::run_password_command(cmd);
+  });
   std::string server;
   try {
     const account_settings s = load_settings(o, env, err);

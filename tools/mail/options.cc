@@ -60,7 +60,9 @@ Server options (each overrides the configuration key of the same name):
   --user NAME             user name for authentication
   --passwordeval CMD      run CMD with /bin/sh; the first line of its output is the
                           password, or the OAuth2 access token for xoauth2/oauthbearer
-                          (also --password-eval)
+                          (also --password-eval). CMD must finish within 60 s (then it and
+                          everything it started are killed) and cannot read the terminal:
+                          prompt through gpg-agent/pinentry
   --domain NAME           name sent with EHLO
   --oauth2-token-endpoint URL   with --auth=xoauth2|oauthbearer: get the access token from
                           this OAuth2 token endpoint (https://) with a refresh token
