@@ -62,9 +62,35 @@ void client_state::violation(std::error_code ec, const std::string& what) {
   throw std::system_error(ec, what);
 }
 
+void client_state::reset_session() {
+  caps.clear();
+  greet = {};
+  mailbox.reset();
+  auth_mech.clear();
+  bye.reset();
+  next_tag = 0;
+  connected = untrusted = utf8 = authenticated = false;
+  literal_sink = nullptr;
+  raw_out = nullptr;
+  keep_streamed = false;
+  spent = {};
+}
+
+void client_state::charge(std::uint64_t bytes, bool streamed) {
+  const command_limits& lim = opts.per_command;
+  std::uint64_t& used = streamed ? spent.streamed : spent.kept;
+  const std::uint64_t max = streamed ? lim.max_streamed_bytes : lim.max_bytes;
+  if (used > max || bytes > max - used)
+    violation(make_error_code(error::response_too_large),
+              "the responses to one command exceed " + std::to_string(max) + " bytes (" +
+                  (streamed ? "per_command.max_streamed_bytes" : "per_command.max_bytes") + ")");
+  used += bytes;
+}
+
 awaitable<response> client_state::read_response() {
   for (;;) {
     std::string_view line = co_await eng.read_line();
+    charge(line.size() + 2, false);
     bool mirror = raw_out && (prs.in_response() || (!line.empty() && line[0] == '*'));
     if (mirror) {
       raw_out(line);
@@ -73,6 +99,7 @@ awaitable<response> client_state::read_response() {
     auto st = prs.feed_line(line);
     while (st == parser::status::need_literal) {
       const parser::literal_request lit = prs.pending_literal();
+      charge(lit.size, lit.streamed && !keep_streamed);  // before any of it is read
       co_await eng.reader().read_exact(lit.size, [&](std::string_view chunk) {
         if (mirror) raw_out(chunk);
         if (lit.streamed && literal_sink) literal_sink(lit, chunk);
@@ -80,7 +107,13 @@ awaitable<response> client_state::read_response() {
       });
       st = parser::status::need_line;
     }
-    if (st == parser::status::response_ready) co_return prs.take_response();
+    if (st == parser::status::response_ready) {
+      if (++spent.responses > opts.per_command.max_responses)
+        violation(make_error_code(error::response_too_large),
+                  "more than " + std::to_string(opts.per_command.max_responses) +
+                      " responses to one command (per_command.max_responses)");
+      co_return prs.take_response();
+    }
   }
 }
 
@@ -135,6 +168,7 @@ awaitable<void> client_state::write_literal(const wire_command::literal& l, byte
 awaitable<status_response> client_state::run(wire_command w, const untagged_fn& fn,
                                               byte_source* source) {
   check_usable();
+  begin_command();
   const std::string tag = w.lines.front().substr(0, w.lines.front().find(' '));
   eng.tracer().sent(w.trace);
   try {
@@ -194,6 +228,7 @@ awaitable<void> client_state::refresh_capabilities() {
 }  // namespace detail
 
 awaitable<void> client::impl::greeting() {
+  begin_command();
   response g = co_await read_response();
   auto* s = std::get_if<status_response>(&g);
   if (!s || !s->tag.empty()) {
@@ -248,6 +283,7 @@ awaitable<void> client::impl::starttls(transport::tls_policy policy) {
 awaitable<std::optional<status_response>> client::impl::sasl_exchange(
     const std::string& name, const sasl::credentials& creds, bool& token_rejected) {
   auto mech = sasl::make_mechanism(name, creds);
+  begin_command();
   const std::string t = tag();
   line::command cmd(t + " AUTHENTICATE " + name);
   if (mech->has_initial_response() && has("SASL-IR")) {
@@ -369,8 +405,11 @@ client::~client() = default;
 
 awaitable<void> client::connect(client_options opts) {
   impl& s = *impl_;
+  s.stream.close();  // a previous connection, if any
+  s.reset_session();
   s.opts = std::move(opts);
   s.prs = parser(s.opts.parser);
+  s.eng.set_limits(s.opts.limits);  // also drops bytes buffered from a previous connection
   co_await s.stream.connect(s.opts.host, s.opts.port, s.opts.connect);
   if (s.opts.security == security::implicit_tls) co_await s.stream.handshake(s.opts.tls, s.opts.host);
   co_await s.greeting();

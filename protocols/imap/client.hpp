@@ -53,6 +53,27 @@ enum class security {
   implicit_tls,  ///< TLS from the first byte (imaps, port 993, RFC 8314)
 };
 
+/// Bounds on everything the server sends in answer to ONE command: from the command to its
+/// tagged response (for IDLE: from IDLE to the response to DONE; connect() counts each of its
+/// steps separately). parser_limits bound a single response; these bound how much a command
+/// reads in total, so a hostile server cannot grow memory (or a sink's output) without end by
+/// answering one command with an endless series of valid responses, each of which also resets
+/// the idle timer. Exceeding a bound closes the connection (every later call throws
+/// error::connection_untrusted) and throws std::system_error(error::response_too_large).
+struct command_limits {
+  /// Bytes that pass through memory for one command, in bytes: every response line with its
+  /// CRLF (claimed by the command or handed to the unsolicited handler) plus every literal that
+  /// is kept — including FETCH body sections kept because fetch_options::sink is empty.
+  std::uint64_t max_bytes = 64ull << 20;
+  /// Responses read for one command: untagged ones, continuation requests and the tagged one.
+  std::size_t max_responses = 1'000'000;
+  /// Body-section literal bytes streamed for one command (to fetch_options::sink, to
+  /// command()'s `out`, or skipped when nobody wants them), in bytes. Each section is also
+  /// bounded by fetch_options::max_section_bytes; this bounds how many a server may send.
+  /// Raise it to fetch more than 64 GiB with one FETCH.
+  std::uint64_t max_streamed_bytes = 64ull << 30;
+};
+
 struct client_options {
   std::string host;
   std::uint16_t port = 143;
@@ -77,6 +98,7 @@ struct client_options {
   bool enable_condstore = false;  ///< ENABLE CONDSTORE when offered (RFC 7162)
   line::limits limits;            ///< max_line_bytes bounds every response line
   parser_limits parser;           ///< nesting depth, kept-literal and response limits
+  command_limits per_command;     ///< totals one command may read (see command_limits)
 };
 
 /// The result of SELECT / EXAMINE (RFC 3501 §6.3.1).
@@ -184,15 +206,19 @@ struct command_result {
   std::vector<response> untagged;
 };
 
-/// Asynchronous IMAP client. One instance = one connection. Not thread-safe; one operation at
-/// a time. After a protocol violation (malformed response, unexpected tag, injection) the
-/// connection is closed and every later call throws error::connection_untrusted.
+/// Asynchronous IMAP client. One instance = one connection at a time (connect() again starts
+/// afresh). Not thread-safe; one operation at a time. After a protocol violation (malformed
+/// response, unexpected tag, injection, a command's responses over client_options::per_command:
+/// error::response_too_large) the connection is closed and every later call throws
+/// error::connection_untrusted.
 class client {
  public:
   explicit client(boost::asio::any_io_executor ex);
   ~client();
 
-  /// Connects, reads the greeting, learns CAPABILITY, upgrades with STARTTLS per the policy
+  /// Connects (closing any previous connection and forgetting all of its state: capabilities,
+  /// UTF8=ACCEPT, the selected mailbox, BYE, a protocol violation, the tag counter, which
+  /// restarts at A1), reads the greeting, learns CAPABILITY, upgrades with STARTTLS per the policy
   /// (capabilities learned before TLS are forgotten, RFC 2595 §3.1), authenticates when
   /// credentials are given, then sends ID and ENABLE as configured. Throws imap_exception /
   /// std::system_error: error::tls_required, error::preauth_in_clear (PREAUTH on plaintext with
@@ -233,7 +259,9 @@ class client {
 
   /// FETCH / UID FETCH (§6.4.5). Returns the FETCH responses for the requested messages in
   /// arrival order (others go to the unsolicited handler). Sections stream to opts.sink or are
-  /// kept (see fetch_options). Errors: no_mailbox_selected, literal_too_large, command_failed.
+  /// kept (see fetch_options). Errors: no_mailbox_selected, literal_too_large, command_failed,
+  /// response_too_large (over client_options::per_command: kept sections count in max_bytes,
+  /// sections streamed to opts.sink in max_streamed_bytes).
   boost::asio::awaitable<std::vector<fetch_data>> fetch(sequence_set set, fetch_items items,
                                                         fetch_options opts = {});
   /// SEARCH / UID SEARCH (§6.4.4) with CHARSET UTF-8 when the key has non-ASCII text (not with
@@ -256,7 +284,10 @@ class client {
   boost::asio::awaitable<append_result> append(std::string mailbox, byte_source& message,
                                                std::uint64_t size, append_options opts = {});
   /// IDLE (RFC 2177) for at most `timeout`, returning the untagged responses seen. With
-  /// `return_on_first`, DONE is sent as soon as one arrives. capability_missing without IDLE.
+  /// `return_on_first`, DONE is sent as soon as one arrives. capability_missing without IDLE;
+  /// the whole IDLE is one command for client_options::per_command (response_too_large). The
+  /// stream's idle timeout is raised to `timeout` + 30 s while idling and restored on every
+  /// path out.
   boost::asio::awaitable<std::vector<response>> idle(std::chrono::milliseconds timeout,
                                                      bool return_on_first = true);
   /// Escape hatch: sends `line` (no CR/LF/NUL: transport::error::invalid_argument) after a tag.

@@ -231,10 +231,12 @@ awaitable<std::vector<fetch_data>> client::fetch(sequence_set set, fetch_items i
     kept.back().append(chunk);
     left -= chunk.size();
   };
+  s.keep_streamed = !opts.sink;  // kept sections count as kept bytes in the command's budget
   struct restore {
     impl& s;
     ~restore() {
       s.literal_sink = nullptr;
+      s.keep_streamed = false;
       s.prs.set_max_streamed_literal(s.opts.parser.max_streamed_literal);
     }
   } guard{s};
@@ -404,12 +406,56 @@ awaitable<append_result> client::append(std::string mailbox, byte_source& messag
   co_return out;
 }
 
+namespace {
+
+// Arms the IDLE timer with a longer stream idle timeout; on every path out (timeout, event,
+// error) cancels the timer and restores the caller's timeouts.
+class idle_timer {
+ public:
+  idle_timer(transport::stream& st, std::chrono::milliseconds timeout)
+      : st_(st), saved_(st.get_timeouts()), timer_(st.get_executor()) {
+    transport::timeouts longer = saved_;
+    longer.idle = std::max(saved_.idle, timeout + std::chrono::seconds(30));
+    st_.set_timeouts(longer);
+    timer_.expires_after(timeout);
+    timer_.async_wait([state = state_, s = &st_](const boost::system::error_code& ec) {
+      if (ec || !state->armed) return;  // disarmed: its expiry was queued after IDLE ended
+      state->fired = true;
+      s->cancel();  // may find no read pending: the loop checks fired() before each read
+    });
+  }
+  ~idle_timer() {
+    state_->armed = false;
+    timer_.cancel();
+    st_.set_timeouts(saved_);
+  }
+  idle_timer(const idle_timer&) = delete;
+  idle_timer& operator=(const idle_timer&) = delete;
+  bool fired() const noexcept { return state_->fired; }
+
+ private:
+  struct state {
+    bool armed = true, fired = false;
+  };
+  transport::stream& st_;
+  transport::timeouts saved_;
+  asio::steady_timer timer_;
+  std::shared_ptr<state> state_ = std::make_shared<state>();
+};
+
+}  // namespace
+
 awaitable<std::vector<response>> client::idle(std::chrono::milliseconds timeout, bool return_on_first) {
   impl& s = *impl_;
   s.check_usable();
   if (!s.has("IDLE")) throw std::system_error(make_error_code(error::capability_missing), "IDLE (RFC 2177)");
+  s.begin_command();
   const std::string t = s.tag();
   std::vector<response> seen;
+  auto keep = [&](response& x) {
+    seen.push_back(x);
+    return true;
+  };
   co_await s.eng.send(line::command(t + " IDLE"));
   for (;;) {  // until "+ idling"
     response r = co_await s.read_response();
@@ -418,38 +464,26 @@ awaitable<std::vector<response>> client::idle(std::chrono::milliseconds timeout,
       if (st->tag != t) s.violation(make_error_code(error::unexpected_tag), "tagged response for unknown tag " + st->tag);
       throw imap_exception(detail::code_for(*st), "IDLE", *st);
     }
-    s.dispatch(r, [&](response& x) { seen.push_back(x); return true; });
+    s.dispatch(r, keep);
   }
-  const transport::timeouts saved = s.stream.get_timeouts();
-  transport::timeouts longer = saved;
-  longer.idle = std::max(saved.idle, timeout + std::chrono::seconds(30));
-  s.stream.set_timeouts(longer);
-  auto fired = std::make_shared<bool>(false);
-  asio::steady_timer timer(s.stream.get_executor());
-  timer.expires_after(timeout);
-  transport::stream* st = &s.stream;
-  timer.async_wait([fired, st](const boost::system::error_code& ec) {
-    if (ec) return;
-    *fired = true;
-    st->cancel();
-  });
   if (!(return_on_first && !seen.empty())) {
-    for (;;) {
+    idle_timer timer(s.stream, timeout);
+    // The timer may fire after a read completed but before this loop resumed: its cancel then
+    // hits nothing, so look at the flag before every read.
+    while (!timer.fired()) {
       try {
         response r = co_await s.read_response();
         if (auto* x = std::get_if<status_response>(&r); x && !x->tag.empty())
           s.violation(make_error_code(error::unexpected_tag), "tagged response during IDLE");
-        s.dispatch(r, [&](response& x) { seen.push_back(x); return true; });
+        s.dispatch(r, keep);
         if (return_on_first) break;
       } catch (const std::system_error& e) {
-        if (!*fired || e.code() != transport::make_error_code(transport::error::operation_aborted)) throw;
+        if (!timer.fired() || e.code() != transport::make_error_code(transport::error::operation_aborted)) throw;
         if (s.prs.in_response()) s.violation(make_error_code(error::connection_untrusted), "IDLE timed out mid-response");
         break;
       }
     }
   }
-  timer.cancel();
-  s.stream.set_timeouts(saved);
   co_await s.eng.send(line::command("DONE"));
   for (;;) {
     response r = co_await s.read_response();
@@ -458,7 +492,7 @@ awaitable<std::vector<response>> client::idle(std::chrono::milliseconds timeout,
       if (x->status != status_response::kind::ok) throw imap_exception(detail::code_for(*x), "IDLE", *x);
       break;
     }
-    s.dispatch(r, [&](response& x) { seen.push_back(x); return true; });
+    s.dispatch(r, keep);
   }
   co_return seen;
 }

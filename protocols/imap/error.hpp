@@ -12,7 +12,8 @@ enum class error {
   malformed_response = 1,  ///< a response outside the RFC 3501/9051 §9 grammar (offset in what())
   literal_too_large,       ///< a literal announced over the caller's or the parser's limit
   nesting_too_deep,        ///< parenthesised lists nested deeper than parser_limits::max_depth
-  response_too_large,      ///< one response's collected data exceeds parser_limits
+  response_too_large,      ///< one response exceeds parser_limits, or the responses to one
+                           ///< command exceed client_options::per_command
   connection_untrusted,    ///< an earlier protocol violation: the connection must not be used
   command_failed,          ///< tagged NO (RFC 3501 §7.1.2)
   command_rejected,        ///< tagged BAD: the server did not accept the command's syntax

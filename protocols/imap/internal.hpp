@@ -1,6 +1,7 @@
 // The IMAP client's shared state and I/O core (not public API; used by client.cc/client_ops.cc).
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -35,6 +36,23 @@ struct client_state {
   // Where streamed literals go while a command runs, and the raw-command mirror.
   std::function<void(const parser::literal_request&, std::string_view)> literal_sink;
   byte_sink raw_out;
+  // The running command keeps streamed literals in memory (fetch() without a sink): they count
+  // as kept bytes, not streamed ones.
+  bool keep_streamed = false;
+
+  /// What the running command has read so far (client_options::per_command).
+  struct budget {
+    std::uint64_t kept = 0, streamed = 0;
+    std::size_t responses = 0;
+  };
+  budget spent;
+
+  /// Forgets everything about a previous connection (all but the handler and the options).
+  void reset_session();
+  /// Starts a new command's budget.
+  void begin_command() noexcept { spent = {}; }
+  /// Counts `bytes` read for the running command (streamed or kept); over the limit: violation.
+  void charge(std::uint64_t bytes, bool streamed);
 
   bool has(std::string_view cap) const noexcept;
   encoding_options encoding() const noexcept;
@@ -43,7 +61,8 @@ struct client_state {
   void check_usable() const;
   [[noreturn]] void violation(std::error_code ec, const std::string& what);
 
-  /// Reads one complete response, streaming literals per `literal_sink`.
+  /// Reads one complete response, streaming literals per `literal_sink`, and charges it to the
+  /// running command's budget (lines, literals, one response).
   boost::asio::awaitable<response> read_response();
   /// Updates capabilities / mailbox state from any response, then routes it: `fn` first, then
   /// the unsolicited handler.

@@ -5,49 +5,19 @@
 #include <gtest/gtest.h>
 
 #include "protocols/imap/client.hpp"
-#include "tests/mock/pki.hpp"
-#include "tests/mock/server.hpp"
+#include "tests/imap/mock_session.hpp"
 
 namespace inet::imap {
 namespace {
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
-using mock = inet::test::script;
-using inet::test::mock_server;
-
-const std::string greeting = "* OK [CAPABILITY IMAP4rev1 LITERAL+ SASL-IR ID ENABLE IDLE MOVE UIDPLUS ESEARCH "
-                             "SPECIAL-USE UNSELECT AUTH=PLAIN] ready\r\n";
-
-client_options options_for(const mock_server& srv, transport::tls_policy p = transport::tls_policy::none) {
-  client_options o;
-  o.host = srv.host();
-  o.port = srv.port();
-  o.policy = p;
-  o.tls.ca_file = inet::test::test_pki::instance().ca_file();
-  o.connect.time.connect = std::chrono::seconds(5);
-  o.connect.time.idle = std::chrono::seconds(5);
-  o.enable_utf8 = false;
-  return o;
-}
-
-std::error_code code_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const std::system_error& e) {
-    return e.code();
-  }
-  return {};
-}
-
-// A session that is logged in and has INBOX selected (tags A1..A2).
-mock selected_session() {
-  return mock()
-      .send(greeting)
-      .expect("A1 SELECT INBOX")
-      .send("* 3 EXISTS\r\n* 0 RECENT\r\n* FLAGS (\\Seen \\Deleted)\r\n* OK [PERMANENTFLAGS (\\Seen \\*)] ok\r\n"
-            "* OK [UIDVALIDITY 77] ok\r\n* OK [UIDNEXT 10] ok\r\nA1 OK [READ-WRITE] selected\r\n");
-}
+using test::code_of;
+using test::greeting;
+using test::mock;
+using test::mock_server;
+using test::options_for;
+using test::selected_session;
 
 TEST(ImapClient, LoginListSelectFetchLogoutWireBytes) {
   mock_server srv(mock()
