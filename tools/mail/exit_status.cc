@@ -12,6 +12,7 @@
 #include "protocols/smtp/client.hpp"
 #include "tools/mail/settings.hpp"
 #include "transport/error.hpp"
+#include "transport/trace.hpp"
 
 namespace inet::mail {
 namespace {
@@ -168,7 +169,10 @@ bool is_queueable(const std::error_code& ec, int reply_code) {
       default: return false;
     }
   }
-  if (is_connection_broken(ec)) return true;  // includes EOF mid-reply: at-least-once delivery
+  // A broken connection here happened before the end of the message went out (the SMTP client
+  // reports one after it as smtp::error::delivery_unconfirmed, handled above: never queued),
+  // so the server has not taken the message and a retry cannot deliver it twice.
+  if (is_connection_broken(ec)) return true;
   if (ec == transport::error::proxy_auth_failed || ec == condition::tls_required ||
       ec == condition::tls_failure || ec == condition::protocol_violation)
     return false;
@@ -182,7 +186,24 @@ bool is_queueable(const std::exception& e) {
   return false;
 }
 
-std::string describe_failure(const std::exception& e, const std::string& server) {
+bool is_delivery_unconfirmed(const std::exception& e) {
+  const auto* se = dynamic_cast<const std::system_error*>(&e);
+  return se && se->code() == smtp::error::delivery_unconfirmed;
+}
+
+std::string printable(std::string_view text, std::size_t max_bytes) {
+  // C0, DEL, C1 (U+0080..U+009F) and invalid UTF-8 become \xNN; valid UTF-8 text stays.
+  std::string out = transport::escape_control(text);
+  if (out.size() <= max_bytes) return out;
+  std::size_t cut = max_bytes;
+  while (cut > 0 && (static_cast<unsigned char>(out[cut]) & 0xc0) == 0x80) --cut;  // UTF-8
+  out.resize(cut);
+  return out + "...";
+}
+
+namespace {
+
+std::string describe_raw(const std::exception& e, const std::string& server) {
   const auto* se = dynamic_cast<const std::system_error*>(&e);
   if (!se) return e.what();
   const std::error_code ec = se->code();
@@ -197,6 +218,8 @@ std::string describe_failure(const std::exception& e, const std::string& server)
     return "server refused " + s->operation() + ": " + summary;
   }
   const std::string what = se->what();
+  if (ec == smtp::error::delivery_unconfirmed)
+    return "delivery to " + server + " unconfirmed: " + what;  // what() explains
   if (ec == condition::connection_failed || is_host_not_found(ec) ||
       ec == transport::error::connect_timeout) {
     // what() is "connect to host:port: <reason>" or "resolve host: <reason>".
@@ -207,6 +230,12 @@ std::string describe_failure(const std::exception& e, const std::string& server)
   if (ec == condition::timeout) return "timeout talking to " + server + ": " + what;
   if (ec.category() == sasl::sasl_category()) return "credentials: " + what;
   return what;
+}
+
+}  // namespace
+
+std::string describe_failure(const std::exception& e, const std::string& server) {
+  return printable(describe_raw(e, server));
 }
 
 }  // namespace inet::mail

@@ -4,6 +4,7 @@
 
 #include <exception>
 #include <string>
+#include <string_view>
 #include <system_error>
 
 #include "tools/mail/sysexits.hpp"
@@ -37,11 +38,22 @@ int exit_code_for(const std::exception& e);
 /// True if the failure means "the server cannot take the message now" and a configured queue
 /// should keep it: the server cannot be reached (resolve, connect, proxy, timeouts), the
 /// connection broke (EOF, reset), or it answered 4xx (including 421). Never for 5xx,
-/// authentication, TLS or data errors.
+/// authentication, TLS or data errors, and never for smtp::error::delivery_unconfirmed (a
+/// broken connection reported otherwise happened before the end of the message was sent).
 bool is_queueable(const std::error_code& ec, int reply_code = 0);
 bool is_queueable(const std::exception& e);
 
-/// What failed and why, for "inet mail: <this>". `server` is "host:port". Examples:
+/// True for smtp::error::delivery_unconfirmed: the end of the message went out but the reply
+/// did not come; the server may have accepted it. Never queued or retried automatically.
+bool is_delivery_unconfirmed(const std::exception& e);
+
+/// `text` safe for a terminal: control bytes (C0, DEL, C1, invalid UTF-8) escaped by
+/// transport::escape_control, then cut to at most `max_bytes` bytes (+ "...") at a UTF-8
+/// boundary. Server text must pass through this before it reaches stderr.
+std::string printable(std::string_view text, std::size_t max_bytes = 500);
+
+/// What failed and why, for "inet mail: <this>" (always printable(), so at most ~500 bytes and
+/// free of terminal escapes whatever the server sent). `server` is "host:port". Examples:
 ///   "authentication failed: 535 5.7.8 Error: authentication failed"
 ///   "cannot connect to smtp.example.org:587: Connection refused"
 ///   "server refused the message: MAIL FROM:<a@b>: 550 5.7.1 Relaying denied"

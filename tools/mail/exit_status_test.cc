@@ -104,6 +104,31 @@ TEST(ExitStatus, Queueable) {
   EXPECT_FALSE(is_queueable(smtp::error::message_too_large));
   EXPECT_FALSE(is_queueable(sasl::error::command_failed));
   EXPECT_FALSE(is_queueable(std::runtime_error("x")));
+  // The end of the message went out: the server may have it. Never queued for a resend.
+  const std::system_error unconfirmed(make_error_code(smtp::error::delivery_unconfirmed), "eof");
+  EXPECT_FALSE(is_queueable(unconfirmed));
+  EXPECT_TRUE(is_delivery_unconfirmed(unconfirmed));
+  EXPECT_FALSE(is_delivery_unconfirmed(std::system_error(transport::error::unexpected_eof)));
+  EXPECT_EQ(exit_code_for(unconfirmed), ex_tempfail);
+  EXPECT_THAT(describe_failure(unconfirmed, "h:25"),
+              HasSubstr("delivery to h:25 unconfirmed: eof"));
+}
+
+TEST(ExitStatus, PrintableEscapesAndBounds) {
+  EXPECT_EQ(printable("250 ok"), "250 ok");
+  EXPECT_EQ(printable("a\x1b[2Jb\x07\r\n"), "a\\x1b[2Jb\\x07\\r\\n");
+  EXPECT_EQ(printable("csi \xc2\x9b" "31m"), "csi \\xc2\\x9b31m");  // C1 CSI
+  EXPECT_EQ(printable("caf\xc3\xa9"), "caf\xc3\xa9");             // UTF-8 kept
+  const std::string long_text(2000, 'x');
+  EXPECT_EQ(printable(long_text), std::string(500, 'x') + "...");
+  // Never cut inside a UTF-8 sequence.
+  EXPECT_EQ(printable(std::string(499, 'x') + "\xc3\xa9", 500), std::string(499, 'x') + "...");
+  const std::string evil = "\x1b]52;c;aGk=\x07" + long_text;
+  const smtp::smtp_exception refused(make_error_code(smtp::error::permanent_failure),
+                                     "MAIL FROM:<a@b>", make_reply(550, evil));
+  const std::string d = describe_failure(refused, "h:25");
+  EXPECT_EQ(d.find('\x1b'), std::string::npos);
+  EXPECT_LE(d.size(), 503u);
 }
 
 TEST(ExitStatus, Descriptions) {

@@ -1,4 +1,7 @@
 // --flush: send every queued message over one connection (reconnecting after a broken one).
+// Held entries (being sent, or delivery unconfirmed) are reported, never sent: nothing the
+// user gave us is lost or sent twice. --release ID un-holds an entry first.
+#include <algorithm>
 #include <memory>
 #include <optional>
 
@@ -18,11 +21,22 @@ bool connection_reusable(const std::exception& e) {
   return code != 421 && s->code() != smtp::error::service_unavailable;
 }
 
+// A queue file could not be written after the server was asked something: the flush stops
+// (QUIT) after reporting exactly what state the entry is in.
+struct queue_write_failed {
+  int exit_code;
+};
+
+std::string release_hint(const queue_entry& e) {
+  return "check whether it arrived, then release it with `inet mail --flush --release " + e.id +
+         "` (it is then sent again) or delete " + e.message_path.string() + " and " +
+         e.envelope_path.string();
+}
+
 struct flusher {
   context& c;
   std::unique_ptr<smtp::blocking_client> client;
-  std::size_t sent = 0, kept = 0;
-  bool server_down = false;
+  std::size_t sent = 0, kept = 0, held = 0;
 
   void ensure_connected() {
     if (client) return;
@@ -31,43 +45,178 @@ struct flusher {
     client = std::move(fresh);
   }
 
-  // Sends one entry; returns normally in every case except a failure to connect.
-  void send_one(queue_entry& e) {
-    if (!e.error.empty()) {
-      c.err << "inet mail: skipping " << e.message_path.string() << ": " << e.error << "\n";
-      ++kept;
+  [[noreturn]] void stop(const queue_entry& e, const std::string& state, const std::exception& w) {
+    c.err << "inet mail: " << e.id << ": " << state << " (" << printable(w.what())
+          << "); stopping the flush\n";
+    throw queue_write_failed{exit_code_for(w)};
+  }
+
+  void failed(queue_entry& e, const std::exception& ex) {
+    const std::string why = describe_failure(ex, c.acct.server());
+    if (is_delivery_unconfirmed(ex)) {
+      client.reset();
+      ++held;
+      c.err << "inet mail: " << e.id << ": " << why << "\n";
+      try {
+        hold(e, "delivery unconfirmed: " + why);
+      } catch (const std::exception& w) {
+        stop(e, "the server may have accepted it; it stays held as being sent, but recording "
+                "why failed", w);
+      }
+      c.err << "inet mail: " << e.id << ": the server may have accepted it; held, not sent "
+            << "again: " << release_hint(e) << "\n";
       return;
+    }
+    ++kept;
+    if (!connection_reusable(ex)) client.reset();
+    try {
+      release(e);
+    } catch (const std::exception& w) {
+      stop(e, "not sent (" + why + "); it stays held because returning it to the queue failed: "
+              "release it with `inet mail --flush --release " + e.id + "`", w);
+    }
+    c.err << "inet mail: " << e.id << ": " << why << "; kept in the queue\n";
+  }
+
+  void delivered(queue_entry& e, const smtp::send_result& result) {
+    std::vector<std::string> retry;
+    for (const auto& r : result.rejected()) {
+      c.err << "inet mail: " << e.id << ": recipient " << printable(r.address)
+            << " refused: " << printable(r.reply.summary()) << "\n";
+      if (r.reply.code >= 400 && r.reply.code < 500) retry.push_back(r.address);
+    }
+    if (retry.empty()) {
+      ++sent;
+      try {
+        remove(e);
+      } catch (const std::exception& w) {
+        stop(e, "sent, but removing it from the queue failed; it stays held and will not be "
+                "sent again: delete " + e.message_path.string() + " and " +
+                e.envelope_path.string(), w);
+      }
+      return;
+    }
+    ++kept;
+    try {
+      rewrite_envelope(e, {e.envelope.from, retry, {}});
+    } catch (const std::exception& w) {
+      stop(e, "sent to the accepted recipient(s), but recording the " +
+              std::to_string(retry.size()) + " temporarily refused one(s) failed; it stays "
+              "held with all its recipients: do not release it", w);
+    }
+  }
+
+  // Sends one entry (its lock held by the caller): held while on the wire, so a crash cannot
+  // lead to a second delivery.
+  void send_one(queue_entry& e) {
+    try {
+      hold(e, sending_reason());
+    } catch (const std::exception& w) {
+      stop(e, "not sent: marking it as being sent failed", w);
     }
     smtp::envelope env;
     env.mail_from = e.envelope.from;
     for (const auto& r : e.envelope.recipients) env.recipients.push_back({r, c.acct.dsn_notify, {}});
     env.dsn_ret = c.acct.dsn_ret;
-    std::unique_ptr<byte_source> msg = open_message(e);
     smtp::send_result result;
     try {
+      std::unique_ptr<byte_source> msg = open_message(e);
       result = client->send(env, *msg);
     } catch (const std::exception& ex) {
-      c.err << "inet mail: " << e.id << ": " << describe_failure(ex, c.acct.server())
-            << "; kept in the queue\n";
-      ++kept;
-      if (!connection_reusable(ex)) client.reset();
+      failed(e, ex);
       return;
     }
-    std::vector<std::string> retry;
-    for (const auto& r : result.rejected()) {
-      c.err << "inet mail: " << e.id << ": recipient " << transport::escape_control(r.address)
-            << " refused: " << transport::escape_control(r.reply.summary()) << "\n";
-      if (r.reply.code >= 400 && r.reply.code < 500) retry.push_back(r.address);
-    }
-    if (retry.empty()) {
-      remove(e);
-      ++sent;
-      return;
-    }
-    rewrite_envelope(e, {e.envelope.from, retry});
-    ++kept;
+    delivered(e, result);
   }
 };
+
+// Reports a held entry; true if it counts as held (not one another process is sending now).
+bool report_held(context& c, const queue_entry& e) {
+  if (is_sending_marker(e.envelope.held)) {
+    try {
+      if (!entry_lock::try_lock(e)) return false;  // being sent right now: not our business
+    } catch (const std::system_error&) {
+      return false;  // sent and removed meanwhile
+    }
+    c.err << "inet mail: " << e.id << " was being sent when inet mail stopped (held "
+          << printable(e.envelope.held) << "): it may already have been delivered; "
+          << release_hint(e) << "\n";
+    return true;
+  }
+  c.err << "inet mail: " << e.id << " is held (" << printable(e.envelope.held)
+        << "): it may already have been delivered; " << release_hint(e) << "\n";
+  return true;
+}
+
+void report_stale(context& c, const std::filesystem::path& dir) {
+  for (const auto& s : stale_spool_files(dir)) {
+    c.err << "inet mail: orphaned spool file " << s.path.string() << " ("
+          << s.age.count() / 60 << " min old; from a crash?): kept, it may be the only copy "
+          << "of a message that was never queued: look at it, then delete it\n";
+  }
+}
+
+// --release ID...: un-holds the entries. Returns 0 or an exit code.
+int release_entries(context& c, std::vector<queue_entry>& entries) {
+  for (const auto& id : c.opts.release) {
+    const auto it = std::find_if(entries.begin(), entries.end(),
+                                 [&](const queue_entry& e) { return e.id == id; });
+    if (it == entries.end()) {
+      c.err << "inet mail: --release: no message " << printable(id) << " in the queue\n";
+      return ex_noinput;
+    }
+    const auto lock = entry_lock::try_lock(*it);
+    if (!lock) {
+      c.err << "inet mail: --release: " << id << " is being sent right now; not released\n";
+      return ex_tempfail;
+    }
+    if (it->envelope.held.empty()) continue;
+    release(*it);
+    c.err << "inet mail: released " << id << "\n";
+  }
+  return ex_ok;
+}
+
+int run_flush(context& c, std::vector<queue_entry>& entries, const std::filesystem::path& dir) {
+  flusher f{c, nullptr};
+  std::vector<queue_entry*> todo;
+  for (auto& e : entries) {
+    if (!e.error.empty()) {
+      c.err << "inet mail: skipping " << e.message_path.string() << ": " << printable(e.error)
+            << "\n";
+      ++f.kept;
+    } else if (!e.envelope.held.empty()) {
+      if (report_held(c, e)) ++f.held;
+    } else {
+      todo.push_back(&e);
+    }
+  }
+  int rc = ex_ok;
+  try {
+    for (std::size_t i = 0; i < todo.size(); ++i) {
+      const auto lock = entry_lock::try_lock(*todo[i]);
+      if (!lock) continue;  // another process is sending it
+      try {
+        f.ensure_connected();
+      } catch (const std::exception& ex) {
+        c.err << "inet mail: " << describe_failure(ex, c.acct.server()) << "; "
+              << (todo.size() - i) << " message(s) kept in " << dir.string() << "\n";
+        f.kept += todo.size() - i;
+        if (f.sent == 0 && !is_queueable(ex)) rc = exit_code_for(ex);
+        break;
+      }
+      f.send_one(*todo[i]);
+    }
+  } catch (const queue_write_failed& w) {
+    rc = w.exit_code;
+  }
+  if (f.client) f.client->quit();
+  if (rc != ex_ok) return rc;
+  if (f.kept == 0 && f.held == 0) return ex_ok;
+  c.err << "inet mail: " << f.sent << " message(s) sent, " << f.kept << " kept, " << f.held
+        << " held in " << dir.string() << "\n";
+  return ex_tempfail;
+}
 
 }  // namespace
 
@@ -77,32 +226,17 @@ int do_flush(context& c) {
     return ex_usage;
   }
   const std::filesystem::path dir = *c.acct.queue;
+  report_stale(c, dir);
   std::vector<queue_entry> entries = list(dir);
-  if (entries.empty()) return ex_ok;
+  if (entries.empty()) return c.opts.release.empty() ? ex_ok : release_entries(c, entries);
   const auto lock = queue_lock::try_lock(dir);
   if (!lock) {
     c.err << "inet mail: the queue " << dir.string() << " is being flushed by another process\n";
     return ex_tempfail;
   }
   entries = list(dir);  // re-read under the lock
-  flusher f{c, nullptr};
-  for (std::size_t i = 0; i < entries.size(); ++i) {
-    try {
-      f.ensure_connected();
-    } catch (const std::exception& ex) {
-      c.err << "inet mail: " << describe_failure(ex, c.acct.server()) << "; "
-            << (entries.size() - i) << " message(s) kept in " << dir.string() << "\n";
-      f.kept += entries.size() - i;
-      if (f.sent == 0 && !is_queueable(ex)) return exit_code_for(ex);
-      break;
-    }
-    f.send_one(entries[i]);
-  }
-  if (f.client) f.client->quit();
-  if (f.kept == 0) return ex_ok;
-  c.err << "inet mail: " << f.sent << " message(s) sent, " << f.kept << " kept in "
-        << dir.string() << "\n";
-  return ex_tempfail;
+  if (const int rc = release_entries(c, entries); rc != ex_ok) return rc;
+  return run_flush(c, entries, dir);
 }
 
 }  // namespace inet::mail::detail

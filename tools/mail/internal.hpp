@@ -33,6 +33,11 @@ std::vector<std::string> parse_recipient_args(const std::vector<std::string>& ar
 /// Throws setting_error (data) unless `addr` is a safe addr-spec ("" allowed if `allow_empty`).
 void check_address(const std::string& addr, const char* role, bool allow_empty);
 
+/// The `held` reason of a queue entry while it is being sent ("sending (inet mail pid N)"),
+/// and whether a held text (held_marker format) is such a mark.
+std::string sending_reason();
+bool is_sending_marker(const std::string& held);
+
 int do_send(context& c);
 int do_flush(context& c);
 int do_serverinfo(context& c);

@@ -17,6 +17,7 @@ const char* const help = R"(Usage: inet mail [OPTIONS] [--] RECIPIENT...       s
                  [--html FILE] [--attach FILE]...  compose and send a MIME message
        inet mail [OPTIONS] --serverinfo            show the server's TLS details and features
        inet mail [OPTIONS] --flush --queue DIR     send the queued messages
+       inet mail [OPTIONS] --flush --queue DIR --release ID   un-hold ID, then send
 
 Sends mail through an SMTP server. Options and exit codes are compatible with sendmail and
 msmtp, and an existing ~/.msmtprc works as is.
@@ -85,8 +86,11 @@ Modes and files:
                           capability, then quit
   --queue DIR             if the server cannot be reached or answers 4xx, keep the message
                           in DIR and exit 0 (also the account key "queue")
+                          The message is written to DIR (fsync'ed) before connecting.
   --flush                 send every message queued in DIR over one connection; each is
-                          removed only after the server accepted it
+                          removed only after the server accepted it. Held messages are
+                          listed, never sent (see "Held messages" below)
+  --release ID            with --flush: un-hold message ID first, so it is sent (again)
   -C, --config FILE       configuration file (also --file). Default: the first existing of
                           $XDG_CONFIG_HOME/inet/mailrc (~/.config/inet/mailrc), ~/.msmtprc
   --help                  print this help
@@ -109,10 +113,21 @@ the accepted ones and each refused recipient is reported with the server's reply
 status is then 67 (EX_NOUSER) if one was refused permanently (5xx); recipients refused with
 4xx are queued for a retry when a queue is set (exit 0), else the status is 75.
 
+Held messages: if the connection breaks after the whole message was sent but before the
+server confirmed it, the server may or may not have accepted it. inet mail never resends it
+by itself: it exits 75 saying so and, with a queue, keeps it in DIR marked held ("held ..."
+line in DIR/ID.env) with the reason. A message that was being sent when inet mail was
+killed is held the same way. --flush lists held messages and does not send them: check
+whether the message arrived, then `inet mail --flush --release ID` to send it again, or
+delete DIR/ID.eml and DIR/ID.env. --flush also reports orphaned DIR/.tmp-* files older than
+an hour (left by a crash while the message was being read); they are never deleted
+automatically.
+
 Exit status (sysexits.h): 0 sent or queued; 64 usage error; 65 malformed address or message;
 66 input file cannot be read; 67 recipient refused; 68 host not found; 69 rejected by the
 server (5xx) or a required feature is missing; 70 internal error; 71 system error; 74 I/O
-error; 75 temporary failure (4xx, timeout, cannot connect) and not queued; 76 protocol error;
+error; 75 temporary failure (4xx, timeout, cannot connect) and not queued, delivery
+unconfirmed (held), or --flush kept/held messages; 76 protocol error;
 77 authentication failed or certificate rejected; 78 configuration error.
 )";
 
@@ -272,6 +287,7 @@ void add_compose_options(CLI::App& app, mail_options& o) {
 }
 
 void check_modes(mail_options& o, bool serverinfo, bool flush) {
+  if (!o.release.empty()) flush = true;
   if (serverinfo && flush) throw CLI::ValidationError("--serverinfo and --flush exclude each other");
   if (serverinfo) o.mode = mode::serverinfo;
   if (flush) o.mode = mode::flush;
@@ -313,6 +329,7 @@ parse_result parse_options(const std::vector<std::string>& args) {
     app.add_flag("-v,-d,--verbose,--debug", o.verbose);
     app.add_flag("-S,--serverinfo", serverinfo);
     app.add_flag("--flush", flush);
+    app.add_option("--release", o.release);
     last_wins(app.add_option("-F", o.full_name));
     last_wins(app.add_option("-a,--account", o.account));
     last_wins(app.add_option("-C,--config,--file", o.config_file));

@@ -28,6 +28,7 @@ struct mail_options {
   std::string account;                ///< -a / --account
   std::string config_file;            ///< -C / --config / --file
   std::vector<std::string> recipients;///< positional (each may be a comma-separated list)
+  std::vector<std::string> release;   ///< --release ID (repeatable; implies --flush)
 
   // Composing mode: any of these given.
   std::vector<std::string> to, cc, bcc, attachments;

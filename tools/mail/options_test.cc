@@ -146,6 +146,11 @@ TEST(Options, Modes) {
   EXPECT_EQ(ok({"--flush", "--queue=/q"}).mode, mode::flush);
   EXPECT_EQ(ok({"--flush"}).mode, mode::flush);  // the queue may come from the account
   EXPECT_THAT(usage_error({"--flush", "--queue=/q", "-S"}), HasSubstr("exclude"));
+  const mail_options rel = ok({"--flush", "--release", "ID1", "--release=ID2"});
+  EXPECT_EQ(rel.mode, mode::flush);
+  EXPECT_EQ(rel.release, (std::vector<std::string>{"ID1", "ID2"}));
+  EXPECT_EQ(ok({"--release", "ID1"}).mode, mode::flush);  // implies --flush
+  EXPECT_THAT(usage_error({"--release", "ID1", "-S"}), HasSubstr("exclude"));
   EXPECT_EQ(ok({"--help"}).mode, mode::help);
   EXPECT_EQ(ok({"-h"}).mode, mode::help);
   EXPECT_EQ(ok({"-C", "/etc/mailrc", "a@b"}).config_file, "/etc/mailrc");
@@ -155,7 +160,8 @@ TEST(Options, Modes) {
 TEST(Options, HelpTextMentionsEveryMode) {
   const std::string& h = help_text();
   for (const char* s : {"--serverinfo", "--flush", "--queue", "-t,", "--passwordeval", "--tls=on|off",
-                        "--attach", "Exit status", "EX_NOUSER"})
+                        "--attach", "Exit status", "EX_NOUSER", "--release ID", "Held messages",
+                        "within 60 s"})
     EXPECT_THAT(h, HasSubstr(s));
 }
 

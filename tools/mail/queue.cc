@@ -93,6 +93,13 @@ void write_file_atomically(const fs::path& dir, const fs::path& target,
   }
 }
 
+// flock(LOCK_NB) on `fd`: true if taken, false if another open file holds a conflicting lock.
+bool try_flock(int fd, int how, const std::string& what) {
+  if (::flock(fd, how | LOCK_NB) == 0) return true;
+  if (errno == EWOULDBLOCK) return false;
+  throw_errno("lock " + what);
+}
+
 void check_field(const std::string& v) {
   if (v.find_first_of(std::string_view("\r\n\0", 3)) != std::string::npos)
     throw std::invalid_argument("queue envelope: address contains CR, LF or NUL");
@@ -108,6 +115,12 @@ spool_file::spool_file(fs::path dir) : dir_(std::move(dir)) {
     fs::permissions(dir_, fs::perms::owner_all, fs::perm_options::replace, ec);
   }
   fd_ = create_temp(dir_, temp_);
+  try {
+    if (!try_flock(fd_, LOCK_EX, temp_.string())) throw_errno("lock " + temp_.string());
+  } catch (...) {
+    discard();
+    throw;
+  }
 }
 
 spool_file::~spool_file() { discard(); }
@@ -149,9 +162,7 @@ queue_entry spool_file::commit(const queued_envelope& env) {
     errno = saved;
     throw_errno("rename " + temp_.string() + " to " + entry.message_path.string());
   }
-  ::close(fd_);
-  fd_ = -1;
-  done_ = true;
+  done_ = true;  // the descriptor (and its lock) stays open until discard()/destruction
   fsync_dir(dir_);
   return entry;
 }
@@ -173,7 +184,10 @@ queue_entry enqueue(const fs::path& dir, const queued_envelope& env, byte_source
 std::string format_envelope(const queued_envelope& env) {
   check_field(env.from);
   if (env.recipients.empty()) throw std::invalid_argument("queue envelope: no recipients");
-  std::string out = "inet-mail-queue 1\nfrom " + env.from + "\n";
+  check_field(env.held);
+  std::string out = "inet-mail-queue 1\n";
+  if (!env.held.empty()) out += "held " + env.held + "\n";
+  out += "from " + env.from + "\n";
   for (const auto& r : env.recipients) {
     check_field(r);
     if (r.empty()) throw std::invalid_argument("queue envelope: empty recipient");
@@ -197,6 +211,8 @@ queued_envelope parse_envelope(std::string_view text) {
     if (line_no == 1) {
       if (line != "inet-mail-queue 1") throw std::invalid_argument("unknown envelope format");
       header = true;
+    } else if (line_no == 2 && line.starts_with("held ") && line.size() > 5) {
+      env.held = std::string(line.substr(5));
     } else if (line.starts_with("from ") && !from && env.recipients.empty()) {
       env.from = std::string(line.substr(5));
       from = true;
@@ -259,6 +275,72 @@ void rewrite_envelope(queue_entry& entry, const queued_envelope& env) {
   fsync_dir(entry.envelope_path.parent_path());
   entry.envelope = env;
 }
+
+std::string held_marker(std::string_view reason) {
+  const std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char stamp[32];
+  std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  std::string out = std::string(stamp) + " ";
+  for (const char ch : reason) {
+    const auto u = static_cast<unsigned char>(ch);
+    out.push_back(u < 0x20 || u == 0x7f ? '?' : ch);
+  }
+  return out;
+}
+
+void hold(queue_entry& entry, std::string_view reason) {
+  queued_envelope env = entry.envelope;
+  env.held = held_marker(reason);
+  rewrite_envelope(entry, env);
+}
+
+void release(queue_entry& entry) {
+  queued_envelope env = entry.envelope;
+  env.held.clear();
+  rewrite_envelope(entry, env);
+}
+
+std::vector<stale_spool> stale_spool_files(const fs::path& dir, std::chrono::seconds min_age) {
+  std::vector<stale_spool> out;
+  std::error_code ec;
+  if (!fs::exists(dir, ec)) return out;
+  const std::time_t now = std::time(nullptr);
+  for (const auto& de : fs::directory_iterator(dir)) {
+    const fs::path p = de.path();
+    if (!p.filename().string().starts_with(".tmp-")) continue;
+    const int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0) continue;  // gone meanwhile (committed or discarded)
+    struct stat st {};
+    const bool regular = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+    const std::chrono::seconds age(now - st.st_mtime);
+    bool unlocked = false;
+    if (regular && age >= min_age) unlocked = ::flock(fd, LOCK_SH | LOCK_NB) == 0;
+    ::close(fd);
+    if (unlocked) out.push_back({p, age});
+  }
+  std::sort(out.begin(), out.end(),
+            [](const stale_spool& a, const stale_spool& b) { return a.age > b.age; });
+  return out;
+}
+
+std::unique_ptr<entry_lock> entry_lock::try_lock(const queue_entry& entry) {
+  const int fd = ::open(entry.message_path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw_errno("open " + entry.message_path.string());
+  try {
+    if (!try_flock(fd, LOCK_EX, entry.message_path.string())) {
+      ::close(fd);
+      return nullptr;
+    }
+  } catch (...) {
+    ::close(fd);
+    throw;
+  }
+  return std::unique_ptr<entry_lock>(new entry_lock(fd));
+}
+
+entry_lock::~entry_lock() { ::close(fd_); }
 
 std::unique_ptr<queue_lock> queue_lock::try_lock(const fs::path& dir) {
   const fs::path p = dir / ".lock";

@@ -2,19 +2,27 @@
 //
 // Layout of DIR (created 0700; files 0600):
 //   <id>.eml   the message, exactly the bytes to send
-//   <id>.env   the envelope: "inet-mail-queue 1\nfrom <addr>\nrcpt <addr>\n..." (LF lines)
-//   .tmp-*     files being written: never listed
+//   <id>.env   the envelope: "inet-mail-queue 1\n[held <why>\n]from <addr>\nrcpt <addr>\n..."
+//              (LF lines). A "held" entry is never sent by --flush: it is being sent right now,
+//              or its delivery is unconfirmed (it may already have been delivered); the user
+//              checks and releases or deletes it.
+//   .tmp-*     files being written: never listed; an unlocked one older than an hour is left
+//              over from a crash (stale_spool_files)
 // <id> is "<UTC yyyymmddTHHMMSS>-<16 hex random>", so names sort in queueing order.
 //
 // Crash safety: an entry becomes visible only when its .eml is renamed into place, after both
 // files were written, fsync'ed, and the .env renamed; the directory is fsync'ed after the
 // renames. remove() unlinks the .eml first. A .env without its .eml is an orphan and is ignored.
+// A spool_file holds an exclusive flock on its message (temp file, then <id>.eml) for its whole
+// life, so another process can tell a message in use from one left over by a crash.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "transport/body.hpp"
@@ -26,6 +34,9 @@ namespace inet::mail {
 struct queued_envelope {
   std::string from;
   std::vector<std::string> recipients;
+  /// Non-empty: the entry is held, and this says since when and why (one line, no control
+  /// bytes), e.g. "2024-05-01T12:00:00Z delivery unconfirmed: ...". See hold().
+  std::string held;
   friend bool operator==(const queued_envelope&, const queued_envelope&) = default;
 };
 
@@ -61,6 +72,7 @@ class spool_file {
   /// fsyncs the message, writes `env` to a temp .env, fsyncs it, renames the .env then the
   /// .eml into place and fsyncs DIR. Returns the entry. Throws std::system_error on failure
   /// (nothing is visible in the queue then) or std::invalid_argument for CR/LF/NUL in `env`.
+  /// The lock on the message is kept until this object is destroyed.
   queue_entry commit(const queued_envelope& env);
   /// Unlinks the temporary file (idempotent; also done by the destructor unless committed).
   void discard() noexcept;
@@ -91,8 +103,31 @@ std::unique_ptr<byte_source> open_message(const queue_entry& entry);
 void remove(const queue_entry& entry);
 
 /// Rewrites the entry's envelope (e.g. only the recipients still to be tried), atomically
-/// (temp file + fsync + rename). Throws std::system_error.
+/// (temp file + fsync + rename + directory fsync). Throws std::system_error.
 void rewrite_envelope(queue_entry& entry, const queued_envelope& env);
+
+/// "<UTC yyyy-mm-ddTHH:MM:SSZ> <reason>" with control bytes of `reason` replaced by '?': the
+/// `held` text for a reason.
+std::string held_marker(std::string_view reason);
+
+/// Marks the entry held (see queued_envelope::held) with held_marker(reason), durably (as
+/// rewrite_envelope). --flush does not send it until release(). Throws std::system_error.
+void hold(queue_entry& entry, std::string_view reason);
+
+/// Clears the held mark (the entry is sent by the next --flush). Throws std::system_error.
+void release(queue_entry& entry);
+
+/// A spool temporary file no process has locked and that was last written at least
+/// `min_age` ago: the message of an `inet mail` that died before queueing it.
+struct stale_spool {
+  std::filesystem::path path;
+  std::chrono::seconds age;
+};
+
+/// The stale spool files in DIR (oldest first). They are never deleted automatically: they may
+/// hold the only copy of a message. A missing DIR has none.
+std::vector<stale_spool> stale_spool_files(const std::filesystem::path& dir,
+                                           std::chrono::seconds min_age = std::chrono::hours(1));
 
 /// Serialized form of an envelope (the .env content) and its strict parser; the parser throws
 /// std::invalid_argument naming the problem.
@@ -108,6 +143,22 @@ class queue_lock {
 
  private:
   explicit queue_lock(int fd) : fd_(fd) {}
+  int fd_;
+};
+
+/// An exclusive advisory lock (flock) on one entry's .eml, as a spool_file holds on its own
+/// message: try_lock() returns nullptr while another spool_file or entry_lock (in any process)
+/// holds it, i.e. the message is being sent right now. Throws std::system_error if the .eml
+/// cannot be opened.
+class entry_lock {
+ public:
+  static std::unique_ptr<entry_lock> try_lock(const queue_entry& entry);
+  ~entry_lock();
+  entry_lock(const entry_lock&) = delete;
+  entry_lock& operator=(const entry_lock&) = delete;
+
+ private:
+  explicit entry_lock(int fd) : fd_(fd) {}
   int fd_;
 };
 

@@ -172,6 +172,62 @@ TEST(Queue, RewriteEnvelope) {
   EXPECT_THAT(list(dir).at(0).envelope.recipients, ElementsAre("e@f"));
 }
 
+TEST(Queue, HeldMarkRoundTripsAndIsOnlyTheSecondLine) {
+  const queued_envelope held{"a@b", {"c@d"}, "2024-05-01T12:00:00Z delivery unconfirmed: x"};
+  EXPECT_EQ(format_envelope(held),
+            "inet-mail-queue 1\nheld 2024-05-01T12:00:00Z delivery unconfirmed: x\nfrom a@b\n"
+            "rcpt c@d\n");
+  EXPECT_EQ(parse_envelope(format_envelope(held)), held);
+  EXPECT_THROW(parse_envelope("inet-mail-queue 1\nfrom a\nheld x\nrcpt b\n"),
+               std::invalid_argument);
+  EXPECT_THROW(parse_envelope("inet-mail-queue 1\nheld \nfrom a\nrcpt b\n"),
+               std::invalid_argument);
+  EXPECT_THROW(format_envelope({"a@b", {"c@d"}, "x\nrcpt evil@x"}), std::invalid_argument);
+  // A reason with control bytes (server text) cannot break the line format.
+  const std::string m = held_marker("bad\r\nrcpt evil@x\x1b");
+  EXPECT_THAT(m, HasSubstr(" bad??rcpt evil@x?"));
+  EXPECT_EQ(m.size(), 21u + std::string("bad??rcpt evil@x?").size());
+}
+
+TEST(Queue, HoldAndReleaseAreDurableRewrites) {
+  const fs::path dir = fresh_dir("q10");
+  memory_source src("x");
+  queue_entry e = enqueue(dir, {"a@b", {"c@d"}}, src);
+  hold(e, "delivery unconfirmed: eof");
+  EXPECT_THAT(list(dir).at(0).envelope.held, HasSubstr("Z delivery unconfirmed: eof"));
+  EXPECT_THAT(e.envelope.held, HasSubstr("delivery unconfirmed"));
+  release(e);
+  EXPECT_EQ(list(dir).at(0).envelope, (queued_envelope{"a@b", {"c@d"}}));
+}
+
+TEST(Queue, SpoolLocksItsEntryUntilDestroyed) {
+  const fs::path dir = fresh_dir("q11");
+  queue_entry e;
+  {
+    spool_file spool(dir);
+    spool.append("x");
+    e = spool.commit({"a@b", {"c@d"}});
+    EXPECT_EQ(entry_lock::try_lock(e), nullptr);  // in use by the spool
+  }
+  auto lock = entry_lock::try_lock(e);
+  ASSERT_NE(lock, nullptr);
+  EXPECT_EQ(entry_lock::try_lock(e), nullptr);
+}
+
+TEST(Queue, StaleSpoolFilesAreUnlockedAndOld) {
+  const fs::path dir = fresh_dir("q12");
+  spool_file live(dir);  // locked: never stale, whatever its age
+  live.append("being written");
+  std::ofstream(dir / ".tmp-dead") << "left by a crash";
+  std::ofstream(dir / "unrelated") << "y";
+  EXPECT_TRUE(stale_spool_files(dir).empty());  // younger than an hour
+  const auto found = stale_spool_files(dir, std::chrono::seconds(0));
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].path, dir / ".tmp-dead");
+  EXPECT_TRUE(fs::exists(dir / ".tmp-dead"));
+  EXPECT_TRUE(stale_spool_files(fresh_dir("q-missing")).empty());
+}
+
 TEST(Queue, LockIsExclusive) {
   const fs::path dir = fresh_dir("q9");
   fs::create_directories(dir);

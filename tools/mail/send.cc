@@ -137,62 +137,154 @@ smtp::envelope make_envelope(const context& c, const std::string& from,
   return env;
 }
 
-// Reports refused recipients; queues the temporarily refused ones when a spool exists.
-int report_result(context& c, const smtp::send_result& r, spool_file* spool,
-                  const std::string& from) {
+// Reports the refused recipients on stderr; returns those refused with 4xx (worth a retry)
+// and sets `permanent` if one was refused with 5xx.
+std::vector<std::string> report_refused(context& c, const smtp::send_result& r, bool& permanent) {
   const auto rejected = r.rejected();
-  if (rejected.empty()) return ex_ok;
   std::vector<std::string> retry;
-  bool permanent = false;
+  permanent = false;
+  if (rejected.empty()) return retry;
   for (const auto& x : rejected) {
-    c.err << "inet mail: recipient " << transport::escape_control(x.address)
-          << " refused: " << transport::escape_control(x.reply.summary()) << "\n";
+    c.err << "inet mail: recipient " << printable(x.address)
+          << " refused: " << printable(x.reply.summary()) << "\n";
     if (x.reply.code >= 400 && x.reply.code < 500) retry.push_back(x.address);
     else permanent = true;
   }
   c.err << "inet mail: the message was sent to the other "
         << (r.recipients.size() - rejected.size()) << " recipient(s)\n";
-  if (!retry.empty() && spool) {
-    const queue_entry e = spool->commit({from, retry});
-    c.err << "inet mail: message queued for the " << retry.size()
-          << " temporarily refused recipient(s) in " << e.message_path.string() << "\n";
-    return permanent ? ex_nouser : ex_ok;
-  }
-  return permanent ? ex_nouser : ex_tempfail;
+  return retry;
 }
 
-int send_prepared(context& c, prepared& p) {
-  smtp::envelope env = make_envelope(c, p.from, p.recipients);
-  std::unique_ptr<spool_file> spool;
-  std::unique_ptr<byte_source> spooled;
-  byte_source* src = p.source.get();
-  if (c.acct.queue) {
-    // Keep the message durably before talking to the server, so nothing read from stdin is
-    // lost whatever happens next.
-    spool = std::make_unique<spool_file>(*c.acct.queue);
-    spool->copy_from(*p.source);
-    spooled = spool->open_source();
-    src = spooled.get();
-    env.size_hint = spool->size();
-  }
+void report_unconfirmed(context& c, const std::string& why) {
+  c.err << "inet mail: " << why << "\n"
+        << "inet mail: the outcome is unknown: the server may have accepted the message; check "
+           "whether it arrived before sending it again\n";
+}
+
+// No queue: send, and report.
+int send_direct(context& c, const smtp::envelope& env, byte_source& src) {
   smtp::blocking_client client;
+  smtp::send_result result;
   try {
     connect(c, client);
-    const smtp::send_result result = client.send(env, *src);
-    client.quit();
-    return report_result(c, result, spool.get(), p.from);
+    result = client.send(env, src);
   } catch (const std::exception& e) {
     client.quit();  // polite QUIT when the connection still works; never throws
     const std::string why = describe_failure(e, c.acct.server());
-    if (spool && is_queueable(e)) {
-      const queue_entry q = spool->commit({p.from, p.recipients});
-      c.err << "inet mail: server unavailable (" << why << "); message queued in "
-            << q.message_path.string() << "\n";
-      return ex_ok;
+    if (is_delivery_unconfirmed(e)) {
+      report_unconfirmed(c, why);
+      return ex_tempfail;
     }
     c.err << "inet mail: " << why << "; the message was not sent\n";
     return exit_code_for(e);
   }
+  client.quit();
+  bool permanent = false;
+  const auto retry = report_refused(c, result, permanent);
+  if (permanent) return ex_nouser;
+  return retry.empty() ? ex_ok : ex_tempfail;
+}
+
+std::string how_to_release(const queue_entry& e) {
+  return "check whether it arrived, then release it with `inet mail --flush --release " + e.id +
+         "` (it is then sent again) or delete " + e.message_path.string() + " and " +
+         e.envelope_path.string();
+}
+
+// The send failed; `entry` is the held queue copy.
+int queued_failure(context& c, const std::exception& e, queue_entry& entry) {
+  const std::string why = describe_failure(e, c.acct.server());
+  const std::string path = entry.message_path.string();
+  if (is_delivery_unconfirmed(e)) {
+    c.err << "inet mail: " << why << "\n";
+    try {
+      hold(entry, "delivery unconfirmed: " + why);
+    } catch (const std::exception& w) {
+      c.err << "inet mail: (could not record the reason in " << entry.envelope_path.string()
+            << ": " << printable(w.what()) << ")\n";
+    }
+    c.err << "inet mail: the server may have accepted the message; it is held in " << path
+          << " and will not be sent again automatically: " << how_to_release(entry) << "\n";
+    return ex_tempfail;
+  }
+  if (is_queueable(e)) {
+    try {
+      release(entry);
+    } catch (const std::exception& w) {
+      c.err << "inet mail: server unavailable (" << why << "); the message was not sent and is "
+            << "kept in " << path << ", but marking it for --flush failed ("
+            << printable(w.what()) << "): release it with `inet mail --flush --release "
+            << entry.id << "`\n";
+      return ex_tempfail;
+    }
+    c.err << "inet mail: server unavailable (" << why << "); message queued in " << path << "\n";
+    return ex_ok;
+  }
+  c.err << "inet mail: " << why << "; the message was not sent\n";
+  try {
+    remove(entry);  // not to be retried: the caller keeps the message, as without a queue
+  } catch (const std::exception& w) {
+    c.err << "inet mail: (its held copy " << path << " could not be removed: "
+          << printable(w.what()) << "; delete it)\n";
+  }
+  return exit_code_for(e);
+}
+
+// The server took the message (for some or all recipients); `entry` is the held queue copy.
+int queued_success(context& c, const smtp::send_result& result, queue_entry& entry) {
+  bool permanent = false;
+  const auto retry = report_refused(c, result, permanent);
+  const int done = permanent ? ex_nouser : ex_ok;
+  const std::string path = entry.message_path.string();
+  if (retry.empty()) {
+    try {
+      remove(entry);
+    } catch (const std::exception& w) {
+      c.err << "inet mail: the message was sent, but removing its queue copy failed ("
+            << printable(w.what()) << "); the copy stays held and will not be sent again: "
+            << "delete " << path << " and " << entry.envelope_path.string() << "\n";
+    }
+    return done;
+  }
+  try {
+    rewrite_envelope(entry, {entry.envelope.from, retry, {}});
+  } catch (const std::exception& w) {
+    c.err << "inet mail: queueing the message for the " << retry.size()
+          << " temporarily refused recipient(s) failed (" << printable(w.what())
+          << "): they did not get it. The copy " << path << " stays held with all the "
+          << "original recipients; do not release it: the others already got it\n";
+    return permanent ? ex_nouser : ex_tempfail;
+  }
+  c.err << "inet mail: message queued for the " << retry.size()
+        << " temporarily refused recipient(s) in " << path << "\n";
+  return done;
+}
+
+// With a queue: the message is committed as a held entry before connecting, so a crash at
+// any point leaves it in the queue (held: --flush reports it, never resends it blindly).
+int send_queued(context& c, prepared& p, smtp::envelope& env) {
+  spool_file spool(*c.acct.queue);  // holds the entry's lock until we return
+  spool.copy_from(*p.source);
+  env.size_hint = spool.size();
+  queue_entry entry = spool.commit({p.from, p.recipients, held_marker(sending_reason())});
+  const std::unique_ptr<byte_source> src = open_message(entry);
+  smtp::blocking_client client;
+  smtp::send_result result;
+  try {
+    connect(c, client);
+    result = client.send(env, *src);
+  } catch (const std::exception& e) {
+    client.quit();
+    return queued_failure(c, e, entry);
+  }
+  client.quit();
+  return queued_success(c, result, entry);
+}
+
+int send_prepared(context& c, prepared& p) {
+  smtp::envelope env = make_envelope(c, p.from, p.recipients);
+  if (c.acct.queue) return send_queued(c, p, env);
+  return send_direct(c, env, *p.source);
 }
 
 }  // namespace
@@ -218,6 +310,15 @@ void connect(context& c, smtp::blocking_client& client) {
           << " WITHOUT TLS (--tls=off)\n";
   arm_timeouts(c.acct, std::chrono::steady_clock::now());
   client.connect(c.acct.client);
+}
+
+std::string sending_reason() {
+  return "sending (inet mail pid " + std::to_string(::getpid()) + ")";
+}
+
+bool is_sending_marker(const std::string& held) {
+  const std::size_t space = held.find(' ');
+  return space != std::string::npos && held.compare(space + 1, 8, "sending ") == 0;
 }
 
 int do_send(context& c) {
