@@ -1,0 +1,48 @@
+#!/usr/bin/env python3
+"""Counts test cases from Bazel's test.xml files (gtest cases, one per sh_test), and test
+targets from Bazel's summary. Prints the targets line, then the plain 'N passed, N failed'."""
+import pathlib
+import re
+import sys
+import xml.etree.ElementTree as ET
+
+log = pathlib.Path(sys.argv[1]).read_text(errors="replace")
+testlogs = pathlib.Path(sys.argv[2])
+status = {}
+for m in re.finditer(r"^(//\S+)\s+(?:\(cached\) )?(PASSED|FAILED TO BUILD|FAILED|TIMEOUT|NO STATUS|INCOMPLETE|FLAKY)",
+                     log, re.M):
+    status[m.group(1)] = m.group(2)
+targets_passed = sum(1 for s in status.values() if s == "PASSED")
+targets_failed = len(status) - targets_passed
+
+passed = failed = skipped = 0
+for target, st in status.items():
+    pkg, name = target[2:].split(":", 1)
+    xml = testlogs / pkg / name / "test.xml"
+    counted = False
+    failed_before = failed
+    if xml.exists() and st != "NO STATUS":
+        try:
+            root = ET.parse(xml).getroot()
+            cases = root.iter("testcase")
+            for case in cases:
+                counted = True
+                if case.find("failure") is not None or case.find("error") is not None:
+                    failed += 1
+                elif case.get("status") == "notrun" or case.get("result") == "skipped" \
+                        or case.find("skipped") is not None:
+                    skipped += 1
+                else:
+                    passed += 1
+        except ET.ParseError:
+            counted = False
+    if not counted:  # no usable XML (e.g. failed to build): count the target itself
+        if st == "PASSED":
+            passed += 1
+        else:
+            failed += 1
+    elif st != "PASSED" and failed == failed_before:
+        failed += 1  # the target failed (crash, timeout) though no case reported a failure
+
+print(f"bazel test targets: {targets_passed} passed, {targets_failed} failed")
+print(f"{passed} passed, {failed} failed" + (f", {skipped} skipped" if skipped else ""))
