@@ -362,7 +362,9 @@ awaitable<std::vector<message_info>> client::list() {
   impl_->require_session("LIST");
   co_await impl_->expect_ok(line::command("LIST"));
   std::vector<message_info> out;
-  for (const auto& l : co_await impl_->read_body_lines()) out.push_back(detail::parse_scan_listing(l));
+  // (the co_await result is held in a named variable: GCC 12 mishandles coroutine temporaries)
+  const auto lines = co_await impl_->read_body_lines();
+  for (const auto& l : lines) out.push_back(detail::parse_scan_listing(l));
   co_return out;
 }
 
@@ -376,7 +378,8 @@ awaitable<std::vector<unique_id>> client::uidl() {
   impl_->require_session("UIDL");
   co_await impl_->expect_ok(line::command("UIDL"));
   std::vector<unique_id> out;
-  for (const auto& l : co_await impl_->read_body_lines()) out.push_back(detail::parse_uid_listing(l));
+  const auto lines = co_await impl_->read_body_lines();
+  for (const auto& l : lines) out.push_back(detail::parse_uid_listing(l));
   co_return out;
 }
 
