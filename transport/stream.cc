@@ -14,6 +14,7 @@
 #include <boost/asio/write.hpp>
 
 #include "transport/error.hpp"
+#include "transport/idn.hpp"
 #include "transport/proxy.hpp"
 #include "transport/trace.hpp"
 
@@ -233,8 +234,9 @@ asio::awaitable<void> stream::connect(std::string host, std::uint16_t port, conn
   s.time = opts.time;
   s.reset_tls();
   s.eof = false;
+  host = to_ascii_host(host);  // IDNA2008: resolve, proxy requests and SNI use the A-label
   const bool via_proxy = opts.proxy.type != proxy_options::kind::none;
-  const std::string dial_host = via_proxy ? opts.proxy.host : host;
+  const std::string dial_host = via_proxy ? to_ascii_host(opts.proxy.host) : host;
   const std::uint16_t dial_port = via_proxy ? opts.proxy.port : port;
   // The connect timeout covers resolve, every attempt and the proxy handshake.
   auto connect_end = steady_clock::now() + opts.time.connect;
@@ -362,7 +364,8 @@ asio::awaitable<void> stream::handshake(const tls_options& tls, std::string_view
   s.ctx = make_context(tls);
   s.tls = std::make_unique<asio::ssl::stream<tcp::socket&>>(s.sock, *s.ctx);
   SSL* ssl = s.tls->native_handle();
-  const std::string name(tls.server_name.empty() ? host : std::string_view(tls.server_name));
+  const std::string name =
+      to_ascii_host(tls.server_name.empty() ? host : std::string_view(tls.server_name));
   boost::system::error_code addr_ec;
   (void)asio::ip::make_address(name, addr_ec);
   const bool is_ip = !addr_ec;
