@@ -153,6 +153,7 @@ struct client::impl {
 
   awaitable<void> authenticate();
   awaitable<void> login_user_pass();
+  awaitable<void> sasl_attempt(const std::string& mech_name, const sasl::credentials& creds);
   awaitable<void> login_apop();
   awaitable<void> login_sasl(const std::string& mech_name);
   awaitable<std::vector<std::uint64_t>> retr_many(std::vector<std::uint32_t> numbers,
@@ -191,6 +192,25 @@ awaitable<void> client::impl::login_sasl(const std::string& mech_name) {
   sasl::credentials creds = opts.credentials;
   creds.host = opts.host;
   creds.port = opts.port;
+  const bool oauth = mech_name == "XOAUTH2" || mech_name == "OAUTHBEARER";
+  if (!oauth || !opts.token_provider) {
+    co_await sasl_attempt(mech_name, creds);
+    co_return;
+  }
+  // An OAuth2 access token may have expired: refresh it once and retry.
+  try {
+    co_await sasl_attempt(mech_name, creds);
+    co_return;
+  } catch (const pop3_exception& e) {
+    if (e.code() != error::auth_failed) throw;
+  }
+  eng.tracer().info("OAuth2 token rejected; refreshing it and retrying AUTH once");
+  creds.oauth2_token = opts.token_provider->token(true);
+  co_await sasl_attempt(mech_name, creds);
+}
+
+awaitable<void> client::impl::sasl_attempt(const std::string& mech_name,
+                                           const sasl::credentials& creds) {
   auto mech = sasl::make_mechanism(mech_name, creds);
   line::command cmd("AUTH");
   cmd.arg(mech->name());
@@ -239,6 +259,8 @@ awaitable<void> client::impl::login_sasl(const std::string& mech_name) {
 }
 
 awaitable<void> client::impl::authenticate() {
+  if (opts.token_provider && opts.credentials.oauth2_token.empty())
+    opts.credentials.oauth2_token = opts.token_provider->token();
   const auto& c = opts.credentials;
   if (c.username.empty() && c.oauth2_token.empty()) co_return;
   const std::string mode = upper(opts.auth_mechanism);

@@ -26,6 +26,7 @@
 
 #include "protocols/line/engine.hpp"
 #include "protocols/sasl/mechanism.hpp"
+#include "protocols/sasl/oauth2.hpp"
 #include "transport/body.hpp"
 #include "transport/error.hpp"
 #include "transport/options.hpp"
@@ -129,6 +130,10 @@ struct client_options {
   /// if allowed and the greeting has a timestamp, else USER/PASS. "+APOP": APOP only (implies
   /// allow_apop). "USER" or "+USER": USER/PASS only. Any other value: that SASL mechanism.
   std::string auth_mechanism;
+  /// OAuth2 access tokens for XOAUTH2/OAUTHBEARER: fetched when AUTH needs one, refreshed
+  /// (token(true)) and AUTH retried once when the server rejects it. Overrides
+  /// credentials.oauth2_token.
+  std::shared_ptr<sasl::token_provider> token_provider;
   /// Permit APOP in automatic selection. Off by default: APOP rests on MD5 (RFC 6151).
   bool allow_apop = false;
   /// Batch RETR/DELE in retr_many/dele_many when CAPA lists PIPELINING.

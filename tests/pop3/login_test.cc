@@ -3,6 +3,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "protocols/codec/base64.hpp"
+
 #include "protocols/pop3/internal.hpp"
 #include "tests/pop3/test_util.hpp"
 
@@ -195,6 +197,43 @@ TEST(Pop3Login, OpportunisticPlaintextNeverRevealsThePassword) {
     EXPECT_THAT(srv.received(), Not(HasSubstr("AUTH"))) << mode;
     EXPECT_THAT(srv.received(), Not(HasSubstr("APOP"))) << mode;
   }
+}
+
+namespace {
+// Hands out "old" first and "fresh" after a forced refresh; counts the calls.
+class counting_provider final : public sasl::token_provider {
+ public:
+  std::string token(bool force_refresh) override {
+    ++calls;
+    if (force_refresh) ++refreshes;
+    return refreshes ? "fresh" : "old";
+  }
+  int calls = 0;
+  int refreshes = 0;
+};
+}  // namespace
+
+TEST(Pop3Login, Xoauth2TokenRefreshedOnceAfterRejection) {
+  // base64("user=alice\x01auth=Bearer old\x01\x01") and the same with "fresh".
+  const std::string old_ir = codec::base64_encode("user=alice\x01""auth=Bearer old\x01\x01");
+  const std::string fresh_ir = codec::base64_encode("user=alice\x01""auth=Bearer fresh\x01\x01");
+  const std::string err = codec::base64_encode(R"({"status":"401","schemes":"bearer"})");
+  mock_server srv(greet_capa({"SASL XOAUTH2"})
+                      .expect("AUTH XOAUTH2 " + old_ir)
+                      .send("+ " + err + "\r\n")
+                      .expect("")
+                      .send("-ERR [AUTH] token expired\r\n")
+                      .expect("AUTH XOAUTH2 " + fresh_ir)
+                      .send("+OK welcome\r\n"));
+  auto provider = std::make_shared<counting_provider>();
+  client_options o = login_options(srv);
+  o.credentials.password.clear();
+  o.token_provider = provider;
+  blocking_client c;
+  c.connect(o);
+  EXPECT_EQ(c.authenticated_with(), "XOAUTH2");
+  EXPECT_EQ(provider->refreshes, 1);
+  EXPECT_SCRIPT_OK(srv);
 }
 
 TEST(Pop3Login, ImplicitTls) {
