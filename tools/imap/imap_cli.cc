@@ -220,8 +220,11 @@ bool enter_group(const cli::transfer_options& o) {
   return c.calls >= c.total;
 }
 
+/// Scheme, host, port, credentials and login options; TLS policy and verification settings are
+/// per --next group, and a group's connection is closed at its end, so they always match.
 std::string session_key(const url::parsed_url& u, const cli::credentials& cr) {
-  return u.origin() + '\n' + cr.user.value_or("") + '\n' + cr.password.value_or("");
+  return u.origin() + '\n' + cr.user.value_or("") + '\n' + cr.password.value_or("") + '\n' +
+         u.auth_mechanism.value_or("");
 }
 
 /// The connected session for `u`, reusing the group's connection when it matches.
