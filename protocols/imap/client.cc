@@ -69,7 +69,7 @@ void client_state::reset_session() {
   auth_mech.clear();
   bye.reset();
   next_tag = 0;
-  connected = untrusted = utf8 = authenticated = false;
+  connected = untrusted = utf8 = qresync = authenticated = false;
   literal_sink = nullptr;
   raw_out = nullptr;
   keep_streamed = false;
@@ -127,6 +127,13 @@ void client_state::dispatch(response& r, const untagged_fn& fn) {
     (n->what == count_data::kind::exists ? mailbox->exists : mailbox->recent) = n->count;
   } else if (auto* e = std::get_if<expunge_data>(&r); e && mailbox && mailbox->exists > 0) {
     --mailbox->exists;
+  } else if (auto* v = std::get_if<vanished_data>(&r); v && !v->earlier && mailbox) {
+    // RFC 7162 §3.2.10: VANISHED without EARLIER replaces EXPUNGE, one message per UID.
+    std::uint64_t gone = 0;
+    for (const auto& rg : v->uids.ranges())
+      if (rg.first != sequence_set::star && rg.last != sequence_set::star)
+        gone += (rg.first <= rg.last ? rg.last - rg.first : rg.first - rg.last) + 1;
+    mailbox->exists = gone >= mailbox->exists ? 0 : mailbox->exists - static_cast<std::uint32_t>(gone);
   }
   if (fn && fn(r)) return;
   if (handler) handler(r);
@@ -437,7 +444,8 @@ awaitable<void> client::connect(client_options opts) {
   if (!s.opts.client_id.empty() && s.has("ID")) co_await id(s.opts.client_id);
   std::vector<std::string> wanted;
   if (s.opts.enable_utf8 && s.has("UTF8=ACCEPT")) wanted.push_back("UTF8=ACCEPT");
-  if (s.opts.enable_condstore && s.has("CONDSTORE")) wanted.push_back("CONDSTORE");
+  if (s.opts.enable_qresync && s.has("QRESYNC")) wanted.push_back("QRESYNC");
+  else if ((s.opts.enable_condstore || s.opts.enable_qresync) && s.has("CONDSTORE")) wanted.push_back("CONDSTORE");
   if (!wanted.empty() && s.has("ENABLE") && s.authenticated) co_await enable(std::move(wanted));
 }
 
@@ -495,6 +503,8 @@ awaitable<std::vector<std::string>> client::enable(std::vector<std::string> caps
     if (iequals(e, "UTF8=ACCEPT")) {
       s.utf8 = true;
       s.prs.set_utf8_mailboxes(true);
+    } else if (iequals(e, "QRESYNC")) {
+      s.qresync = true;
     }
   co_return enabled;
 }
@@ -571,6 +581,7 @@ bool client::is_tls() const noexcept { return impl_->stream.is_tls(); }
 transport::tls_info client::tls_details() const { return impl_->stream.tls_details(); }
 const std::string& client::authenticated_with() const noexcept { return impl_->auth_mech; }
 bool client::utf8_enabled() const noexcept { return impl_->utf8; }
+bool client::qresync_enabled() const noexcept { return impl_->qresync; }
 void client::close() noexcept { impl_->stream.close(); }
 
 }  // namespace inet::imap

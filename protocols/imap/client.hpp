@@ -96,6 +96,9 @@ struct client_options {
   std::vector<std::pair<std::string, std::string>> client_id;
   bool enable_utf8 = true;        ///< ENABLE UTF8=ACCEPT when offered (RFC 6855)
   bool enable_condstore = false;  ///< ENABLE CONDSTORE when offered (RFC 7162)
+  /// ENABLE QRESYNC (and CONDSTORE) when offered (RFC 7162 §3.2.3). Once enabled the server
+  /// reports expunges as "* VANISHED uid-set" instead of "* n EXPUNGE" (§3.2.10).
+  bool enable_qresync = false;
   line::limits limits;            ///< max_line_bytes bounds every response line
   parser_limits parser;           ///< nesting depth, kept-literal and response limits
   command_limits per_command;     ///< totals one command may read (see command_limits)
@@ -111,6 +114,31 @@ struct mailbox_info {
   std::optional<std::uint32_t> uidvalidity, uidnext;
   std::optional<std::uint64_t> highest_modseq;  ///< [HIGHESTMODSEQ n]; nullopt with [NOMODSEQ]
   bool read_only = false;                    ///< [READ-ONLY] (EXAMINE, or no write access)
+  /// QRESYNC SELECT (RFC 7162 §3.2.5.1): UIDs expunged since the remembered mod-sequence, merged
+  /// from the "* VANISHED (EARLIER)" responses; nullopt when the server sent none.
+  std::optional<sequence_set> vanished;
+  /// QRESYNC SELECT: the FETCH responses (UID, FLAGS, MODSEQ) of messages changed since the
+  /// remembered mod-sequence, in arrival order.
+  std::vector<fetch_data> changed;
+};
+
+/// What the client remembers of a mailbox for a quick resynchronisation (RFC 7162 §3.2.5).
+/// When `uidvalidity` no longer matches, the server ignores the parameters: compare
+/// mailbox_info::uidvalidity and resynchronise fully.
+struct qresync_params {
+  std::uint32_t uidvalidity = 0;          ///< the UIDVALIDITY last seen (non-zero)
+  std::uint64_t modseq = 0;               ///< the HIGHESTMODSEQ last seen (non-zero)
+  std::optional<sequence_set> known_uids;  ///< UIDs the client holds (bounds VANISHED)
+  /// Message sequence match data (§3.2.5.2): known sequence numbers and their UIDs, pairwise.
+  std::optional<std::pair<sequence_set, sequence_set>> seq_match;
+};
+
+/// SELECT / EXAMINE parameters (RFC 7162 §3.1.8, §3.2.5).
+struct select_options {
+  bool condstore = false;                 ///< (CONDSTORE): per-message MODSEQ from now on
+  /// (QRESYNC (...)): needs client_options::enable_qresync and a server that enabled it
+  /// (error::capability_missing otherwise, before anything is sent).
+  std::optional<qresync_params> qresync;
 };
 
 /// LIST options (RFC 5258 / RFC 6154).
@@ -156,6 +184,11 @@ using section_sink = std::function<void(const section_ref& where, std::string_vi
 struct fetch_options {
   bool by_uid = false;                         ///< UID FETCH: the set holds UIDs
   std::optional<std::uint64_t> changed_since;  ///< (CHANGEDSINCE n), RFC 7162 §3.1.4
+  /// (CHANGEDSINCE n VANISHED), RFC 7162 §3.2.6: also report UIDs expunged since n. Needs
+  /// by_uid, changed_since and QRESYNC enabled (transport::error::invalid_argument /
+  /// error::capability_missing). The "* VANISHED (EARLIER)" responses go to `on_vanished`.
+  bool vanished = false;
+  std::function<void(const sequence_set& uids)> on_vanished;
   /// Body sections stream here. Empty: they are kept in section_data::data.
   section_sink sink;
   /// Largest section accepted, in bytes; a larger literal fails with error::literal_too_large
@@ -182,6 +215,7 @@ struct copy_result {
   std::optional<std::uint32_t> uidvalidity;  ///< of the destination
   std::optional<sequence_set> source_uids, dest_uids;
   std::vector<std::uint32_t> expunged;       ///< MOVE: sequence numbers EXPUNGEd in the source
+  std::optional<sequence_set> vanished;      ///< MOVE with QRESYNC: source UIDs, from VANISHED
 };
 
 struct append_options {
@@ -247,6 +281,11 @@ class client {
   /// SELECT (§6.3.1); `condstore` adds (CONDSTORE). NO -> imap_exception(command_failed).
   boost::asio::awaitable<mailbox_info> select(std::string mailbox, bool condstore = false);
   boost::asio::awaitable<mailbox_info> examine(std::string mailbox, bool condstore = false);
+  /// SELECT / EXAMINE with CONDSTORE or QRESYNC parameters (RFC 7162 §3.2.5): with
+  /// opts.qresync, mailbox_info::vanished and ::changed tell what happened since. Errors as
+  /// above, plus error::capability_missing when QRESYNC is not enabled.
+  boost::asio::awaitable<mailbox_info> select(std::string mailbox, select_options opts);
+  boost::asio::awaitable<mailbox_info> examine(std::string mailbox, select_options opts);
   boost::asio::awaitable<void> create(std::string mailbox);
   boost::asio::awaitable<void> delete_mailbox(std::string mailbox);
   boost::asio::awaitable<void> rename(std::string from, std::string to);
@@ -274,10 +313,14 @@ class client {
   boost::asio::awaitable<copy_result> copy(sequence_set set, std::string mailbox, bool by_uid = false);
   /// MOVE / UID MOVE (RFC 6851). capability_missing without MOVE.
   boost::asio::awaitable<copy_result> move(sequence_set set, std::string mailbox, bool by_uid = false);
-  /// EXPUNGE (§6.4.3): returns the sequence numbers expunged, in order.
+  /// EXPUNGE (§6.4.3): returns the sequence numbers expunged, in order. With QRESYNC enabled
+  /// the server names UIDs instead ("* VANISHED", RFC 7162 §3.2.10): use expunge_uids().
   boost::asio::awaitable<std::vector<std::uint32_t>> expunge();
   /// UID EXPUNGE (RFC 4315 §2.1). capability_missing without UIDPLUS.
   boost::asio::awaitable<std::vector<std::uint32_t>> uid_expunge(sequence_set uids);
+  /// EXPUNGE with QRESYNC enabled: the UIDs the server reported in "* VANISHED" (empty set =
+  /// nothing expunged). capability_missing when QRESYNC is not enabled.
+  boost::asio::awaitable<sequence_set> expunge_uids();
   /// APPEND (§6.3.11): exactly `size` bytes of `message` (CRLF lines) as a literal; LITERAL+ /
   /// LITERAL- when offered, else waits for "+". A source that ends early or runs long fails with
   /// transport::error::invalid_argument and closes the connection (the stream is out of step).
@@ -306,6 +349,7 @@ class client {
   transport::tls_info tls_details() const;
   const std::string& authenticated_with() const noexcept;  ///< "LOGIN" command or SASL name
   bool utf8_enabled() const noexcept;
+  bool qresync_enabled() const noexcept;  ///< ENABLE QRESYNC succeeded on this connection
   void close() noexcept;
 
  private:
@@ -330,6 +374,8 @@ class blocking_client {
   status_data status(std::string mailbox, std::vector<std::string> items);
   mailbox_info select(std::string mailbox, bool condstore = false);
   mailbox_info examine(std::string mailbox, bool condstore = false);
+  mailbox_info select(std::string mailbox, select_options opts);
+  mailbox_info examine(std::string mailbox, select_options opts);
   void create(std::string mailbox);
   void delete_mailbox(std::string mailbox);
   void rename(std::string from, std::string to);
@@ -344,6 +390,7 @@ class blocking_client {
   copy_result move(sequence_set set, std::string mailbox, bool by_uid = false);
   std::vector<std::uint32_t> expunge();
   std::vector<std::uint32_t> uid_expunge(sequence_set uids);
+  sequence_set expunge_uids();
   append_result append(std::string mailbox, byte_source& message, std::uint64_t size,
                        append_options opts = {});
   std::vector<response> idle(std::chrono::milliseconds timeout, bool return_on_first = true);
@@ -357,6 +404,7 @@ class blocking_client {
   const std::optional<mailbox_info>& selected() const noexcept;
   transport::tls_info tls_details() const;
   const std::string& authenticated_with() const noexcept;
+  bool qresync_enabled() const noexcept { return client_->qresync_enabled(); }
 
  private:
   boost::asio::io_context io_;

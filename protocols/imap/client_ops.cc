@@ -119,10 +119,31 @@ awaitable<status_data> client::status(std::string mailbox, std::vector<std::stri
   co_return out;
 }
 
-awaitable<mailbox_info> client::impl::open_mailbox(const char* verb, std::string name, bool condstore) {
+awaitable<mailbox_info> client::impl::open_mailbox(const char* verb, std::string name, select_options opts) {
+  check_usable();
+  if (opts.qresync) {  // refused before a tag is spent or a byte is sent
+    const qresync_params& q = *opts.qresync;
+    if (!qresync)
+      throw std::system_error(make_error_code(error::capability_missing),
+                              "SELECT (QRESYNC) needs ENABLE QRESYNC (client_options::enable_qresync)");
+    if (q.uidvalidity == 0 || q.modseq == 0) invalid("QRESYNC needs the remembered UIDVALIDITY and HIGHESTMODSEQ");
+    if (q.seq_match && (q.seq_match->first.empty() || q.seq_match->second.empty()))
+      invalid("QRESYNC sequence match data needs both sets");
+  }
   command_builder b(tag(), verb, encoding());
   b.mailbox(name);
-  if (condstore) b.open().atom("CONDSTORE").close();
+  if (opts.qresync) {
+    const qresync_params& q = *opts.qresync;
+    // (QRESYNC (uidvalidity modseq [known-uids [(seq-match seq-uids)]])), RFC 7162 §3.2.5
+    std::string p = "(QRESYNC (" + std::to_string(q.uidvalidity) + " " + std::to_string(q.modseq);
+    if (q.known_uids && !q.known_uids->empty()) p += " " + q.known_uids->to_string();
+    else if (q.seq_match) p += " 1:*";  // known-uids is required before the match data
+    if (q.seq_match) p += " (" + q.seq_match->first.to_string() + " " + q.seq_match->second.to_string() + ")";
+    p += "))";
+    b.raw(p);
+  } else if (opts.condstore) {
+    b.open().atom("CONDSTORE").close();
+  }
   mailbox_info info;
   info.name = name;
   info.read_only = std::string_view(verb) == "EXAMINE";
@@ -134,6 +155,15 @@ awaitable<mailbox_info> client::impl::open_mailbox(const char* verb, std::string
     }
     if (auto* c = std::get_if<count_data>(&r)) {
       (c->what == count_data::kind::exists ? info.exists : info.recent) = c->count;
+      return true;
+    }
+    if (auto* v = std::get_if<vanished_data>(&r); v && v->earlier && opts.qresync) {
+      if (!info.vanished) info.vanished.emplace();
+      for (const auto& rg : v->uids.ranges()) info.vanished->add(rg.first, rg.last);
+      return true;
+    }
+    if (auto* f = std::get_if<fetch_data>(&r); f && opts.qresync) {
+      info.changed.push_back(std::move(*f));
       return true;
     }
     auto* st = std::get_if<status_response>(&r);
@@ -156,10 +186,16 @@ awaitable<mailbox_info> client::impl::open_mailbox(const char* verb, std::string
 }
 
 awaitable<mailbox_info> client::select(std::string mailbox, bool condstore) {
-  co_return co_await impl_->open_mailbox("SELECT", std::move(mailbox), condstore);
+  co_return co_await impl_->open_mailbox("SELECT", std::move(mailbox), select_options{.condstore = condstore});
 }
 awaitable<mailbox_info> client::examine(std::string mailbox, bool condstore) {
-  co_return co_await impl_->open_mailbox("EXAMINE", std::move(mailbox), condstore);
+  co_return co_await impl_->open_mailbox("EXAMINE", std::move(mailbox), select_options{.condstore = condstore});
+}
+awaitable<mailbox_info> client::select(std::string mailbox, select_options opts) {
+  co_return co_await impl_->open_mailbox("SELECT", std::move(mailbox), std::move(opts));
+}
+awaitable<mailbox_info> client::examine(std::string mailbox, select_options opts) {
+  co_return co_await impl_->open_mailbox("EXAMINE", std::move(mailbox), std::move(opts));
 }
 awaitable<void> client::create(std::string m) { co_await impl_->simple("CREATE", std::move(m)); }
 awaitable<void> client::delete_mailbox(std::string m) { co_await impl_->simple("DELETE", std::move(m)); }
@@ -193,6 +229,12 @@ awaitable<void> client::unselect() {
 awaitable<std::vector<fetch_data>> client::fetch(sequence_set set, fetch_items items, fetch_options opts) {
   impl& s = *impl_;
   s.require_selected("FETCH");
+  if (opts.vanished) {
+    if (!opts.by_uid || !opts.changed_since) invalid("FETCH (VANISHED) needs UID FETCH with CHANGEDSINCE");
+    if (!s.qresync)
+      throw std::system_error(make_error_code(error::capability_missing),
+                              "FETCH (VANISHED) needs ENABLE QRESYNC (client_options::enable_qresync)");
+  }
   std::vector<std::string> atoms;
   if (items.uid) atoms.emplace_back("UID");
   if (items.flags) atoms.emplace_back("FLAGS");
@@ -213,7 +255,8 @@ awaitable<std::vector<fetch_data>> client::fetch(sequence_set set, fetch_items i
   command_builder b(s.tag(), opts.by_uid ? "UID" : "FETCH");
   if (opts.by_uid) b.atom("FETCH");
   b.set(set).raw(list);
-  if (opts.changed_since) b.raw("(CHANGEDSINCE " + std::to_string(*opts.changed_since) + ")");
+  if (opts.changed_since)
+    b.raw("(CHANGEDSINCE " + std::to_string(*opts.changed_since) + (opts.vanished ? " VANISHED)" : ")"));
 
   const std::uint64_t max = opts.max_section_bytes ? opts.max_section_bytes : (opts.sink ? (1ull << 32) : (1u << 20));
   std::vector<std::string> kept;
@@ -242,6 +285,10 @@ awaitable<std::vector<fetch_data>> client::fetch(sequence_set set, fetch_items i
   } guard{s};
   std::vector<fetch_data> out;
   co_await s.run_ok(b.build(), [&](response& r) {
+    if (auto* v = std::get_if<vanished_data>(&r); v && v->earlier && opts.vanished) {
+      if (opts.on_vanished) opts.on_vanished(v->uids);
+      return true;
+    }
     auto* f = std::get_if<fetch_data>(&r);
     if (!f) return false;
     std::size_t k = 0;
@@ -336,6 +383,11 @@ awaitable<copy_result> client::impl::copy_or_move(const char* verb, sequence_set
       out.expunged.push_back(e->seq);
       return true;
     }
+    if (auto* v = std::get_if<vanished_data>(&r); v && !v->earlier && move) {
+      if (!out.vanished) out.vanished.emplace();
+      for (const auto& rg : v->uids.ranges()) out.vanished->add(rg.first, rg.last);
+      return true;
+    }
     return false;
   }, std::string(verb) + " " + mailbox);
   copyuid(done, out);
@@ -360,6 +412,21 @@ awaitable<std::vector<std::uint32_t>> client::expunge() {
     auto* e = std::get_if<expunge_data>(&r);
     if (!e) return false;
     out.push_back(e->seq);
+    return true;
+  }, "EXPUNGE");
+  co_return out;
+}
+
+awaitable<sequence_set> client::expunge_uids() {
+  impl& s = *impl_;
+  s.require_selected("EXPUNGE");
+  if (!s.qresync) throw std::system_error(make_error_code(error::capability_missing), "expunge_uids() needs QRESYNC enabled");
+  command_builder b(s.tag(), "EXPUNGE");
+  sequence_set out;
+  co_await s.run_ok(b.build(), [&](response& r) {
+    auto* v = std::get_if<vanished_data>(&r);
+    if (!v || v->earlier) return false;
+    for (const auto& rg : v->uids.ranges()) out.add(rg.first, rg.last);
     return true;
   }, "EXPUNGE");
   co_return out;
@@ -524,6 +591,12 @@ status_data blocking_client::status(std::string m, std::vector<std::string> i) {
 }
 mailbox_info blocking_client::select(std::string m, bool c) { return run_blocking(io_, client_->select(std::move(m), c)); }
 mailbox_info blocking_client::examine(std::string m, bool c) { return run_blocking(io_, client_->examine(std::move(m), c)); }
+mailbox_info blocking_client::select(std::string m, select_options o) {
+  return run_blocking(io_, client_->select(std::move(m), std::move(o)));
+}
+mailbox_info blocking_client::examine(std::string m, select_options o) {
+  return run_blocking(io_, client_->examine(std::move(m), std::move(o)));
+}
 void blocking_client::create(std::string m) { run_blocking(io_, client_->create(std::move(m))); }
 void blocking_client::delete_mailbox(std::string m) { run_blocking(io_, client_->delete_mailbox(std::move(m))); }
 void blocking_client::rename(std::string f, std::string t) { run_blocking(io_, client_->rename(std::move(f), std::move(t))); }
@@ -545,6 +618,7 @@ copy_result blocking_client::move(sequence_set s, std::string m, bool u) {
   return run_blocking(io_, client_->move(std::move(s), std::move(m), u));
 }
 std::vector<std::uint32_t> blocking_client::expunge() { return run_blocking(io_, client_->expunge()); }
+sequence_set blocking_client::expunge_uids() { return run_blocking(io_, client_->expunge_uids()); }
 std::vector<std::uint32_t> blocking_client::uid_expunge(sequence_set u) {
   return run_blocking(io_, client_->uid_expunge(std::move(u)));
 }

@@ -31,6 +31,7 @@ struct client_state {
   bool connected = false;
   bool untrusted = false;
   bool utf8 = false;
+  bool qresync = false;  // ENABLE QRESYNC succeeded
   bool authenticated = false;
 
   // Where streamed literals go while a command runs, and the raw-command mirror.
@@ -95,7 +96,7 @@ struct client::impl : detail::client_state {
   boost::asio::awaitable<std::optional<status_response>> sasl_exchange(
       const std::string& mech, const sasl::credentials& creds, bool& token_rejected);
   boost::asio::awaitable<void> login(const sasl::credentials& creds);
-  boost::asio::awaitable<mailbox_info> open_mailbox(const char* verb, std::string name, bool condstore);
+  boost::asio::awaitable<mailbox_info> open_mailbox(const char* verb, std::string name, select_options opts);
   boost::asio::awaitable<copy_result> copy_or_move(const char* verb, sequence_set set,
                                                    std::string mailbox, bool by_uid);
   boost::asio::awaitable<void> simple(const char* verb, std::string mailbox);

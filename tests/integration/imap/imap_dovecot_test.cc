@@ -2,7 +2,7 @@
 // over implicit TLS; LIST with a non-ASCII mailbox (modified UTF-7 on the wire and on disk,
 // UTF-8 in the API); EXAMINE and FETCH of ENVELOPE + BODYSTRUCTURE for 1000 messages written
 // straight into the Maildir; one body part; SEARCH; STORE; COPY/MOVE with COPYUID; APPEND with
-// APPENDUID; IDLE woken by a message the project's SMTP client delivers; EXPUNGE.
+// APPENDUID; QRESYNC resynchronisation (RFC 7162); IDLE woken by a message the project's SMTP client delivers; EXPUNGE.
 // alice's INBOX holds the 1000 messages and is only examined; bob's mailboxes are changed.
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -330,6 +330,84 @@ TEST_F(ImapDovecot, StoreCopyMoveAppendExpunge) {
   EXPECT_EQ(gone.size(), 2u);
   EXPECT_EQ(c.selected()->exists, 1u);
   c.logout();
+}
+
+TEST_F(ImapDovecot, QresyncReportsWhatChangedWhileAway) {
+  // RFC 7162 §3.2.5: remember UIDVALIDITY + HIGHESTMODSEQ, change the mailbox from another
+  // connection, then SELECT (QRESYNC ...) and learn the expunged UIDs and changed flags.
+  client_options o = implicit(bob());
+  o.enable_qresync = true;
+  blocking_client c;
+  c.connect(o);
+  ASSERT_TRUE(c.qresync_enabled()) << "dovecot offers QRESYNC";
+  c.create("Resync");
+  std::vector<std::uint32_t> uids;
+  for (int i = 1; i <= 4; ++i) {
+    const std::string msg = "Subject: resync " + std::to_string(i) + "\r\n\r\nbody\r\n";
+    memory_source src(msg);
+    const append_result a = c.append("Resync", src, msg.size());
+    ASSERT_TRUE(a.uids);
+    uids.push_back(a.uids->ranges().at(0).first);
+  }
+  const mailbox_info before = c.select("Resync");
+  ASSERT_TRUE(before.uidvalidity && before.highest_modseq);
+  c.logout();
+
+  {  // Someone else flags message 2 and expunges message 3.
+    blocking_client other;
+    other.connect(implicit(bob()));
+    other.select("Resync");
+    store_action flag;
+    flag.flags = {"\\Flagged"};
+    flag.silent = true;
+    other.store(uids[1], flag, true);
+    store_action del;
+    del.flags = {"\\Deleted"};
+    del.silent = true;
+    other.store(uids[2], del, true);
+    ASSERT_TRUE(other.uid_expunge(uids[2]).size() == 1);
+    other.logout();
+  }
+
+  blocking_client again;
+  again.connect(o);
+  select_options so;
+  sequence_set known;
+  for (auto u : uids) known.add(u);
+  so.qresync = qresync_params{*before.uidvalidity, *before.highest_modseq, known, {}};
+  const mailbox_info now = again.select("Resync", so);
+  EXPECT_EQ(now.uidvalidity, before.uidvalidity);
+  EXPECT_EQ(now.exists, 3u);
+  ASSERT_TRUE(now.vanished);
+  EXPECT_EQ(now.vanished->to_string(), std::to_string(uids[2]));
+  ASSERT_EQ(now.changed.size(), 1u);
+  EXPECT_EQ(now.changed[0].uid, uids[1]);
+  ASSERT_TRUE(now.changed[0].flags);
+  EXPECT_EQ(std::count(now.changed[0].flags->begin(), now.changed[0].flags->end(), "\\Flagged"), 1);
+  EXPECT_GT(now.highest_modseq.value_or(0), *before.highest_modseq);
+
+  // UID FETCH (CHANGEDSINCE n VANISHED) answers the same question without reselecting.
+  std::string vanished;
+  fetch_items fi;
+  fi.flags = true;
+  fetch_options fo;
+  fo.by_uid = true;
+  fo.changed_since = *before.highest_modseq;
+  fo.vanished = true;
+  fo.on_vanished = [&](const sequence_set& s) { vanished += s.to_string(); };
+  const auto changed = again.fetch(sequence_set::span(1, sequence_set::star), fi, fo);
+  ASSERT_EQ(changed.size(), 1u);
+  EXPECT_EQ(changed[0].uid, uids[1]);
+  EXPECT_EQ(vanished, std::to_string(uids[2]));
+
+  // With QRESYNC enabled an EXPUNGE is reported as VANISHED UIDs.
+  store_action del;
+  del.flags = {"\\Deleted"};
+  del.silent = true;
+  again.store(uids[0], del, true);
+  EXPECT_EQ(again.expunge_uids().to_string(), std::to_string(uids[0]));
+  EXPECT_EQ(again.selected()->exists, 2u);
+  again.logout();
 }
 
 TEST_F(ImapDovecot, IdleWakesWhenTheSmtpClientDeliversAMessage) {
