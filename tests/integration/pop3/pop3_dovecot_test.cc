@@ -200,6 +200,28 @@ TEST_F(Pop3Dovecot, ImplicitTlsRetrAndTop) {
   EXPECT_TRUE(c.quit().committed);
 }
 
+TEST_F(Pop3Dovecot, ApopLoginWithTheGreetingTimestamp) {
+  // dovecot puts an RFC 1939 §7 <timestamp> in its greeting when APOP is enabled; the digest
+  // of timestamp + password must be accepted (over TLS: APOP is refused in clear text).
+  blocking_client c;
+  client_options o = options("POP3S_PORT");
+  o.security = security::implicit_tls;
+  o.auth_mechanism = "+APOP";
+  c.connect(o);
+  EXPECT_EQ(c.authenticated_with(), "APOP");
+  EXPECT_FALSE(apop_timestamp(c.greeting().text).empty()) << c.greeting().text;
+  EXPECT_GT(c.stat().count, 0u);
+  EXPECT_TRUE(c.quit().committed);
+  blocking_client wrong;
+  o.credentials.password = "wrong";
+  try {
+    wrong.connect(o);
+    FAIL() << "APOP with a wrong password was accepted";
+  } catch (const std::system_error& e) {
+    EXPECT_EQ(e.code(), condition::auth_failed) << e.what();
+  }
+}
+
 TEST_F(Pop3Dovecot, WrongPasswordIsAuthFailed) {
   blocking_client c;
   client_options o = options("POP3S_PORT");
