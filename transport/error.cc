@@ -31,6 +31,7 @@ class category final : public std::error_category {
       case error::not_connected: return "not connected";
       case error::body_too_large: return "body exceeds the maximum size";
       case error::operation_aborted: return "operation cancelled";
+      case error::compression_failed: return "corrupt compressed data from the peer (DEFLATE)";
     }
     return "unknown transport error";
   }
@@ -48,6 +49,7 @@ class category final : public std::error_category {
       case error::line_too_long:
       case error::reply_too_large:
       case error::unexpected_eof:
+      case error::compression_failed:
       case error::starttls_injection: return condition::protocol_violation;
       default: return {ev, *this};
     }

@@ -31,6 +31,7 @@ enum class error {
   not_connected,          ///< an operation needs a connection that is not open
   body_too_large,         ///< a body exceeded a caller-set maximum (bytes)
   operation_aborted,      ///< cancelled by the caller
+  compression_failed,     ///< corrupt DEFLATE data from the peer (RFC 4978), or zlib failed
 };
 
 const std::error_category& transport_category() noexcept;

@@ -4,6 +4,7 @@
 
 #include <boost/asio/awaitable.hpp>
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -42,6 +43,13 @@ class line_reader {
   std::size_t buffered() const noexcept { return end_ - begin_; }
   /// Drops buffered bytes (after a TLS upgrade nothing read in plaintext may be used).
   void clear() noexcept { begin_ = end_ = 0; }
+  /// Returns the buffered bytes and drops them (a COMPRESS upgrade hands them to the stream's
+  /// inflater, RFC 4978 §3: the server may compress right after its OK).
+  std::string take_buffered() {
+    std::string out(buf_.data() + begin_, end_ - begin_);
+    clear();
+    return out;
+  }
 
   std::size_t max_line() const noexcept { return max_line_; }
   stream& get_stream() noexcept { return stream_; }

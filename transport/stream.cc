@@ -1,5 +1,7 @@
 #include "transport/stream.hpp"
 
+#include "transport/deflate.hpp"
+
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
@@ -38,6 +40,10 @@ struct stream::impl {
   std::uint64_t generation = 0;
   std::optional<error> fired;  // which watchdog expired for the current operation
   trace tracer{"tls"};
+  std::unique_ptr<deflate_codec> deflate;  // COMPRESS=DEFLATE (RFC 4978), until the next connect
+
+  asio::awaitable<std::size_t> raw_read_some(asio::mutable_buffer buf);
+  asio::awaitable<void> raw_write(asio::const_buffer buf);
 
   // Arms the watchdog for one operation: the idle bound, cut short by the deadline.
   void arm(std::chrono::milliseconds idle) {
@@ -233,6 +239,7 @@ asio::awaitable<void> stream::connect(std::string host, std::uint16_t port, conn
   impl& s = *impl_;
   s.time = opts.time;
   s.reset_tls();
+  s.deflate.reset();
   s.eof = false;
   host = to_ascii_host(host);  // IDNA2008: resolve, proxy requests and SNI use the A-label
   const bool via_proxy = opts.proxy.type != proxy_options::kind::none;
@@ -424,37 +431,69 @@ asio::awaitable<void> stream::handshake(const tls_options& tls, std::string_view
                 info.peer_issuer + "; expires " + info.peer_not_after);
 }
 
-asio::awaitable<std::size_t> stream::read_some(asio::mutable_buffer buf) {
-  impl& s = *impl_;
-  if (!s.sock.is_open()) throw std::system_error(make_error_code(error::not_connected), "read");
-  if (s.eof) co_return 0;
+asio::awaitable<std::size_t> stream::impl::raw_read_some(asio::mutable_buffer buf) {
+  if (!sock.is_open()) throw std::system_error(make_error_code(error::not_connected), "read");
+  if (eof) co_return 0;
   boost::system::error_code ec;
   std::size_t n = 0;
-  s.arm(s.time.idle);
-  if (s.tls)
-    n = co_await s.tls->async_read_some(buf, asio::redirect_error(asio::use_awaitable, ec));
+  arm(time.idle);
+  if (tls)
+    n = co_await tls->async_read_some(buf, asio::redirect_error(asio::use_awaitable, ec));
   else
-    n = co_await s.sock.async_read_some(buf, asio::redirect_error(asio::use_awaitable, ec));
+    n = co_await sock.async_read_some(buf, asio::redirect_error(asio::use_awaitable, ec));
   if (ec == asio::error::eof || ec == asio::ssl::error::stream_truncated) {
-    s.disarm();
-    s.eof = true;
+    disarm();
+    eof = true;
     co_return 0;
   }
-  s.check(ec, "read");
+  check(ec, "read");
   co_return n;
+}
+
+asio::awaitable<void> stream::impl::raw_write(asio::const_buffer buf) {
+  if (!sock.is_open()) throw std::system_error(make_error_code(error::not_connected), "write");
+  boost::system::error_code ec;
+  arm(time.idle);
+  if (tls)
+    co_await asio::async_write(*tls, buf, asio::redirect_error(asio::use_awaitable, ec));
+  else
+    co_await asio::async_write(sock, buf, asio::redirect_error(asio::use_awaitable, ec));
+  check(ec, "write");
+}
+
+asio::awaitable<std::size_t> stream::read_some(asio::mutable_buffer buf) {
+  impl& s = *impl_;
+  if (!s.deflate) co_return co_await s.raw_read_some(buf);
+  const std::span<char> out(static_cast<char*>(buf.data()), buf.size());
+  for (;;) {
+    // Output inflate still holds from the last call comes first, then the pending input.
+    if (const std::size_t n = s.deflate->decompress(out); n > 0) co_return n;
+    if (s.deflate->finished()) co_return 0;  // the peer ended its compressed stream
+    const std::span<char> space = s.deflate->input_space();
+    if (space.empty())
+      throw std::system_error(make_error_code(error::compression_failed), "inflate made no progress");
+    const std::size_t got = co_await s.raw_read_some(asio::buffer(space.data(), space.size()));
+    if (got == 0) co_return 0;
+    s.deflate->commit_input(got);
+  }
 }
 
 asio::awaitable<void> stream::write(asio::const_buffer buf) {
   impl& s = *impl_;
-  if (!s.sock.is_open()) throw std::system_error(make_error_code(error::not_connected), "write");
-  boost::system::error_code ec;
-  s.arm(s.time.idle);
-  if (s.tls)
-    co_await asio::async_write(*s.tls, buf, asio::redirect_error(asio::use_awaitable, ec));
-  else
-    co_await asio::async_write(s.sock, buf, asio::redirect_error(asio::use_awaitable, ec));
-  s.check(ec, "write");
+  if (!s.deflate) {
+    co_await s.raw_write(buf);
+    co_return;
+  }
+  const std::string packed = s.deflate->compress(std::string_view(static_cast<const char*>(buf.data()), buf.size()));
+  co_await s.raw_write(asio::buffer(packed));
 }
+
+void stream::start_compression(std::string_view already_read) {
+  impl_->deflate = std::make_unique<deflate_codec>();
+  impl_->deflate->add_input(already_read);
+}
+
+bool stream::is_compressed() const noexcept { return impl_->deflate != nullptr; }
 
 asio::awaitable<void> stream::graceful_close() {
   impl& s = *impl_;

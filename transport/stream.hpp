@@ -74,6 +74,14 @@ class stream {
   /// Writes all of `buf`. Throws std::system_error on timeouts and socket/TLS errors.
   boost::asio::awaitable<void> write(boost::asio::const_buffer buf);
 
+  /// Starts raw DEFLATE compression in both directions (IMAP COMPRESS=DEFLATE, RFC 4978 §4):
+  /// from now on write() compresses and flushes each buffer and read_some() returns inflated
+  /// bytes. `already_read` holds bytes the caller had read past the server's go-ahead; they are
+  /// compressed and are inflated first. Stays on until the next connect(). Later reads throw
+  /// std::system_error(error::compression_failed) for corrupt data.
+  void start_compression(std::string_view already_read = {});
+  bool is_compressed() const noexcept;
+
   /// Sends TLS close_notify when TLS and waits at most 500 ms for the peer's, then closes the
   /// socket. The TLS state (is_tls(), tls_details(), session()) stays until the next connect().
   boost::asio::awaitable<void> graceful_close();

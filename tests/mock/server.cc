@@ -90,6 +90,15 @@ script& script::start_tls(cert_kind k, bool require_client_cert) {
   });
 }
 
+script& script::start_deflate() {
+  return add("start_deflate", [](session& s) { s.start_deflate(); });
+}
+
+script& script::send_raw(std::string bytes) {
+  std::string what = "send_raw \"" + detail::escape_short(bytes) + "\"";
+  return add(std::move(what), [b = std::move(bytes)](session& s) { s.send_raw(b); });
+}
+
 script& script::stall(std::chrono::milliseconds d) {
   return add("stall " + std::to_string(d.count()) + " ms", [d](session& s) { s.stall(d); });
 }

@@ -107,6 +107,13 @@ class script {
   /// line (already recorded in received()) are noted in the transcript and
   /// discarded. Steps before it (e.g. send) are fully written first.
   script& start_tls(cert_kind k = cert_kind::good, bool require_client_cert = false);
+  /// Turns on raw DEFLATE (RFC 1951) in both directions, as after an IMAP "OK" to COMPRESS
+  /// DEFLATE (RFC 4978 §4): later sends are compressed and flushed (Z_SYNC_FLUSH), received
+  /// bytes are inflated (bytes the client sent before this step count as compressed too). The
+  /// transcript and received() show uncompressed bytes. Stays on for the connection.
+  script& start_deflate();
+  /// Writes `bytes` to the wire as they are, bypassing DEFLATE (for corrupt compressed data).
+  script& send_raw(std::string bytes);
   /// Does nothing for `d`.
   script& stall(std::chrono::milliseconds d);
   /// Writes `bytes` one byte at a time, pausing `per_byte` after each.

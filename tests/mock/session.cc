@@ -5,6 +5,7 @@
 #include <boost/asio/write.hpp>
 
 #include <openssl/ssl.h>
+#include <zlib.h>
 
 #include <algorithm>
 
@@ -59,6 +60,52 @@ session::session(asio::io_context& io, tcp::acceptor& acceptor, const server_opt
     : io_(io), acceptor_(acceptor), opts_(o), st_(st), timer_(io) {}
 
 session::~session() = default;
+
+// Raw DEFLATE both ways (RFC 4978 §4), written against zlib directly (not the client's codec).
+struct session::deflate_state {
+  z_stream out{}, in{};
+  deflate_state() {
+    deflateInit2(&out, Z_DEFAULT_COMPRESSION, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY);
+    inflateInit2(&in, -15);
+  }
+  ~deflate_state() {
+    deflateEnd(&out);
+    inflateEnd(&in);
+  }
+  deflate_state(const deflate_state&) = delete;
+  deflate_state& operator=(const deflate_state&) = delete;
+  std::string compress(std::string_view bytes) {
+    std::string result;
+    char buf[16384];
+    out.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(bytes.data()));
+    out.avail_in = static_cast<uInt>(bytes.size());
+    do {
+      out.next_out = reinterpret_cast<Bytef*>(buf);
+      out.avail_out = sizeof buf;
+      deflate(&out, Z_SYNC_FLUSH);
+      result.append(buf, sizeof buf - out.avail_out);
+    } while (out.avail_out == 0 || out.avail_in > 0);
+    return result;
+  }
+};
+
+std::string session::inflate_client(std::string_view compressed) {
+  z_stream& z = z_->in;
+  std::string result;
+  char buf[16384];
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(compressed.data()));
+  z.avail_in = static_cast<uInt>(compressed.size());
+  do {
+    z.next_out = reinterpret_cast<Bytef*>(buf);
+    z.avail_out = sizeof buf;
+    const int rc = inflate(&z, Z_SYNC_FLUSH);
+    if (rc != Z_OK && rc != Z_BUF_ERROR && rc != Z_STREAM_END)
+      fail(std::string("the client sent corrupt DEFLATE data: ") + (z.msg ? z.msg : "?"));
+    result.append(buf, sizeof buf - z.avail_out);
+    if (rc == Z_STREAM_END || (rc == Z_BUF_ERROR && z.avail_out != 0)) break;
+  } while (z.avail_in > 0 || z.avail_out == 0);
+  return result;
+}
 
 // ---- transcript -----------------------------------------------------------
 
@@ -165,8 +212,10 @@ session::rd session::read_more(std::chrono::milliseconds limit) {
       },
       ec);
   if (n > 0) {
-    rbuf_.append(chunk_.data(), n);
-    note_client(std::string_view(chunk_.data(), n));
+    const std::string plain = z_ ? inflate_client(std::string_view(chunk_.data(), n)) : std::string();
+    const std::string_view got = z_ ? std::string_view(plain) : std::string_view(chunk_.data(), n);
+    rbuf_.append(got);
+    note_client(got);
   }
   if (!ec || n > 0) return rd::data;
   if (ec == asio::error::timed_out) return rd::timeout;
@@ -178,8 +227,10 @@ session::rd session::read_more(std::chrono::milliseconds limit) {
   fail("read error: " + ec.message());
 }
 
-error_code session::write_raw(std::string_view bytes) {
+error_code session::write_raw(std::string_view plain) {
   conn& c = current(use::write);
+  const std::string packed = z_ && !bypass_z_ ? z_->compress(plain) : std::string();
+  const std::string_view bytes = z_ && !bypass_z_ ? std::string_view(packed) : plain;
   error_code ec;
   run_io(
       opts_.step_timeout,
@@ -330,6 +381,24 @@ void session::start_tls(cert_kind k, bool require_client_cert) {
   std::string sni = tls_sni();
   note("--", std::string("TLS handshake done (") + SSL_get_version(c.tls->native_handle()) +
                  (sni.empty() ? ", no SNI" : ", SNI " + sni) + ")");
+}
+
+void session::start_deflate() {
+  if (z_) fail("DEFLATE is already active");
+  z_ = std::make_shared<deflate_state>();
+  if (!rbuf_.empty()) {  // the client compressed right after our OK: those bytes are DEFLATE
+    const std::string compressed = std::exchange(rbuf_, {});
+    rbuf_ = inflate_client(compressed);
+  }
+  note("--", "DEFLATE active (RFC 4978); the transcript shows uncompressed bytes");
+}
+
+void session::send_raw(const std::string& bytes) {
+  note_server(bytes);
+  bypass_z_ = true;
+  const error_code ec = write_raw(bytes);
+  bypass_z_ = false;
+  if (ec) fail("write failed: " + ec.message());
 }
 
 void session::stall(std::chrono::milliseconds d) { wait_for(d); }

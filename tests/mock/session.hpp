@@ -74,6 +74,8 @@ class session final : public connection_ctl {
   void expect_eof();
   void expect_silence(std::chrono::milliseconds d);
   void start_tls(cert_kind k, bool require_client_cert);
+  void start_deflate();
+  void send_raw(const std::string& bytes);
   void stall(std::chrono::milliseconds d);
   void trickle(const std::string& bytes, std::chrono::milliseconds per_byte);
   void send_repeated(const std::string& chunk, std::size_t times);
@@ -111,7 +113,11 @@ class session final : public connection_ctl {
   shared_state& st_;
   asio::steady_timer timer_;
   std::vector<std::unique_ptr<conn>> conns_;
-  std::string rbuf_;  // received, not yet consumed by a step
+  std::string rbuf_;  // received, not yet consumed by a step (inflated when DEFLATE is on)
+  struct deflate_state;
+  std::shared_ptr<deflate_state> z_;  // COMPRESS=DEFLATE (RFC 4978) on the current connection
+  bool bypass_z_ = false;             // send_raw: write bytes without compressing them
+  std::string inflate_client(std::string_view compressed);
   bool peer_eof_ = false;
   std::array<char, 16384> chunk_{};
 };

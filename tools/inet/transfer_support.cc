@@ -69,6 +69,7 @@ exit_code transport_exit(transport::error e, phase p) {
     case error::proxy_auth_failed: return exit_code::couldnt_connect;
     case error::resolve_failed: return exit_code::couldnt_resolve_host;
     case error::body_too_large: return exit_code::filesize_exceeded;
+    case error::compression_failed: return exit_code::bad_content_encoding;
     case error::not_connected:
     case error::operation_aborted: return exit_code::failed_init;
   }
