@@ -447,6 +447,7 @@ awaitable<void> client::connect(client_options opts) {
   if (s.opts.enable_qresync && s.has("QRESYNC")) wanted.push_back("QRESYNC");
   else if ((s.opts.enable_condstore || s.opts.enable_qresync) && s.has("CONDSTORE")) wanted.push_back("CONDSTORE");
   if (!wanted.empty() && s.has("ENABLE") && s.authenticated) co_await enable(std::move(wanted));
+  if (s.opts.compress && s.authenticated && s.has("COMPRESS=DEFLATE")) co_await compress();
 }
 
 awaitable<std::vector<std::string>> client::capability() {
@@ -507,6 +508,17 @@ awaitable<std::vector<std::string>> client::enable(std::vector<std::string> caps
       s.qresync = true;
     }
   co_return enabled;
+}
+
+awaitable<void> client::compress() {
+  impl& s = *impl_;
+  s.check_usable();
+  if (!s.has("COMPRESS=DEFLATE"))
+    throw std::system_error(make_error_code(error::capability_missing), "COMPRESS=DEFLATE (RFC 4978)");
+  command_builder b(s.tag(), "COMPRESS");
+  b.atom("DEFLATE");
+  co_await s.run_ok(b.build(), {}, "COMPRESS DEFLATE");
+  s.eng.start_compression();  // bytes behind the OK are already compressed (RFC 4978 §3)
 }
 
 awaitable<namespace_data> client::get_namespace() {
@@ -582,6 +594,7 @@ transport::tls_info client::tls_details() const { return impl_->stream.tls_detai
 const std::string& client::authenticated_with() const noexcept { return impl_->auth_mech; }
 bool client::utf8_enabled() const noexcept { return impl_->utf8; }
 bool client::qresync_enabled() const noexcept { return impl_->qresync; }
+bool client::compression_active() const noexcept { return impl_->stream.is_compressed(); }
 void client::close() noexcept { impl_->stream.close(); }
 
 }  // namespace inet::imap

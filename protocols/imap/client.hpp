@@ -99,6 +99,9 @@ struct client_options {
   /// ENABLE QRESYNC (and CONDSTORE) when offered (RFC 7162 §3.2.3). Once enabled the server
   /// reports expunges as "* VANISHED uid-set" instead of "* n EXPUNGE" (§3.2.10).
   bool enable_qresync = false;
+  /// COMPRESS=DEFLATE (RFC 4978) after login when the server offers it: both directions are
+  /// compressed from then on (the trace shows uncompressed data).
+  bool compress = false;
   line::limits limits;            ///< max_line_bytes bounds every response line
   parser_limits parser;           ///< nesting depth, kept-literal and response limits
   command_limits per_command;     ///< totals one command may read (see command_limits)
@@ -268,6 +271,11 @@ class client {
   /// ENABLE (RFC 5161): returns what the server enabled. capability_missing without ENABLE.
   boost::asio::awaitable<std::vector<std::string>> enable(std::vector<std::string> caps);
   boost::asio::awaitable<namespace_data> get_namespace();  ///< NAMESPACE (RFC 2342)
+  /// COMPRESS DEFLATE (RFC 4978): after the OK both directions are raw DEFLATE (RFC 1951).
+  /// Errors: capability_missing without COMPRESS=DEFLATE, command_failed for NO (e.g.
+  /// [COMPRESSIONACTIVE]); corrupt compressed data later fails reads with
+  /// transport::error::compression_failed and the connection is closed.
+  boost::asio::awaitable<void> compress();
   /// LOGOUT; reads BYE and the tagged OK (bounded by 5 s), then closes. Never throws.
   boost::asio::awaitable<void> logout();
 
@@ -350,6 +358,7 @@ class client {
   const std::string& authenticated_with() const noexcept;  ///< "LOGIN" command or SASL name
   bool utf8_enabled() const noexcept;
   bool qresync_enabled() const noexcept;  ///< ENABLE QRESYNC succeeded on this connection
+  bool compression_active() const noexcept;  ///< COMPRESS DEFLATE succeeded (RFC 4978)
   void close() noexcept;
 
  private:
@@ -405,6 +414,8 @@ class blocking_client {
   transport::tls_info tls_details() const;
   const std::string& authenticated_with() const noexcept;
   bool qresync_enabled() const noexcept { return client_->qresync_enabled(); }
+  bool compression_active() const noexcept { return client_->compression_active(); }
+  void compress();
 
  private:
   boost::asio::io_context io_;

@@ -618,6 +618,7 @@ copy_result blocking_client::move(sequence_set s, std::string m, bool u) {
   return run_blocking(io_, client_->move(std::move(s), std::move(m), u));
 }
 std::vector<std::uint32_t> blocking_client::expunge() { return run_blocking(io_, client_->expunge()); }
+void blocking_client::compress() { run_blocking(io_, client_->compress()); }
 sequence_set blocking_client::expunge_uids() { return run_blocking(io_, client_->expunge_uids()); }
 std::vector<std::uint32_t> blocking_client::uid_expunge(sequence_set u) {
   return run_blocking(io_, client_->uid_expunge(std::move(u)));

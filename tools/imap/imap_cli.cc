@@ -168,6 +168,7 @@ imap::client_options make_options(const cli::transfer_options& o, const url::par
     mech = o.login_options->substr(5);
   if (mech != "*") opts.auth_mechanism = mech;
   opts.enable_utf8 = false;  // curl sends names and search keys as given: no ENABLE
+  opts.compress = o.compressed;  // --compressed: COMPRESS=DEFLATE (RFC 4978) when offered
   cli::apply_transport_options(o, opts.tls, opts.connect);
   return opts;
 }

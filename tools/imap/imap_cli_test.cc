@@ -126,6 +126,26 @@ TEST(ImapGet, ListPrintsTheUntaggedLinesVerbatim) {
   EXPECT_SCRIPT_OK(srv);
 }
 
+TEST(ImapGet, CompressedUsesCompressDeflateWhenOffered) {
+  // --compressed: after login COMPRESS DEFLATE (RFC 4978), then the same bytes as without it.
+  script s = script()
+                 .send("* OK [CAPABILITY IMAP4rev1 COMPRESS=DEFLATE] ready\r\n")
+                 .expect("A1 LOGIN alice secret")
+                 .send("A1 OK [CAPABILITY IMAP4rev1 COMPRESS=DEFLATE] done\r\n")
+                 .expect("A2 COMPRESS DEFLATE")
+                 .send("A2 OK DEFLATE active\r\n")
+                 .start_deflate();
+  select_inbox(s, "A3")
+      .expect("A4 UID FETCH 1 (BODY[])")
+      .send("* 1 FETCH (UID 1 BODY[] {5}\r\nhello)\r\nA4 OK\r\n");
+  logout(s, "A5");
+  mock_server srv(std::move(s));
+  const result r = run("get", {"--tls", "none", "--compressed", url(srv, "INBOX;UID=1")});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out, "hello");
+  EXPECT_SCRIPT_OK(srv);
+}
+
 TEST(ImapGet, SeveralUrlsShareOneConnectionAndOneSelect) {
   script s = login();
   select_inbox(s, "A2")

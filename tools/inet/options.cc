@@ -191,7 +191,7 @@ void add_request_options(CLI::App& app, transfer_options& o) {
       ->allow_extra_args(false)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   app.add_flag("-I,--head", o.head, "Fetch headers only (HTTP HEAD; FTP file info)");
-  app.add_flag("--compressed", o.compressed, "Ask for a compressed response and decode it");
+  app.add_flag("--compressed", o.compressed, "Ask for a compressed response and decode it (imap: COMPRESS=DEFLATE, RFC 4978, when offered)");
 }
 
 // One CLI11 app bound to `o`; used both to parse and to render `inet help get|put`.

@@ -232,6 +232,39 @@ TEST_F(ImapDovecot, EnvelopesAndBodyStructuresOfAThousandMessages) {
   c.logout();
 }
 
+TEST_F(ImapDovecot, CompressDeflateOverStarttlsFetchesEveryMessageByteForByte) {
+  // RFC 4978 after STARTTLS + LOGIN: all 1000 messages come through the compressed stream and
+  // equal what was written into the Maildir (CRLF on the wire, as written).
+  client_options o = options("IMAP_PORT");
+  o.compress = true;
+  blocking_client c;
+  c.connect(o);
+  ASSERT_TRUE(c.has_capability("COMPRESS=DEFLATE")) << "dovecot runs imap_zlib";
+  EXPECT_TRUE(c.async().is_tls());
+  EXPECT_TRUE(c.compression_active());
+  c.examine("INBOX");
+  fetch_items items;
+  items.sections.push_back(section_spec{});
+  std::map<std::uint32_t, std::string> bodies;
+  fetch_options fo;
+  fo.sink = [&](const section_ref& where, std::string_view chunk) {
+    if (where.item == "BODY[]") bodies[where.seq].append(chunk);
+  };
+  const auto all = c.fetch(sequence_set::all(), items, fo);
+  ASSERT_EQ(all.size(), static_cast<std::size_t>(message_count));
+  ASSERT_EQ(bodies.size(), static_cast<std::size_t>(message_count));
+  std::set<std::string> seen;
+  for (const auto& [seq, msg] : bodies) {
+    const auto at = msg.find("X-Test-Id: ");
+    ASSERT_NE(at, std::string::npos) << seq;
+    const int id = std::atoi(msg.c_str() + at + 11);
+    EXPECT_EQ(msg, make_message(id)) << "message " << id;
+    seen.insert(std::to_string(id));
+  }
+  EXPECT_EQ(seen.size(), static_cast<std::size_t>(message_count));
+  c.logout();
+}
+
 TEST_F(ImapDovecot, OneBodyPartStreamsItsBytes) {
   blocking_client c;
   c.connect(implicit(options("IMAPS_PORT")));
