@@ -209,4 +209,9 @@ asio::awaitable<void> engine::start_tls(const transport::tls_options& tls, std::
   reader_->clear();
 }
 
+void engine::start_compression() {
+  stream_.start_compression(reader_->take_buffered());
+  trace_.info("COMPRESS=DEFLATE active: the trace shows uncompressed data");
+}
+
 }  // namespace inet::line

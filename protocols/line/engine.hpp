@@ -115,6 +115,10 @@ class engine {
   /// (RFC 3207 §4.2, RFC 2595 §3.1).
   boost::asio::awaitable<void> start_tls(const transport::tls_options& tls, std::string_view host);
 
+  /// Starts DEFLATE in both directions (RFC 4978) right after the server's OK to COMPRESS:
+  /// bytes already buffered behind the OK are compressed data and go to the inflater first.
+  void start_compression();
+
  private:
   transport::stream& stream_;
   transport::trace trace_;
