@@ -25,6 +25,12 @@ struct tls_options {
   std::string server_name;
   /// Skip chain AND host-name verification (curl -k). Never the default; traced loudly.
   bool dangerous_skip_verification = false;
+  /// Accept exactly one server certificate, named by the SHA-256 (64 hex digits) or SHA-1 (40,
+  /// deprecated) fingerprint of its DER form, colons optional (msmtp's tls_fingerprint,
+  /// `openssl x509 -noout -fingerprint -sha256`). When set it replaces chain and host-name
+  /// verification: any other certificate fails with error::certificate_verify_failed before
+  /// anything is written. A malformed value (or an MD5-sized one) is error::invalid_argument.
+  std::string pinned_fingerprint;
 };
 
 /// How a protocol client treats TLS: `required` (fail before any credential or message if TLS

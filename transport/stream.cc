@@ -3,8 +3,12 @@
 #include "transport/deflate.hpp"
 
 #include <openssl/err.h>
+#include <openssl/evp.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
+
+#include <cctype>
+#include <cstring>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -328,13 +332,61 @@ std::string openssl_errors() {
   return out;
 }
 
+// "AB:CD:..." / "abcd..." -> raw digest bytes (32 for SHA-256, 20 for SHA-1).
+std::string parse_fingerprint(std::string_view text) {
+  std::string hex;
+  for (char c : text) {
+    if (c == ':' || c == ' ') continue;
+    if (!std::isxdigit(static_cast<unsigned char>(c)))
+      throw std::system_error(make_error_code(error::invalid_argument),
+                              "certificate fingerprint: not a hex digit in '" + escape_control(text) + "'");
+    hex += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  if (hex.size() != 64 && hex.size() != 40)
+    throw std::system_error(make_error_code(error::invalid_argument),
+                            "certificate fingerprint: expected SHA-256 (64 hex digits) or SHA-1 (40), got " +
+                                std::to_string(hex.size()) + " digits");
+  std::string raw;
+  for (std::size_t i = 0; i < hex.size(); i += 2) raw += static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16));
+  return raw;
+}
+
+std::string hex_colons(const unsigned char* p, unsigned n) {
+  static const char digits[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned i = 0; i < n; ++i) {
+    if (i) out += ':';
+    out += digits[p[i] >> 4];
+    out += digits[p[i] & 15];
+  }
+  return out;
+}
+
+// Compares the peer's leaf certificate with the pinned digest; throws on mismatch.
+void check_pinned(SSL* ssl, const std::string& pinned, const std::string& name) {
+  X509* cert = SSL_get1_peer_certificate(ssl);
+  if (!cert)
+    throw std::system_error(make_error_code(error::certificate_verify_failed),
+                            "TLS with " + name + ": no server certificate to compare with the fingerprint");
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned n = 0;
+  const EVP_MD* alg = pinned.size() == 32 ? EVP_sha256() : EVP_sha1();
+  const int ok = X509_digest(cert, alg, md, &n);
+  X509_free(cert);
+  if (ok != 1 || n != pinned.size() || std::memcmp(md, pinned.data(), n) != 0)
+    throw std::system_error(make_error_code(error::certificate_verify_failed),
+                            "TLS with " + name + ": the server certificate's " +
+                                (pinned.size() == 32 ? "SHA-256" : "SHA-1") + " fingerprint " +
+                                hex_colons(md, n) + " is not the pinned one");
+}
+
 std::unique_ptr<asio::ssl::context> make_context(const tls_options& tls) {
   auto ctx = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_client);
   SSL_CTX* native = ctx->native_handle();
   SSL_CTX_set_min_proto_version(native, TLS1_2_VERSION);
   ctx->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_compression);
   SSL_CTX_set_session_cache_mode(native, SSL_SESS_CACHE_CLIENT);
-  if (!tls.dangerous_skip_verification) {
+  if (!tls.dangerous_skip_verification && tls.pinned_fingerprint.empty()) {
     if (tls.ca_file.empty() && tls.ca_path.empty()) {
       ctx->set_default_verify_paths();
     } else {
@@ -368,6 +420,7 @@ asio::awaitable<void> stream::handshake(const tls_options& tls, std::string_view
                                         tls_session resume) {
   impl& s = *impl_;
   if (!s.sock.is_open()) throw std::system_error(make_error_code(error::not_connected), "TLS");
+  const std::string pinned = tls.pinned_fingerprint.empty() ? std::string() : parse_fingerprint(tls.pinned_fingerprint);
   s.ctx = make_context(tls);
   s.tls = std::make_unique<asio::ssl::stream<tcp::socket&>>(s.sock, *s.ctx);
   SSL* ssl = s.tls->native_handle();
@@ -376,13 +429,15 @@ asio::awaitable<void> stream::handshake(const tls_options& tls, std::string_view
   boost::system::error_code addr_ec;
   (void)asio::ip::make_address(name, addr_ec);
   const bool is_ip = !addr_ec;
-  if (name.empty() && !tls.dangerous_skip_verification) {
+  if (name.empty() && !tls.dangerous_skip_verification && pinned.empty()) {
     s.tls.reset();
     throw std::system_error(make_error_code(error::certificate_verify_failed),
                             "no host name to verify the certificate against");
   }
   if (!is_ip && !name.empty()) SSL_set_tlsext_host_name(ssl, name.c_str());  // SNI
-  if (!tls.dangerous_skip_verification) {
+  if (!pinned.empty()) {
+    s.tracer.info("server certificate pinned by fingerprint: chain and host name are not checked");
+  } else if (!tls.dangerous_skip_verification) {
     X509_VERIFY_PARAM* param = SSL_get0_param(ssl);
     X509_VERIFY_PARAM_set_hostflags(param, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
     const int ok = is_ip ? X509_VERIFY_PARAM_set1_ip_asc(param, name.c_str())
@@ -423,6 +478,16 @@ asio::awaitable<void> stream::handshake(const tls_options& tls, std::string_view
                             "TLS with " + name + ": " + ec.message());
   }
   s.check(ec, "TLS handshake");
+  if (!pinned.empty()) {
+    try {
+      check_pinned(ssl, pinned, name);
+    } catch (...) {
+      s.tls.reset();
+      boost::system::error_code ignored;
+      s.sock.close(ignored);
+      throw;
+    }
+  }
   s.verified = !tls.dangerous_skip_verification;
   const auto info = tls_details();
   s.tracer.info("TLS connection using " + info.protocol + " / " + info.cipher +

@@ -17,6 +17,10 @@
 #include "tests/mock/pki.hpp"
 #include "tests/mock/server.hpp"
 #include "tests/transport/test_util.hpp"
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
 #include "transport/error.hpp"
 #include "transport/line_reader.hpp"
 
@@ -143,6 +147,66 @@ INSTANTIATE_TEST_SUITE_P(Kinds, StreamTlsBadCert,
                              default: return std::string("good");
                            }
                          });
+
+// The fingerprint of a test certificate as `openssl x509 -noout -fingerprint -sha256` prints it.
+std::string fingerprint_of(cert_kind k, const EVP_MD* alg = EVP_sha256()) {
+  BIO* bio = BIO_new_file(test::test_pki::instance().server(k).cert_file.c_str(), "r");
+  X509* cert = bio ? PEM_read_bio_X509(bio, nullptr, nullptr, nullptr) : nullptr;
+  if (bio) BIO_free(bio);
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned n = 0;
+  if (!cert || X509_digest(cert, alg, md, &n) != 1) ADD_FAILURE() << "cannot read the test certificate";
+  if (cert) X509_free(cert);
+  std::string out;
+  char hex[4];
+  for (unsigned i = 0; i < n; ++i) {
+    std::snprintf(hex, sizeof hex, i ? ":%02X" : "%02X", md[i]);
+    out += hex;
+  }
+  return out;
+}
+
+TEST_P(StreamTlsBadCert, PinnedFingerprintAcceptsExactlyThatCertificate) {
+  // msmtp's tls_fingerprint: the pinned certificate is trusted whatever its chain, name or dates.
+  mock_server srv(greet_quit(), implicit_tls(GetParam()));
+  transport::tls_options tls;  // no CA at all
+  tls.pinned_fingerprint = fingerprint_of(GetParam());
+  const auto r = tls_conversation(srv, tls);
+  ASSERT_FALSE(r.ec) << r.ec.message();
+  EXPECT_EQ(r.greeting, "220 hi");
+  EXPECT_TRUE(r.info.verified);
+  EXPECT_SCRIPT_OK(srv);
+}
+
+TEST(StreamTls, PinnedFingerprintRefusesAnyOtherCertificateBeforeWriting) {
+  // Even a certificate the CA would accept is refused when another one is pinned.
+  mock_server srv(script().expect_eof(), implicit_tls(cert_kind::good));
+  transport::tls_options tls = test_ca();
+  tls.pinned_fingerprint = fingerprint_of(cert_kind::self_signed);
+  const auto r = tls_conversation(srv, tls);
+  EXPECT_EQ(r.ec, error::certificate_verify_failed) << r.ec.message();
+  EXPECT_EQ(srv.received(), "");
+  EXPECT_SCRIPT_OK(srv);
+}
+
+TEST(StreamTls, PinnedSha1FingerprintWithoutColonsAndBadValues) {
+  {
+    mock_server srv(greet_quit(), implicit_tls(cert_kind::wrong_host));
+    transport::tls_options tls;
+    std::string sha1 = fingerprint_of(cert_kind::wrong_host, EVP_sha1());
+    std::erase(sha1, ':');
+    tls.pinned_fingerprint = sha1;
+    const auto r = tls_conversation(srv, tls);
+    EXPECT_FALSE(r.ec) << r.ec.message();
+  }
+  for (const char* bad : {"zz:11", "AB:CD", "00112233445566778899AABBCCDDEEFF" /* MD5-sized */}) {
+    mock_server srv(script().expect_eof(), implicit_tls(cert_kind::good));
+    transport::tls_options tls = test_ca();
+    tls.pinned_fingerprint = bad;
+    const auto r = tls_conversation(srv, tls);
+    EXPECT_EQ(r.ec, error::invalid_argument) << bad << ": " << r.ec.message();
+  }
+}
 
 TEST(StreamTls, ErrorCodeMapsToTlsFailureCondition) {
   mock_server srv(greet_quit(), implicit_tls(cert_kind::expired));
