@@ -115,6 +115,7 @@ struct client::impl {
   awaitable<bool> auth_exchange(const std::string& mech_name, const sasl::credentials& creds,
                                 bool& token_rejected, reply& last);
   awaitable<send_result> send(envelope env, byte_source& message);
+  std::vector<line::command> build_commands(const envelope& env) const;
   awaitable<send_result> send_transaction(envelope env, byte_source& message);
   awaitable<void> send_data(byte_source& message, send_result& result);
   awaitable<void> send_bdat(byte_source& message, send_result& result);
@@ -325,24 +326,29 @@ awaitable<send_result> client::impl::send(envelope env, byte_source& message) {
   std::rethrow_exception(failure);
 }
 
-awaitable<send_result> client::impl::send_transaction(envelope env, byte_source& message) {
+// Validates `env` and builds MAIL and one RCPT per recipient; throws before anything is
+// written. Without SMTPUTF8 on the server, internationalised domains go out as A-labels and
+// only a non-ASCII local part (or an explicit env.smtputf8) is refused (RFC 6531 §3.2).
+std::vector<line::command> client::impl::build_commands(const envelope& env) const {
   detail::check_address(env.mail_from, true);
   if (env.recipients.empty())
     throw std::system_error(make_error_code(error::no_recipients_accepted), "no recipients given");
-  bool utf8 = env.smtputf8 || !detail::is_ascii(env.mail_from);
   for (const auto& rc : env.recipients) {
     detail::check_address(rc.address, false);
     if (!detail::valid_dsn_notify(rc.notify) || !line::is_safe_argument(rc.orcpt))
       throw std::system_error(make_error_code(error::invalid_address),
                               "DSN NOTIFY must be NEVER or a list of SUCCESS,FAILURE,DELAY");
-    utf8 = utf8 || !detail::is_ascii(rc.address);
   }
   if (!env.dsn_ret.empty() && env.dsn_ret != "FULL" && env.dsn_ret != "HDRS")
     throw std::system_error(make_error_code(error::invalid_address),
                             "DSN RET must be FULL or HDRS (RFC 3461 §4.3)");
-  if (utf8 && !caps.has("SMTPUTF8"))
+  const bool server_utf8 = caps.has("SMTPUTF8");
+  if (env.smtputf8 && !server_utf8)
     throw std::system_error(make_error_code(error::smtputf8_unsupported),
-                            "a UTF-8 address needs SMTPUTF8 (RFC 6531), which the server lacks");
+                            "SMTPUTF8 was requested (RFC 6531), but the server lacks it");
+  bool utf8 = env.smtputf8 || (server_utf8 && !detail::is_ascii(env.mail_from));
+  for (const auto& rc : env.recipients) utf8 = utf8 || (server_utf8 && !detail::is_ascii(rc.address));
+  auto wire = [&](const std::string& a) { return server_utf8 ? a : detail::ascii_address(a); };
   if (env.size_hint && caps.size_limit && *env.size_hint > *caps.size_limit)
     throw std::system_error(make_error_code(error::message_too_large),
                             "message of " + std::to_string(*env.size_hint) +
@@ -350,9 +356,8 @@ awaitable<send_result> client::impl::send_transaction(envelope env, byte_source&
                                 std::to_string(*caps.size_limit) + " bytes (RFC 1870)");
 
   line::command mail("MAIL");
-  mail.append(" FROM:<").append(env.mail_from).append(">");
+  mail.append(" FROM:<").append(wire(env.mail_from)).append(">");
   if (env.size_hint && caps.has("SIZE")) mail.arg("SIZE=" + std::to_string(*env.size_hint));
-  const bool use_bdat = opts.chunking && caps.has("CHUNKING");
   if (env.eight_bit && caps.has("8BITMIME")) mail.arg("BODY=8BITMIME");
   if (utf8) mail.arg("SMTPUTF8");
   const bool dsn = caps.has("DSN");
@@ -362,12 +367,18 @@ awaitable<send_result> client::impl::send_transaction(envelope env, byte_source&
   std::vector<line::command> cmds{mail};
   for (const auto& rc : env.recipients) {
     line::command rcpt("RCPT");
-    rcpt.append(" TO:<").append(rc.address).append(">");
+    rcpt.append(" TO:<").append(wire(rc.address)).append(">");
     if (dsn && !rc.notify.empty()) rcpt.arg("NOTIFY=" + rc.notify);
-    if (dsn && !rc.orcpt.empty()) rcpt.arg("ORCPT=" + detail::xtext(rc.orcpt));
+    const std::string orcpt = server_utf8 ? rc.orcpt : detail::ascii_orcpt(rc.orcpt);
+    if (dsn && !orcpt.empty()) rcpt.arg("ORCPT=" + detail::xtext(orcpt));
     cmds.push_back(std::move(rcpt));
   }
+  return cmds;
+}
 
+awaitable<send_result> client::impl::send_transaction(envelope env, byte_source& message) {
+  const std::vector<line::command> cmds = build_commands(env);
+  const bool use_bdat = opts.chunking && caps.has("CHUNKING");
   send_result result;
   reply mail_reply;
   const bool pipelined = opts.pipelining && caps.has("PIPELINING");

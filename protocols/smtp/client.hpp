@@ -37,8 +37,11 @@ enum class error {
   tls_required,            ///< policy says TLS but STARTTLS is not offered: nothing was sent
   message_too_large,       ///< SIZE limit (RFC 1870) smaller than the message: nothing sent
   no_recipients_accepted,  ///< every RCPT was refused: DATA not sent
-  smtputf8_unsupported,    ///< a UTF-8 address but the server lacks SMTPUTF8 (RFC 6531)
-  invalid_address,         ///< an address with CR/LF/NUL/space/<> outside quotes: refused
+  /// A non-ASCII local part (or envelope::smtputf8) but the server lacks SMTPUTF8 (RFC 6531)
+  smtputf8_unsupported,
+  /// An address with CR/LF/NUL/space/<> outside quotes, or (without SMTPUTF8) a non-ASCII
+  /// domain that is not a valid IDN (RFC 5891) or a non-ASCII domain literal: refused
+  invalid_address,
   not_connected,
   /// The connection failed after the end of the message was (being) sent and before the
   /// server's reply: the server may or may not have accepted it. Retrying may deliver it twice.
@@ -134,11 +137,13 @@ struct envelope {
   /// Message size in bytes if known: sent as SIZE= and checked against the server's limit.
   std::optional<std::uint64_t> size_hint;
   bool eight_bit = false;      ///< body is 8BITMIME (sent as BODY=8BITMIME when offered)
-  bool smtputf8 = false;       ///< request SMTPUTF8 (set automatically for UTF-8 addresses)
+  /// Require SMTPUTF8 (error::smtputf8_unsupported if the server lacks it). Without it the
+  /// parameter is still sent automatically for UTF-8 addresses when the server offers it.
+  bool smtputf8 = false;
 };
 
 struct recipient_result {
-  std::string address;
+  std::string address;  ///< as given in the envelope (not the A-label form sent on the wire)
   bool accepted = false;
   smtp::reply reply;
 };
@@ -174,6 +179,15 @@ class client {
   /// client sends RSET so the connection can be reused; after a transport failure, a broken
   /// reply or a message source that throws, the connection is closed (never reused with
   /// half a transaction on the wire).
+  ///
+  /// Internationalised addresses (RFC 6531 §3.2): when the server offers SMTPUTF8, UTF-8
+  /// addresses are sent as given with the SMTPUTF8 parameter. When it does not, an address
+  /// with an ASCII local part and a non-ASCII domain is sent with the domain's A-label form
+  /// (RFC 5891 §4, UTS #46 non-transitional: "info@bücher.example" goes out as
+  /// "info@xn--bcher-kva.example", also in an "rfc822;" ORCPT) and no SMTPUTF8 parameter; a
+  /// non-ASCII local part throws error::smtputf8_unsupported and a domain that is not a valid
+  /// IDN throws error::invalid_address, both before anything is written. ASCII addresses and
+  /// domain literals ("[192.0.2.1]") are sent unchanged. Results name recipients as given.
   boost::asio::awaitable<send_result> send(envelope env, byte_source& message);
 
   boost::asio::awaitable<smtp::reply> noop();   ///< NOOP (RFC 5321 §4.1.1.9)

@@ -1,6 +1,7 @@
 // Internals of the SMTP client shared by its translation units and tests (not public API).
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -20,6 +21,18 @@ capabilities parse_ehlo(const reply& r);
 bool is_ascii(std::string_view s);
 /// Throws error::invalid_address for CR, LF, NUL, unquoted space/<>, or > 512 bytes.
 void check_address(std::string_view a, bool allow_empty);
+/// Index of the '@' that starts the domain (the last one outside quotes), npos if none.
+std::size_t domain_at(std::string_view a);
+/// The form of a checked addr-spec for a server without SMTPUTF8 (RFC 6531 §3.2): unchanged
+/// when ASCII; an ASCII local part with a non-ASCII domain gets the domain's A-label form
+/// (RFC 5891 §4, libidn2 UTS #46 non-transitional, via transport::to_ascii_host), e.g.
+/// "info@bücher.example" -> "info@xn--bcher-kva.example". Throws error::smtputf8_unsupported
+/// for a non-ASCII local part, error::invalid_address (naming the address) for a non-ASCII
+/// domain literal or a domain that is not a valid IDN.
+std::string ascii_address(std::string_view a);
+/// An ORCPT value (RFC 3461 §4.2) for a server without SMTPUTF8: "rfc822;" + an address that
+/// ascii_address() can convert gets the converted address; anything else is returned as given.
+std::string ascii_orcpt(std::string_view orcpt);
 /// RFC 3461 §4.1: "" (none), "NEVER", or a comma list of SUCCESS, FAILURE, DELAY.
 bool valid_dsn_notify(std::string_view notify);
 /// RFC 3461 §4 xtext encoding.

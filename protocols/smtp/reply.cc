@@ -24,8 +24,10 @@ class category final : public std::error_category {
       case error::tls_required: return "TLS required but the server does not offer STARTTLS";
       case error::message_too_large: return "message exceeds the server's SIZE limit";
       case error::no_recipients_accepted: return "no recipient was accepted";
-      case error::smtputf8_unsupported: return "UTF-8 address but the server lacks SMTPUTF8";
-      case error::invalid_address: return "invalid address (CR, LF, NUL, space or <> refused)";
+      case error::smtputf8_unsupported:
+        return "non-ASCII local part (or SMTPUTF8 requested) but the server lacks SMTPUTF8";
+      case error::invalid_address:
+        return "invalid address (CR, LF, NUL, space or <>, or an invalid international domain)";
       case error::not_connected: return "not connected";
       case error::delivery_unconfirmed:
         return "connection lost after the end of the message was sent: the server may have "
