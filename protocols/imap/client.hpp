@@ -150,6 +150,12 @@ struct list_options {
   bool subscribed_only = false;  ///< (SUBSCRIBED) selection, needs LIST-EXTENDED
 };
 
+/// A mailbox from list_status(): its LIST entry and, unless it cannot be selected, its STATUS.
+struct mailbox_listing {
+  list_data list;
+  std::optional<status_data> status;
+};
+
 /// One body section to fetch (RFC 3501 §6.4.5 / RFC 3516).
 struct section_spec {
   std::string section;   ///< "" (whole message), "1.2", "HEADER", "TEXT", "1.MIME",
@@ -284,6 +290,13 @@ class client {
   boost::asio::awaitable<std::vector<list_data>> list(std::string reference, std::string pattern,
                                                       list_options opts = {});
   boost::asio::awaitable<std::vector<list_data>> lsub(std::string reference, std::string pattern);
+  /// LIST with the STATUS `items` of every listed mailbox ({"MESSAGES", "UNSEEN"} ...): one
+  /// LIST ... RETURN (STATUS (...)) with LIST-STATUS (RFC 5819), else LIST then one STATUS per
+  /// selectable mailbox. \Noselect / \NonExistent mailboxes get no status. Errors as list()
+  /// and status().
+  boost::asio::awaitable<std::vector<mailbox_listing>> list_status(std::string reference, std::string pattern,
+                                                                   std::vector<std::string> items,
+                                                                   list_options opts = {});
   /// STATUS (§6.3.10): items e.g. {"MESSAGES", "UIDNEXT", "UIDVALIDITY", "UNSEEN"}.
   boost::asio::awaitable<status_data> status(std::string mailbox, std::vector<std::string> items);
   /// SELECT (§6.3.1); `condstore` adds (CONDSTORE). NO -> imap_exception(command_failed).
@@ -380,6 +393,8 @@ class blocking_client {
   void logout();
   std::vector<list_data> list(std::string reference, std::string pattern, list_options opts = {});
   std::vector<list_data> lsub(std::string reference, std::string pattern);
+  std::vector<mailbox_listing> list_status(std::string reference, std::string pattern,
+                                           std::vector<std::string> items, list_options opts = {});
   status_data status(std::string mailbox, std::vector<std::string> items);
   mailbox_info select(std::string mailbox, bool condstore = false);
   mailbox_info examine(std::string mailbox, bool condstore = false);

@@ -88,6 +88,59 @@ awaitable<std::vector<list_data>> client::list(std::string reference, std::strin
   co_return out;
 }
 
+awaitable<std::vector<mailbox_listing>> client::list_status(std::string reference, std::string pattern,
+                                                            std::vector<std::string> items, list_options opts) {
+  impl& s = *impl_;
+  if (items.empty()) invalid("list_status needs at least one STATUS item");
+  for (const auto& i : items) detail::check_atom(i, "STATUS item");
+  std::vector<mailbox_listing> out;
+  const auto selectable = [](const list_data& l) {
+    return !l.has_attribute("\\Noselect") && !l.has_attribute("\\NonExistent");
+  };
+  if (!s.has("LIST-STATUS")) {
+    // (no co_await in a range-for initialiser: GCC 12 miscompiles it)
+    std::vector<list_data> listed = co_await list(std::move(reference), std::move(pattern), opts);
+    for (auto& l : listed) out.push_back({std::move(l), {}});
+    for (auto& m : out) {
+      if (!selectable(m.list)) continue;
+      status_data st = co_await status(m.list.mailbox, items);
+      m.status = std::move(st);
+    }
+    co_return out;
+  }
+  command_builder b(s.tag(), "LIST", s.encoding());
+  if (opts.subscribed_only) {
+    if (!s.has("LIST-EXTENDED")) throw std::system_error(make_error_code(error::capability_missing), "LIST (SUBSCRIBED) needs LIST-EXTENDED");
+    b.open().atom("SUBSCRIBED").close();
+  }
+  b.mailbox(reference);
+  list_pattern(b, pattern, s.utf8);
+  b.atom("RETURN").open();
+  if (opts.special_use && s.has("SPECIAL-USE")) b.atom("SPECIAL-USE");
+  b.atom("STATUS").open();
+  for (const auto& i : items) b.atom(i);
+  b.close().close();
+  std::vector<status_data> statuses;
+  co_await s.run_ok(b.build(), [&](response& r) {
+    if (auto* l = std::get_if<list_data>(&r); l && !l->lsub) {
+      out.push_back({std::move(*l), {}});
+      return true;
+    }
+    if (auto* st = std::get_if<status_data>(&r)) {  // RFC 5819 §2: follows its LIST response
+      statuses.push_back(std::move(*st));
+      return true;
+    }
+    return false;
+  }, "LIST");
+  for (auto& st : statuses)
+    for (auto& m : out)
+      if (m.list.mailbox == st.mailbox && !m.status) {
+        m.status = std::move(st);
+        break;
+      }
+  co_return out;
+}
+
 awaitable<std::vector<list_data>> client::lsub(std::string reference, std::string pattern) {
   impl& s = *impl_;
   command_builder b(s.tag(), "LSUB", s.encoding());
@@ -591,6 +644,10 @@ status_data blocking_client::status(std::string m, std::vector<std::string> i) {
 }
 mailbox_info blocking_client::select(std::string m, bool c) { return run_blocking(io_, client_->select(std::move(m), c)); }
 mailbox_info blocking_client::examine(std::string m, bool c) { return run_blocking(io_, client_->examine(std::move(m), c)); }
+std::vector<mailbox_listing> blocking_client::list_status(std::string r, std::string p, std::vector<std::string> i,
+                                                          list_options o) {
+  return run_blocking(io_, client_->list_status(std::move(r), std::move(p), std::move(i), o));
+}
 mailbox_info blocking_client::select(std::string m, select_options o) {
   return run_blocking(io_, client_->select(std::move(m), std::move(o)));
 }

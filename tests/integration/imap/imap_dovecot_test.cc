@@ -265,6 +265,19 @@ TEST_F(ImapDovecot, CompressDeflateOverStarttlsFetchesEveryMessageByteForByte) {
   c.logout();
 }
 
+TEST_F(ImapDovecot, ListStatusCountsEveryMailboxInOneCommand) {
+  blocking_client c;
+  c.connect(implicit(options("IMAPS_PORT")));
+  ASSERT_TRUE(c.has_capability("LIST-STATUS"));
+  const auto all = c.list_status("", "*", {"MESSAGES", "UIDVALIDITY"});
+  const auto inbox = std::find_if(all.begin(), all.end(), [](const mailbox_listing& m) { return m.list.mailbox == "INBOX"; });
+  ASSERT_NE(inbox, all.end());
+  ASSERT_TRUE(inbox->status);
+  EXPECT_EQ(inbox->status->get("MESSAGES"), static_cast<std::uint64_t>(message_count));
+  EXPECT_TRUE(inbox->status->get("UIDVALIDITY").has_value());
+  c.logout();
+}
+
 TEST_F(ImapDovecot, OneBodyPartStreamsItsBytes) {
   blocking_client c;
   c.connect(implicit(options("IMAPS_PORT")));
