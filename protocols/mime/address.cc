@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <string>
+#include <system_error>
 
 #include "protocols/mime/codecs.hpp"
 #include "protocols/mime/error.hpp"
+#include "transport/idn.hpp"
 
 namespace inet::mime {
 namespace {
@@ -274,6 +276,22 @@ bool atoms_safe(std::string_view name, bool utf8) {
   return true;
 }
 
+// libidn2's reason from transport::to_ascii_host's "invalid international host name: reason:
+// could not resolve host".
+std::string idn_reason(const std::system_error& e) {
+  std::string what = e.what();
+  const std::string suffix = ": " + e.code().message();
+  if (what.size() > suffix.size() && what.ends_with(suffix)) what.resize(what.size() - suffix.size());
+  constexpr std::string_view prefix = "invalid international host name: ";
+  if (what.starts_with(prefix)) what.erase(0, prefix.size());
+  return what;
+}
+
+[[noreturn]] void refuse_address(std::string_view addr, const std::string& why) {
+  throw std::system_error(make_error_code(error::bad_address),
+                          "address '" + std::string(addr) + "': " + why);
+}
+
 }  // namespace
 
 std::vector<mailbox> parse_address_list(std::string_view text) {
@@ -287,11 +305,33 @@ mailbox parse_mailbox(std::string_view text) {
   return list.front();
 }
 
+std::string ascii_domain_address(std::string_view addr) {
+  if (is_printable_ascii(addr)) return std::string(addr);
+  const std::string_view domain = address_domain(addr);
+  const std::string_view local =
+      addr.substr(0, domain.empty() ? addr.size() : addr.size() - domain.size() - 1);
+  if (domain.empty()) refuse_address(addr, "no '@domain'");
+  if (!is_printable_ascii(local))
+    refuse_address(addr,
+                   "a non-ASCII local part has no ASCII form (it needs SMTPUTF8 / RFC 6532)");
+  if (domain.starts_with('[')) refuse_address(addr, "non-ASCII domain literal");
+  try {
+    return std::string(local) + "@" + transport::to_ascii_host(domain);
+  } catch (const std::system_error& e) {
+    refuse_address(addr, "the domain is not a valid internationalised domain name (" +
+                             idn_reason(e) + ")");
+  }
+}
+
 std::string format_mailbox(const mailbox& m, bool utf8_allowed) {
-  if (!is_valid_addr_spec(m.address) || (!utf8_allowed && !is_printable_ascii(m.address)))
+  if (!is_valid_addr_spec(m.address))
     throw std::system_error(make_error_code(error::bad_address),
                             "invalid address for a header: " + m.address);
-  if (m.display_name.empty()) return m.address;
+  const std::string address = utf8_allowed ? m.address : ascii_domain_address(m.address);
+  if (!is_valid_addr_spec(address))  // over 254 bytes once its domain is encoded
+    throw std::system_error(make_error_code(error::bad_address),
+                            "invalid address for a header: " + address);
+  if (m.display_name.empty()) return address;
   for (unsigned char c : m.display_name)
     if ((c < 32 && c != '\t') || c == 127)
       throw std::system_error(make_error_code(error::invalid_header),
@@ -307,7 +347,7 @@ std::string format_mailbox(const mailbox& m, bool utf8_allowed) {
   } else {
     phrase = quote(m.display_name);
   }
-  return phrase + " <" + m.address + ">";
+  return phrase + " <" + address + ">";
 }
 
 bool is_valid_addr_spec(std::string_view addr) {

@@ -30,10 +30,23 @@ mailbox parse_mailbox(std::string_view text);
 /// Formats `m` for a header: "addr" when there is no display name, else "phrase <addr>" with
 /// the phrase as atoms when they are safe, a quoted-string when it has specials, and RFC 2047
 /// encoded-words when it is non-ASCII and !utf8_allowed (with utf8_allowed raw UTF-8 is kept,
-/// RFC 6532 §3.2). Throws std::system_error(error::bad_address) when the address fails
-/// is_valid_addr_spec or is non-ASCII without utf8_allowed, and error::invalid_header when the
-/// display name contains CR, LF or other control characters (header injection).
+/// RFC 6532 §3.2). Without utf8_allowed the address is written as ascii_domain_address()
+/// gives it ("info@bücher.example" -> "info@xn--bcher-kva.example"). Throws
+/// std::system_error(error::bad_address) when the address fails is_valid_addr_spec, or
+/// without utf8_allowed has a non-ASCII local part or a domain that is not a valid IDN, and
+/// error::invalid_header when the display name contains CR, LF or other control characters
+/// (header injection).
 std::string format_mailbox(const mailbox& m, bool utf8_allowed);
+
+/// The ASCII form of an addr-spec for 7-bit headers and servers without SMTPUTF8 (RFC 6531
+/// §3.2, RFC 5890 §2.3.2.1): `addr` unchanged when it is ASCII; an ASCII local part with a
+/// non-ASCII domain gets the domain's A-label form (IDNA2008, UTS #46 non-transitional, RFC
+/// 5891 §4, through transport::to_ascii_host / libidn2), e.g. "info@bücher.example" ->
+/// "info@xn--bcher-kva.example". Throws std::system_error(error::bad_address), naming the
+/// address, for a non-ASCII local part (it has no ASCII form: it needs SMTPUTF8 / RFC 6532),
+/// a non-ASCII domain literal, or a domain that is not a valid IDN (disallowed code points
+/// such as U+2488, a label over 63 bytes or a name over 253 bytes once encoded).
+std::string ascii_domain_address(std::string_view addr);
 
 /// True if `addr` is "local@domain" with a non-empty local part and domain and nothing that is
 /// unsafe in an SMTP MAIL FROM/RCPT TO path (RFC 5321 §4.1.2): no CR, LF, NUL or other control

@@ -100,6 +100,61 @@ TEST(FormatMailbox, RefusesInjection) {
   EXPECT_EQ(format_mailbox({"", "j\xC3\xB6@x"}, true), "j\xC3\xB6@x");
 }
 
+// RFC 6531 §3.2 / RFC 5891: in 7-bit headers an internationalised domain is written as its
+// A-label (values as libidn2 2.3, UTS #46 non-transitional, gives them); a non-ASCII local
+// part has no ASCII form.
+TEST(FormatMailbox, InternationalDomainBecomesALabelWithoutUtf8) {
+  EXPECT_EQ(format_mailbox({"", "info@bücher.example"}, false), "info@xn--bcher-kva.example");
+  EXPECT_EQ(format_mailbox({"Bücher", "info@Bücher.Example"}, false),
+            "=?UTF-8?Q?B=C3=BCcher?= <info@xn--bcher-kva.example>");
+  EXPECT_EQ(format_mailbox({"Doe, John", "\"john doe\"@münchen.de"}, false),
+            "\"Doe, John\" <\"john doe\"@xn--mnchen-3ya.de>");
+  EXPECT_EQ(format_mailbox({"", "a@例え.テスト"}, false), "a@xn--r8jz45g.xn--zckzah");
+  // With utf8_allowed (RFC 6532) the address stays raw UTF-8.
+  EXPECT_EQ(format_mailbox({"", "info@bücher.example"}, true), "info@bücher.example");
+  EXPECT_EQ(format_mailbox({"Jörg", "jörg@bücher.example"}, true),
+            "Jörg <jörg@bücher.example>");
+  // ASCII addresses and domain literals are untouched.
+  EXPECT_EQ(format_mailbox({"", "xn--bcher-kva@xn--bcher-kva.example"}, false),
+            "xn--bcher-kva@xn--bcher-kva.example");
+  EXPECT_EQ(format_mailbox({"", "postmaster@[192.0.2.1]"}, false), "postmaster@[192.0.2.1]");
+}
+
+TEST(FormatMailbox, NoAsciiFormIsRefusedByName) {
+  const std::string long_label = std::string(56, 'a') + "ü";  // A-label of 64 bytes
+  for (const std::string& a : {std::string("jörg@bücher.example"),  // local part
+                               std::string("jörg@example.com"),
+                               std::string("info@a⒈b.example"),  // U+2488
+                               "info@" + long_label + ".example",
+                               std::string("info@[bücher]")}) {
+    try {
+      format_mailbox({"Name", a}, false);
+      ADD_FAILURE() << a;
+    } catch (const std::system_error& e) {
+      EXPECT_EQ(e.code(), error::bad_address) << a;
+      EXPECT_NE(std::string(e.what()).find("'" + a + "'"), std::string::npos) << e.what();
+    }
+  }
+  // One byte shorter the A-label is 63 bytes: the longest label allowed.
+  const std::string label_63 = std::string(55, 'a') + "ü";
+  EXPECT_EQ(ascii_domain_address("x@" + label_63 + ".example"),
+            "x@xn--" + std::string(55, 'a') + "-8yf.example");
+  // Over 254 bytes once the domain is encoded: no longer a valid addr-spec for a header.
+  std::string big = std::string(40, 'l') + "@";
+  for (int i = 0; i < 4; ++i) big += std::string(45, 'a') + "ü.";
+  big += "example";
+  EXPECT_LE(big.size(), 254u);
+  EXPECT_GT(ascii_domain_address(big).size(), 254u);
+  EXPECT_THROW(format_mailbox({"", big}, false), std::system_error);
+}
+
+TEST(AsciiDomainAddress, Forms) {
+  EXPECT_EQ(ascii_domain_address("info@bücher.example"), "info@xn--bcher-kva.example");
+  EXPECT_EQ(ascii_domain_address("a@faß.de"), "a@xn--fa-hia.de");  // non-transitional
+  EXPECT_EQ(ascii_domain_address("plain@example.com"), "plain@example.com");
+  EXPECT_THROW(ascii_domain_address("jö"), std::system_error);
+}
+
 TEST(IsValidAddrSpec, AcceptsAndRefuses) {
   for (const char* ok : {"a@b", "first.last@example.com", "\"with space\"@x.org",
                          "\"q\\\"uote\"@x", "x@[IPv6:2001:db8::1]", "j\xC3\xB6@x"})

@@ -121,6 +121,22 @@ TEST(RewrittenSource, LfOnlyInputAndAddedFields) {
   EXPECT_EQ(out.find("x@example.net"), std::string::npos);
 }
 
+// The From added by `inet mail -t` (rewrite_options::add_from) follows format_mailbox: an
+// internationalised domain as its A-label in 7-bit headers, raw UTF-8 with utf8_headers.
+TEST(RewrittenSource, AddedFromWithInternationalDomain) {
+  for (const bool utf8 : {false, true}) {
+    memory_source src("To: bob@example.org\r\n\r\nbody\r\n");
+    auto head = read_header_section(src);
+    rewrite_options o;
+    o.add_from = mailbox{"", "info@bücher.example"};
+    o.utf8_headers = utf8;
+    const std::string out = drain(*make_rewritten_source(std::move(head), src, o));
+    EXPECT_EQ(out, std::string("To: bob@example.org\r\nFrom: ") +
+                       (utf8 ? "info@bücher.example" : "info@xn--bcher-kva.example") +
+                       "\r\n\r\nbody\r\n");
+  }
+}
+
 TEST(ReadHeaderSection, EdgeCases) {
   {  // no empty line: a non-header line starts the body
     memory_source src("To: a@x\nThis is body text\nmore\n");

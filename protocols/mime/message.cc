@@ -256,6 +256,17 @@ struct message_source::impl {
     return body;
   }
 
+  // The From domain for the Message-ID, an internationalised one as A-labels (RFC 5890);
+  // "" (make_message_id then uses "localhost") when it is not a valid IDN.
+  std::string message_id_domain() const {
+    try {
+      return std::string(address_domain(ascii_domain_address("x@" + std::string(
+          address_domain(msg.from.address)))));
+    } catch (const std::system_error&) {
+      return {};
+    }
+  }
+
   std::string build_headers() {
     if (msg.from.address.empty()) fail(error::bad_address, "message has no From address");
     for (const auto& m : msg.bcc)
@@ -271,7 +282,7 @@ struct message_source::impl {
       h += fold_header("Subject", encode_unstructured("Subject", msg.subject, opt.utf8_headers));
     message_id = msg.message_id;
     if (message_id.empty()) {
-      message_id = make_message_id(address_domain(msg.from.address),
+      message_id = make_message_id(message_id_domain(),
                                    [this](std::span<unsigned char> b) { random_bytes(b); });
     } else {
       if (!message_id.starts_with('<')) message_id = "<" + message_id + ">";

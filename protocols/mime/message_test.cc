@@ -331,6 +331,31 @@ TEST_F(Compose, InvalidAddressesAndIdsRefused) {
   EXPECT_THROW(message_source(m, fixed()), std::system_error);
 }
 
+// RFC 6531 §3.2: without utf8_headers every address header carries A-label domains, and the
+// generated Message-ID uses the From domain's A-label; with utf8_headers raw UTF-8 stays.
+TEST_F(Compose, InternationalDomainsInAddressHeaders) {
+  message m = basic();
+  m.from = {"", "info@bücher.example"};
+  m.sender = mailbox{"", "desk@bücher.example"};
+  m.reply_to = {{"", "help@bücher.example"}};
+  m.to = {{"Bob", "bob@münchen.de"}};
+  m.cc = {{"", "carol@example.org"}};
+  const std::string out = compose(m, fixed());
+  for (const char* line : {"From: info@xn--bcher-kva.example\r\n",
+                           "Sender: desk@xn--bcher-kva.example\r\n",
+                           "Reply-To: help@xn--bcher-kva.example\r\n",
+                           "To: Bob <bob@xn--mnchen-3ya.de>\r\n", "Cc: carol@example.org\r\n"})
+    EXPECT_NE(out.find(line), std::string::npos) << line << "\n" << out;
+  EXPECT_NE(out.find("@xn--bcher-kva.example>\r\n"), std::string::npos) << out;  // Message-ID
+  EXPECT_EQ(out.find("ü"), std::string::npos) << out;
+  compose_options utf8 = fixed();
+  utf8.utf8_headers = true;
+  EXPECT_NE(compose(m, utf8).find("To: Bob <bob@münchen.de>\r\n"), std::string::npos);
+  m.to = {{"", "jörg@münchen.de"}};
+  EXPECT_THROW(message_source(m, fixed()), std::system_error);
+  EXPECT_NE(compose(m, utf8).find("To: jörg@münchen.de\r\n"), std::string::npos);
+}
+
 TEST_F(Compose, BoundaryAvoidsTextContent) {
   message m = basic();
   m.message_id = "<fixed@example.com>";
