@@ -113,12 +113,18 @@ std::string parse_dsn_return(const std::string& v) {
 // msmtp keys accepted for compatibility that have no effect here.
 const std::set<std::string, std::less<>>& ignored_keys() {
   static const std::set<std::string, std::less<>> keys = {
-      "logfile", "logfile_time_format", "syslog", "aliases", "auto_from", "maildomain",
-      "tls_crl_file", "tls_fingerprint", "tls_priorities", "tls_min_dh_prime_bits",
-      "add_missing_from_header", "add_missing_date_header", "remove_bcc_headers",
-      "undisclosed_recipients", "set_from_header", "set_date_header", "set_msgid_header",
-      "source_ip", "ntlmdomain", "allow_from_override", "from_full_name", "eval",
-      "passwordeval_timeout", "tls_trust_file_system"};
+      "auto_from", "maildomain", "tls_crl_file", "tls_priorities", "tls_min_dh_prime_bits",
+      "source_ip", "ntlmdomain", "eval", "passwordeval_timeout", "tls_trust_file_system"};
+  return keys;
+}
+
+// TEMPORARY (removed when the keys are wired to the send path).
+const std::set<std::string, std::less<>>& not_yet_wired() {
+  static const std::set<std::string, std::less<>> keys = {
+      "logfile", "logfile_time_format", "syslog", "aliases", "add_missing_from_header",
+      "add_missing_date_header", "remove_bcc_headers", "undisclosed_recipients",
+      "set_from_header", "set_date_header", "set_msgid_header", "allow_from_override",
+      "from_full_name"};
   return keys;
 }
 
@@ -138,6 +144,32 @@ bool apply_oauth2_key(account_settings& a, const std::string& key, const std::st
   else if (key == "oauth2_scope") set(a.oauth2_scope);
   else if (key == "oauth2_tls_trust_file")
     a.oauth2_tls_trust_file = (arg == "system") ? std::string() : expand_tilde(arg, home);
+  else return false;
+  return true;
+}
+
+// The logging, aliases and header keys of msmtp; returns false if `key` is not one of them.
+bool apply_msmtp_key(account_settings& a, const std::string& key, const std::string& arg,
+                     const std::string& home) {
+  const auto on_or = [&](std::optional<bool>& field) {
+    field = arg.empty() ? true : parse_on_off(arg);
+  };
+  if (key == "tls_fingerprint") a.tls_fingerprint = parse_fingerprint(arg);
+  else if (key == "logfile") a.logfile = arg == "-" ? arg : expand_tilde(arg, home);
+  else if (key == "logfile_time_format") a.logfile_time_format = arg;
+  else if (key == "syslog") a.syslog = parse_syslog(arg.empty() ? "on" : arg);
+  else if (key == "aliases") a.aliases = expand_tilde(arg, home);
+  else if (key == "undisclosed_recipients") on_or(a.undisclosed_recipients);
+  else if (key == "remove_bcc_headers") on_or(a.remove_bcc_headers);
+  else if (key == "allow_from_override") on_or(a.allow_from_override);
+  else if (key == "from_full_name") a.from_full_name = arg;
+  else if (key == "set_from_header") a.set_from_header = parse_header_mode(arg.empty() ? "on" : arg, true);
+  else if (key == "set_date_header") require_arg(key, arg), a.set_date_header = parse_header_mode(arg, false);
+  else if (key == "set_msgid_header") require_arg(key, arg), a.set_msgid_header = parse_header_mode(arg, false);
+  else if (key == "add_missing_from_header")
+    a.set_from_header = (arg.empty() || parse_on_off(arg)) ? "auto" : "off";
+  else if (key == "add_missing_date_header")
+    a.set_date_header = (arg.empty() || parse_on_off(arg)) ? "auto" : "off";
   else return false;
   return true;
 }
@@ -170,7 +202,7 @@ bool apply_key(account_settings& a, const std::string& key, const std::string& a
   else if (key == "dsn_return") a.dsn_return = parse_dsn_return(arg);
   else if (key == "proxy_host") a.proxy_host = arg;
   else if (key == "proxy_port") a.proxy_port = parse_port(arg);
-  else return apply_oauth2_key(a, key, arg, home);
+  else return apply_oauth2_key(a, key, arg, home) || apply_msmtp_key(a, key, arg, home);
   return true;
 }
 
@@ -216,6 +248,11 @@ class parser {
       return;
     }
     account_settings& target = in_defaults_ ? cfg_.defaults : current_;
+    if (not_yet_wired().count(p.key)) {
+      cfg_.warnings.push_back(cfg_.path + ":" + std::to_string(line_no) + ": ignoring msmtp key '" +
+                              p.key + "' (not supported by inet mail)");
+      return;
+    }
     if (apply_key(target, p.key, p.arg, home_)) {
       if (p.key == "password" || p.key == "oauth2_client_secret" ||
           p.key == "oauth2_refresh_token")
@@ -292,6 +329,12 @@ void account_settings::overlay(const account_settings& o) {
   over(oauth2_refresh_token, o.oauth2_refresh_token);
   over(oauth2_refresh_token_eval, o.oauth2_refresh_token_eval);
   over(oauth2_scope, o.oauth2_scope), over(oauth2_tls_trust_file, o.oauth2_tls_trust_file);
+  over(tls_fingerprint, o.tls_fingerprint), over(logfile, o.logfile);
+  over(logfile_time_format, o.logfile_time_format), over(syslog, o.syslog);
+  over(aliases, o.aliases), over(undisclosed_recipients, o.undisclosed_recipients);
+  over(remove_bcc_headers, o.remove_bcc_headers), over(set_from_header, o.set_from_header);
+  over(set_date_header, o.set_date_header), over(set_msgid_header, o.set_msgid_header);
+  over(allow_from_override, o.allow_from_override), over(from_full_name, o.from_full_name);
 }
 
 bool parse_on_off(std::string_view value) {
@@ -333,6 +376,45 @@ std::string parse_auth(std::string_view value) {
   throw std::invalid_argument("auth: expected on, off, plain, login, cram-md5, scram-sha-1, "
                               "scram-sha-256, xoauth2 or oauthbearer; got '" +
                               std::string(value) + "'");
+}
+
+std::string parse_fingerprint(std::string_view value) {
+  std::size_t digits = 0;
+  for (const char c : value) {
+    if (c == ':') continue;
+    if (!std::isxdigit(static_cast<unsigned char>(c)))
+      throw std::invalid_argument("tls_fingerprint: expected hex digits (colons optional), got '" +
+                                  std::string(value) + "'");
+    ++digits;
+  }
+  if (digits == 32)
+    throw std::invalid_argument(
+        "tls_fingerprint: MD5 fingerprints are not accepted (MD5 is broken); use the SHA-256 "
+        "fingerprint (openssl x509 -noout -fingerprint -sha256 -in CERT)");
+  if (!value.empty() && digits != 64 && digits != 40)
+    throw std::invalid_argument("tls_fingerprint: expected a SHA-256 (64 hex digits) or SHA-1 "
+                                "(40) fingerprint, got " + std::to_string(digits) + " digits");
+  return std::string(value);
+}
+
+std::string parse_syslog(std::string_view value) {
+  static const std::array<const char*, 10> facilities = {
+      "LOG_USER", "LOG_MAIL", "LOG_LOCAL0", "LOG_LOCAL1", "LOG_LOCAL2",
+      "LOG_LOCAL3", "LOG_LOCAL4", "LOG_LOCAL5", "LOG_LOCAL6", "LOG_LOCAL7"};
+  const std::string l = lower(value);
+  if (l == "on") return "LOG_USER";
+  if (l == "off" || l.empty()) return "";
+  for (const char* f : facilities)
+    if (l == lower(f)) return f;
+  throw std::invalid_argument("syslog: expected on, off or a facility (LOG_USER, LOG_MAIL, "
+                              "LOG_LOCAL0 ... LOG_LOCAL7), got '" + std::string(value) + "'");
+}
+
+std::string parse_header_mode(std::string_view value, bool with_on) {
+  const std::string l = lower(value);
+  if (l == "auto" || l == "off" || (with_on && l == "on")) return l;
+  throw std::invalid_argument(std::string("expected ") + (with_on ? "auto, on or off" : "auto or off") +
+                              ", got '" + std::string(value) + "'");
 }
 
 config parse_config(std::string_view text, const std::string& path, const std::string& home) {

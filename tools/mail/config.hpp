@@ -65,6 +65,23 @@ struct account_settings {
   std::optional<std::string> oauth2_scope;              ///< sent only if set
   std::optional<std::string> oauth2_tls_trust_file;     ///< CA file for the endpoint ("" system)
 
+  /// SHA-256 (64 hex digits) or SHA-1 (40) fingerprint of the one server certificate to accept,
+  /// colons optional; "" = none. Replaces chain and host-name checks (msmtp tls_fingerprint).
+  std::optional<std::string> tls_fingerprint;
+  // Logging (msmtp): one line per message.
+  std::optional<std::string> logfile;              ///< "" = off, "-" = standard output
+  std::optional<std::string> logfile_time_format;  ///< strftime(3) format; "" = "%b %d %H:%M:%S"
+  std::optional<std::string> syslog;               ///< "" = off, else a facility "LOG_MAIL"...
+  std::optional<std::string> aliases;              ///< aliases file; "" = none
+  // Headers of the message (msmtp).
+  std::optional<bool> undisclosed_recipients;      ///< To/Cc/Bcc -> "To: undisclosed-recipients:;"
+  std::optional<bool> remove_bcc_headers;          ///< default on
+  std::optional<std::string> set_from_header;      ///< "auto" (default), "on" or "off"
+  std::optional<std::string> set_date_header;      ///< "auto" (default) or "off"
+  std::optional<std::string> set_msgid_header;     ///< "auto" (default) or "off"
+  std::optional<bool> allow_from_override;         ///< -f may replace `from` (default on)
+  std::optional<std::string> from_full_name;       ///< display name of an added From header
+
   /// Copies every field that is set in `other` over this one.
   void overlay(const account_settings& other);
   /// True if a password is stored inline (not passwordeval).
@@ -82,7 +99,7 @@ struct config {
   std::string path;                                  ///< as given to the parser (for messages)
   account_settings defaults;                         ///< the last `defaults` section's values
   std::map<std::string, account_settings> accounts;  ///< by name, including "default"
-  std::vector<std::string> warnings;                 ///< "FILE:LINE: ignoring msmtp key 'logfile'"
+  std::vector<std::string> warnings;                 ///< "FILE:LINE: ignoring msmtp key 'maildomain'"
   /// some section sets `password`, `oauth2_client_secret` or `oauth2_refresh_token`
   bool has_password = false;
 };
@@ -92,8 +109,10 @@ struct config {
 /// a key before any section is fine (it goes to the defaults), missing arguments, bad on/off
 /// values, ports outside 1..65535, bad timeouts, unknown auth methods, unterminated quotes,
 /// an undefined parent account, duplicate account names, and msmtp features that change
-/// behaviour and are not supported (`protocol lmtp`). msmtp keys without an effect here
-/// (logfile, syslog, aliases, ...) are accepted with a warning.
+/// behaviour and are not supported (`protocol lmtp`), an MD5 tls_fingerprint. msmtp keys
+/// without an effect here (auto_from, maildomain, tls_crl_file, ...) are accepted with a
+/// warning. The deprecated add_missing_from_header / add_missing_date_header on|off set
+/// set_from_header / set_date_header to auto|off.
 config parse_config(std::string_view text, const std::string& path, const std::string& home);
 
 /// Reads and parses `file`. Like msmtp, a file that contains a `password` (or an
@@ -122,6 +141,16 @@ bool parse_on_off(std::string_view value);
 std::uint16_t parse_port(std::string_view value);
 /// "off" or "0" -> 0 seconds (no bound); else 1..86400 seconds.
 std::chrono::seconds parse_timeout(std::string_view value);
+/// A certificate fingerprint for tls_fingerprint: 64 (SHA-256) or 40 (SHA-1) hex digits, colons
+/// optional; returned unchanged ("" stays "" = none). An MD5 fingerprint (32 digits) is refused
+/// ("MD5 ... is not accepted"), as is anything else.
+std::string parse_fingerprint(std::string_view value);
+/// "on" -> "LOG_USER", "off" or "" -> "", else one of LOG_USER, LOG_MAIL, LOG_LOCAL0..7
+/// (case-insensitive; returned in upper case).
+std::string parse_syslog(std::string_view value);
+/// set_from_header: auto, on, off; set_date_header / set_msgid_header (`with_on` false): auto,
+/// off. Returned in lower case.
+std::string parse_header_mode(std::string_view value, bool with_on);
 /// on/off or a mechanism: plain, login, cram-md5, scram-sha-1, scram-sha-256, xoauth2,
 /// oauthbearer (case-insensitive); returned in lower case.
 std::string parse_auth(std::string_view value);

@@ -146,6 +146,24 @@ TEST(Config, IgnoredMsmtpKeysWarn) {
   EXPECT_THAT(c.warnings[0], HasSubstr("mailrc:2: ignoring msmtp key 'logfile'"));
 }
 
+TEST(Config, TlsFingerprint) {
+  const std::string sha256(64, 'a'), sha1 = "01:23:45:67:89:ab:cd:ef:01:23:45:67:89:ab:cd:ef:01:23:45:67";
+  const config c = parse("account a\ntls_fingerprint " + sha256 + "\naccount b : a\ntls_fingerprint " +
+                         sha1 + "\naccount c : a\ntls_fingerprint\n");
+  EXPECT_EQ(c.accounts.at("a").tls_fingerprint, sha256);
+  EXPECT_EQ(c.accounts.at("b").tls_fingerprint, sha1);
+  EXPECT_EQ(c.accounts.at("c").tls_fingerprint, "");  // empty argument: no pin (msmtp)
+  EXPECT_TRUE(c.warnings.empty());
+  EXPECT_THAT(parse_error("\ntls_fingerprint " + std::string(32, 'A') + "\n"),
+              HasSubstr("mailrc:2: tls_fingerprint: MD5 fingerprints are not accepted"));
+  EXPECT_THAT(parse_error("tls_fingerprint " + std::string(63, 'a') + "\n"),
+              HasSubstr("got 63 digits"));
+  EXPECT_THAT(parse_error("tls_fingerprint " + std::string(63, 'a') + "g\n"),
+              HasSubstr("expected hex digits"));
+  EXPECT_EQ(parse_fingerprint(""), "");
+  EXPECT_THROW(parse_fingerprint("::"), std::invalid_argument);
+}
+
 TEST(Config, CrlfLinesParse) {
   const config c = parse("account a\r\nhost h.example\r\nport 465\r\n");
   EXPECT_EQ(c.accounts.at("a").host, "h.example");

@@ -56,6 +56,11 @@ Server options (each overrides the configuration key of the same name):
   --tls-certcheck=on|off  off skips certificate verification: DANGEROUS
   --tls-cert-file FILE, --tls-key-file FILE   client certificate and key (PEM)
   --tls-host-override NAME   host name expected in the server certificate
+  --tls-fingerprint FP    accept only the server certificate with this SHA-256 fingerprint
+                          (64 hex digits, colons optional; SHA-1's 40 also accepted, MD5
+                          refused), whatever --tls-certcheck and --tls-trust-file say; makes
+                          TLS required unless --tls is given. Get it with
+                          `openssl x509 -noout -fingerprint -sha256 -in CERT` or --serverinfo
   --auth=on|off|METHOD    METHOD: plain, login, cram-md5, scram-sha-1, scram-sha-256,
                           xoauth2, oauthbearer. Default: on when a user is set
   --user NAME             user name for authentication
@@ -216,6 +221,7 @@ void add_string_overrides(CLI::App& app, account_settings& s) {
   str("--tls-cert-file", s.tls_cert_file, "client certificate");
   str("--tls-key-file", s.tls_key_file, "client key");
   str("--tls-host-override", s.tls_host_override, "certificate host name");
+  str("--tls-fingerprint", s.tls_fingerprint, "pinned server certificate fingerprint");
   str("--domain", s.domain, "EHLO name");
   str("--queue", s.queue, "queue directory");
   str("--proxy-host", s.proxy_host, "SOCKS5 proxy");

@@ -22,6 +22,20 @@ std::string upper(std::string s) {
   return s;
 }
 
+// tls_fingerprint: the one certificate accepted, whatever tls_certcheck and tls_trust_file say
+// (the transport checks it instead of the chain and name). Without an explicit `tls`, a pinned
+// certificate makes TLS required: nobody pins a certificate to then accept plaintext.
+void resolve_fingerprint(const account_settings& s, smtp::client_options& c) {
+  if (!s.tls_fingerprint || s.tls_fingerprint->empty()) return;
+  try {
+    c.tls.pinned_fingerprint = parse_fingerprint(*s.tls_fingerprint);
+  } catch (const std::invalid_argument& e) {
+    throw setting_error(setting_error::kind::config, e.what());
+  }
+  c.tls.dangerous_skip_verification = false;
+  if (!s.tls) c.policy = transport::tls_policy::required;
+}
+
 void resolve_tls(const account_settings& s, resolved_account& r) {
   smtp::client_options& c = r.client;
   if (s.tls.value_or(false) && !s.tls_starttls.value_or(true)) {
@@ -39,6 +53,7 @@ void resolve_tls(const account_settings& s, resolved_account& r) {
     throw setting_error(setting_error::kind::config,
                         "tls_cert_file and tls_key_file must be given together");
   if (s.tls_host_override) c.tls.server_name = *s.tls_host_override;
+  resolve_fingerprint(s, c);
 }
 
 bool any_oauth2_key(const account_settings& s) {

@@ -67,6 +67,9 @@ struct resolved_account {
 ///    credentials are sent, else opportunistic). Default port otherwise 25 (as msmtp).
 ///  - tls_certcheck off -> tls.dangerous_skip_verification; tls_trust_file -> tls.ca_file;
 ///    tls_cert_file/tls_key_file -> client certificate; tls_host_override -> tls.server_name.
+///  - tls_fingerprint -> tls.pinned_fingerprint (and verification is not skipped: the pin is
+///    checked even with tls_certcheck off); with `tls` unset it makes TLS required. A malformed
+///    or MD5 fingerprint is setting_error config.
 ///  - auth: off -> no AUTH; on or unset -> AUTH when `user` is set; a method forces that SASL
 ///    mechanism (needs `user`). AUTH needs `password` or `passwordeval`, except:
 ///  - auth xoauth2|oauthbearer with oauth2_* keys -> the endpoint must be set and be https://
