@@ -25,7 +25,7 @@ srcs=(
   "$root"/protocols/mime/{address,codecs,error,util}.cc
   "$root"/protocols/url/url.cc
   "$root"/protocols/codec/base64.cc
-  "$root"/transport/{error,trace}.cc
+  "$root"/transport/{error,idn,trace}.cc
 )
 if [ ! -x "$out/parsers_fuzz" ] || [ -n "$(find "${srcs[@]}" -newer "$out/parsers_fuzz" 2>/dev/null)" ]; then
   "$cxx" -std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
