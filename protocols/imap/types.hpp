@@ -165,7 +165,8 @@ struct address {
   std::string email() const { return host.empty() ? mailbox : mailbox + "@" + host; }
 };
 
-/// ENVELOPE (RFC 3501 §7.4.2). Header values as the server sent them (RFC 2047 words intact).
+/// ENVELOPE (RFC 3501 §7.4.2). Header values as the server sent them (RFC 2047 words intact:
+/// inet::mime::decode_words(subject) gives UTF-8, protocols/mime/codecs.hpp).
 struct envelope {
   std::string date, subject;
   std::vector<address> from, sender, reply_to, to, cc, bcc;

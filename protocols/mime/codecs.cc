@@ -1,6 +1,9 @@
 #include "protocols/mime/codecs.hpp"
 
+#include <iconv.h>
+
 #include <algorithm>
+#include <cctype>
 
 #include "protocols/codec/base64.hpp"
 
@@ -226,8 +229,9 @@ std::vector<std::string> encode_words(std::string_view text, std::size_t first_m
 
 namespace {
 
-// Parses one encoded-word at text[0..]; returns its length, or 0 if it is not one.
-std::size_t decode_one(std::string_view text, std::string& out) {
+// Parses one encoded-word at text[0..]; returns its length, or 0 if it is not one. `charset`
+// gets the label (RFC 2231 "*language" suffix dropped), `out` the decoded bytes.
+std::size_t decode_one(std::string_view text, std::string& charset, std::string& out) {
   if (text.substr(0, 2) != "=?") return 0;
   const std::size_t q1 = text.find('?', 2);
   if (q1 == std::string_view::npos || q1 + 2 >= text.size() || text[q1 + 2] != '?') return 0;
@@ -255,25 +259,60 @@ std::size_t decode_one(std::string_view text, std::string& out) {
       }
     }
   }
+  charset.assign(text.substr(2, q1 - 2));
+  if (const auto star = charset.find('*'); star != std::string::npos) charset.resize(star);
+  for (auto& c : charset) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   out += dec;
   return end + 2;
+}
+
+// `bytes` in `charset` as UTF-8 (iconv); the bytes unchanged for UTF-8/ASCII labels, unknown
+// charsets and invalid input (nothing is lost, and nothing is guessed).
+std::string to_utf8(const std::string& charset, const std::string& bytes) {
+  if (charset == "utf-8" || charset == "utf8" || charset == "us-ascii" || bytes.empty()) return bytes;
+  iconv_t cd = iconv_open("UTF-8", charset.c_str());
+  if (cd == reinterpret_cast<iconv_t>(-1)) return bytes;
+  std::string out(bytes.size() * 4 + 16, '\0');
+  char* in = const_cast<char*>(bytes.data());
+  std::size_t in_left = bytes.size();
+  char* dst = out.data();
+  std::size_t out_left = out.size();
+  const std::size_t rc = iconv(cd, &in, &in_left, &dst, &out_left);
+  const bool ok = rc != static_cast<std::size_t>(-1) && in_left == 0 &&
+                  iconv(cd, nullptr, nullptr, &dst, &out_left) != static_cast<std::size_t>(-1);
+  iconv_close(cd);
+  if (!ok) return bytes;
+  out.resize(out.size() - out_left);
+  return out;
 }
 
 }  // namespace
 
 std::string decode_words(std::string_view text) {
-  std::string out, pending_ws;
+  std::string out, pending_ws, run, run_charset;
   bool last_word = false;
+  // Adjacent words in one charset are converted together: encoders split multibyte characters
+  // across words (RFC 2047 §5 forbids it, real mailers do it).
+  const auto flush = [&] {
+    out += to_utf8(run_charset, run);
+    run.clear();
+  };
   for (std::size_t i = 0; i < text.size();) {
-    std::string dec;
-    if (const std::size_t n = decode_one(text.substr(i), dec)) {
-      if (!last_word) out += pending_ws;
+    std::string charset, dec;
+    if (const std::size_t n = decode_one(text.substr(i), charset, dec)) {
+      if (!last_word) {
+        out += pending_ws;
+      } else if (charset != run_charset) {
+        flush();
+      }
       pending_ws.clear();
-      out += dec;
+      run_charset = charset;
+      run += dec;
       last_word = true;
       i += n;
       continue;
     }
+    flush();
     const char c = text[i++];
     if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
       pending_ws += c;
@@ -284,6 +323,7 @@ std::string decode_words(std::string_view text) {
     out += c;
     last_word = false;
   }
+  flush();
   return out + pending_ws;
 }
 

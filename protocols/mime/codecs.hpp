@@ -65,9 +65,12 @@ std::string base64_encode_lines(std::string_view data);
 /// the decoded text (RFC 2047 §6.2). Empty text -> no words.
 std::vector<std::string> encode_words(std::string_view text, std::size_t first_max = 75);
 
-/// Decodes RFC 2047 encoded-words in `text` (B and Q, any charset label; bytes are returned as
-/// is, so only UTF-8/ASCII labels give UTF-8). Whitespace between adjacent encoded-words is
-/// dropped. Malformed words are left untouched.
+/// Decodes RFC 2047 encoded-words in `text` (B and Q; RFC 2231 language suffixes ignored) to
+/// UTF-8: other charsets (ISO-8859-x, Windows-125x, KOI8-R, GB2312, Shift_JIS ... whatever
+/// iconv knows) are converted, adjacent words of one charset together (a multibyte character
+/// split across words survives). Whitespace between adjacent encoded-words is dropped (§6.2).
+/// Malformed words stay as they are; bytes of an unknown charset or invalid in theirs are kept
+/// unconverted. Use it on IMAP ENVELOPE subjects and display names.
 std::string decode_words(std::string_view text);
 
 /// True if every byte is printable ASCII (32..126) or HT.

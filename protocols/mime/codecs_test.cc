@@ -157,6 +157,35 @@ TEST(EncodedWords, DecodeKeepsPlainTextAndMalformedWords) {
   EXPECT_EQ(decode_words("=?UTF-8?X?bad?= =?nope"), "=?UTF-8?X?bad?= =?nope");
 }
 
+TEST(EncodedWords, Rfc2047Section8Examples) {
+  // RFC 2047 §8, "encoded form" -> "displayed as".
+  EXPECT_EQ(decode_words("(=?ISO-8859-1?Q?a?=)"), "(a)");
+  EXPECT_EQ(decode_words("(=?ISO-8859-1?Q?a?= b)"), "(a b)");
+  EXPECT_EQ(decode_words("(=?ISO-8859-1?Q?a?= =?ISO-8859-1?Q?b?=)"), "(ab)");
+  EXPECT_EQ(decode_words("(=?ISO-8859-1?Q?a?=  =?ISO-8859-1?Q?b?=)"), "(ab)");
+  EXPECT_EQ(decode_words("(=?ISO-8859-1?Q?a?=\r\n    =?ISO-8859-1?Q?b?=)"), "(ab)");
+  EXPECT_EQ(decode_words("(=?ISO-8859-1?Q?a_b?=)"), "(a b)");
+  EXPECT_EQ(decode_words("(=?ISO-8859-1?Q?a?= =?ISO-8859-2?Q?_b?=)"), "(a b)");
+  // RFC 2047 §8's header examples: Keld's name in ISO-8859-1, André's, and Olle's.
+  EXPECT_EQ(decode_words("=?ISO-8859-1?Q?Keld_J=F8rn_Simonsen?="), "Keld J\xC3\xB8rn Simonsen");
+  EXPECT_EQ(decode_words("=?ISO-8859-1?Q?Andr=E9?= Pirard"), "Andr\xC3\xA9 Pirard");
+  EXPECT_EQ(decode_words("=?ISO-8859-1?B?SWYgeW91IGNhbiByZWFkIHRoaXMgeW8=?= "
+                         "=?ISO-8859-2?B?dSB1bmRlcnN0YW5kIHRoZSBleGFtcGxlLg==?="),
+            "If you can read this you understand the example.");
+  // RFC 2231 §5 language suffix.
+  EXPECT_EQ(decode_words("=?US-ASCII*EN?Q?Keith_Moore?="), "Keith Moore");
+}
+
+TEST(EncodedWords, CharsetsBecomeUtf8) {
+  EXPECT_EQ(decode_words("=?koi8-r?B?8NLJ18XU?="), "\xD0\x9F\xD1\x80\xD0\xB8\xD0\xB2\xD0\xB5\xD1\x82");  // Привет
+  EXPECT_EQ(decode_words("=?windows-1252?Q?=80_5?="), "\xE2\x82\xAC 5");
+  // A UTF-8 character split across two words (real mailers do it) survives.
+  EXPECT_EQ(decode_words("=?UTF-8?B?w6TD?= =?UTF-8?B?tg==?="), "\xC3\xA4\xC3\xB6");
+  // Unknown charset or invalid bytes: the decoded bytes, unconverted.
+  EXPECT_EQ(decode_words("=?x-unknown?Q?a=FFb?="), "a\xFF" "b");
+  EXPECT_EQ(decode_words("=?shift_jis?B?gg==?="), "\x82");
+}
+
 TEST(Parameters, TokenQuotedAndRfc2231) {
   EXPECT_EQ(format_parameter("filename", "report.pdf"), "filename=report.pdf");
   EXPECT_EQ(format_parameter("filename", "my \"q\\\" file.txt"),
