@@ -118,16 +118,6 @@ const std::set<std::string, std::less<>>& ignored_keys() {
   return keys;
 }
 
-// TEMPORARY (removed when the keys are wired to the send path).
-const std::set<std::string, std::less<>>& not_yet_wired() {
-  static const std::set<std::string, std::less<>> keys = {
-      "logfile", "logfile_time_format", "syslog", "aliases", "add_missing_from_header",
-      "add_missing_date_header", "remove_bcc_headers", "undisclosed_recipients",
-      "set_from_header", "set_date_header", "set_msgid_header", "allow_from_override",
-      "from_full_name"};
-  return keys;
-}
-
 // The oauth2_* keys (inet extension); returns false if `key` is not one of them.
 bool apply_oauth2_key(account_settings& a, const std::string& key, const std::string& arg,
                       const std::string& home) {
@@ -248,11 +238,6 @@ class parser {
       return;
     }
     account_settings& target = in_defaults_ ? cfg_.defaults : current_;
-    if (not_yet_wired().count(p.key)) {
-      cfg_.warnings.push_back(cfg_.path + ":" + std::to_string(line_no) + ": ignoring msmtp key '" +
-                              p.key + "' (not supported by inet mail)");
-      return;
-    }
     if (apply_key(target, p.key, p.arg, home_)) {
       if (p.key == "password" || p.key == "oauth2_client_secret" ||
           p.key == "oauth2_refresh_token")

@@ -141,9 +141,64 @@ TEST(Config, ErrorsCarryLineNumbers) {
 }
 
 TEST(Config, IgnoredMsmtpKeysWarn) {
-  const config c = parse("defaults\nlogfile ~/.msmtp.log\nsyslog on\nprotocol smtp\n");
+  const config c = parse("defaults\nmaildomain x.org\nauto_from on\nprotocol smtp\n");
   ASSERT_EQ(c.warnings.size(), 2u);
-  EXPECT_THAT(c.warnings[0], HasSubstr("mailrc:2: ignoring msmtp key 'logfile'"));
+  EXPECT_THAT(c.warnings[0], HasSubstr("mailrc:2: ignoring msmtp key 'maildomain'"));
+}
+
+TEST(Config, LoggingAliasesAndHeaderKeys) {
+  const config c = parse(R"(defaults
+logfile ~/.msmtp.log
+logfile_time_format "%Y-%m-%d %H:%M"
+syslog
+aliases ~/aliases
+undisclosed_recipients
+remove_bcc_headers off
+set_from_header ON
+set_date_header off
+set_msgid_header auto
+allow_from_override off
+from_full_name "Jane Doe"
+account a
+syslog LOG_mail
+logfile -
+account b
+syslog off
+add_missing_from_header off
+add_missing_date_header
+account c
+add_missing_from_header on
+set_from_header
+)");
+  EXPECT_TRUE(c.warnings.empty());
+  const account_settings& d = c.defaults;
+  EXPECT_EQ(d.logfile, "/home/u/.msmtp.log");
+  EXPECT_EQ(d.logfile_time_format, "%Y-%m-%d %H:%M");
+  EXPECT_EQ(d.syslog, "LOG_USER");
+  EXPECT_EQ(d.aliases, "/home/u/aliases");
+  EXPECT_EQ(d.undisclosed_recipients, true);
+  EXPECT_EQ(d.remove_bcc_headers, false);
+  EXPECT_EQ(d.set_from_header, "on");
+  EXPECT_EQ(d.set_date_header, "off");
+  EXPECT_EQ(d.set_msgid_header, "auto");
+  EXPECT_EQ(d.allow_from_override, false);
+  EXPECT_EQ(d.from_full_name, "Jane Doe");
+  EXPECT_EQ(c.accounts.at("a").syslog, "LOG_MAIL");
+  EXPECT_EQ(c.accounts.at("a").logfile, "-");
+  EXPECT_EQ(c.accounts.at("a").from_full_name, "Jane Doe");  // inherited from defaults
+  EXPECT_EQ(c.accounts.at("b").syslog, "");
+  EXPECT_EQ(c.accounts.at("b").set_from_header, "off");  // deprecated alias
+  EXPECT_EQ(c.accounts.at("b").set_date_header, "auto");
+  EXPECT_EQ(c.accounts.at("c").set_from_header, "on");  // no argument = on
+}
+
+TEST(Config, LoggingAndHeaderKeyErrors) {
+  EXPECT_THAT(parse_error("syslog LOG_KERN\n"), HasSubstr("mailrc:1: syslog: expected on, off"));
+  EXPECT_THAT(parse_error("set_from_header always\n"), HasSubstr("expected auto, on or off"));
+  EXPECT_THAT(parse_error("set_date_header on\n"), HasSubstr("expected auto or off"));
+  EXPECT_THAT(parse_error("set_msgid_header\n"), HasSubstr("needs an argument"));
+  EXPECT_THAT(parse_error("undisclosed_recipients yes\n"), HasSubstr("expected 'on' or 'off'"));
+  EXPECT_THAT(parse_error("add_missing_date_header maybe\n"), HasSubstr("expected 'on' or 'off'"));
 }
 
 TEST(Config, TlsFingerprint) {

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "protocols/smtp/client.hpp"
+#include "tools/mail/log.hpp"
 #include "tools/mail/options.hpp"
 #include "tools/mail/settings.hpp"
 #include "transport/body.hpp"
@@ -20,7 +21,13 @@ struct context {
   std::ostream& out;
   std::ostream& err;
   const command_runner& run_command;
+  syslog_fn syslog = {};  ///< empty = system_syslog
+  log_record record = {}; ///< filled while sending; logged by do_send
 };
+
+/// The exit status for an exception of any kind: config_error and setting_error (by kind) as
+/// configuration/usage/data errors, others through exit_code_for().
+int exit_code_of(const std::exception& e);
 
 /// Loads secrets, arms the timeouts and connects (warning on stderr for --tls=off with
 /// credentials). Throws what smtp::blocking_client::connect throws.

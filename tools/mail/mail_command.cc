@@ -21,6 +21,20 @@ int setting_exit(const setting_error& e) {
   return ex_config;
 }
 
+// allow_from_override off: -f/--from/-r do not replace the account's `from` (msmtp).
+void apply_overrides(account_settings& s, const mail_options& o, std::ostream& err) {
+  account_settings over = o.overrides;
+  const bool allow = over.allow_from_override.value_or(s.allow_from_override.value_or(true));
+  if (!allow && s.from && over.from && *over.from != *s.from) {
+    if (o.verbose)
+      err << "inet mail: allow_from_override is off: sending as " << *s.from << ", not "
+          << transport::escape_control(*over.from) << "\n";
+    over.from.reset();
+  }
+  if (!o.full_name.empty()) over.from_full_name = o.full_name;
+  s.overlay(over);
+}
+
 // The configuration file's settings for the chosen account, with the command line on top.
 account_settings load_settings(const mail_options& o, const env_fn& env, std::ostream& err) {
   const std::string home = env("HOME").value_or("");
@@ -32,7 +46,7 @@ account_settings load_settings(const mail_options& o, const env_fn& env, std::os
   if (o.verbose)
     for (const auto& w : cfg.warnings) err << "inet mail: " << w << "\n";
   account_settings s = select_account(cfg, o.account);
-  s.overlay(o.overrides);
+  apply_overrides(s, o, err);
   if (o.mode == mode::serverinfo) s.auth = "off";  // serverinfo never authenticates
   return s;
 }
@@ -50,7 +64,7 @@ int dispatch(const mail_options& o, const io_streams& io, std::ostream& out, std
     server = acct.server();
     fd_source stdin_source(0, false, "standard input");
     byte_source& input = io.input ? *io.input : stdin_source;
-    detail::context ctx{o, acct, input, out, err, run};
+    detail::context ctx{o, acct, input, out, err, run, io.syslog};
     switch (o.mode) {
       case mode::serverinfo: return detail::do_serverinfo(ctx);
       case mode::flush: return detail::do_flush(ctx);
@@ -69,6 +83,12 @@ int dispatch(const mail_options& o, const io_streams& io, std::ostream& out, std
 }
 
 }  // namespace
+
+int detail::exit_code_of(const std::exception& e) {
+  if (dynamic_cast<const config_error*>(&e)) return ex_config;
+  if (const auto* s = dynamic_cast<const setting_error*>(&e)) return setting_exit(*s);
+  return exit_code_for(e);
+}
 
 int run_mail(const std::vector<std::string>& args, const io_streams& io) {
   std::ostream& out = io.out ? *io.out : std::cout;

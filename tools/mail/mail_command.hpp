@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "tools/mail/config.hpp"
+#include "tools/mail/log.hpp"
 #include "tools/mail/settings.hpp"
 #include "transport/body.hpp"
 
@@ -19,6 +20,7 @@ struct io_streams {
   std::ostream* err = nullptr;   ///< diagnostics ("inet mail: ..."); nullptr = std::cerr
   env_fn env;                    ///< HOME, XDG_CONFIG_HOME lookup; empty = getenv
   command_runner run_command;    ///< passwordeval runner; empty = sasl::run_password_command
+  syslog_fn syslog;              ///< `syslog` key output; empty = syslog(3)
 };
 
 /// Runs `inet mail` with the arguments after the command name. Returns the sysexits.h exit

@@ -27,12 +27,13 @@ Sendmail options:
   -i, -oi                 accepted: the input is always read to its end, a line "." does
                           not end it
   -f, -r, --from ADDR     envelope sender (MAIL FROM); -f '<>' sends with the null sender
-  -F NAME                 display name of the From header added when the message has none
+  -F NAME                 display name of the From header inet mail adds (--from-full-name)
   -a, --account NAME      use account NAME of the configuration file (default: "default")
   -N, --dsn-notify LIST   delivery status notifications: off, never, or a comma list of
                           success, failure, delay (RFC 3461)
   -R, --dsn-return WHAT   what a DSN returns: off, headers or full
   -v, -d, --verbose       print the SMTP conversation on stderr (credentials redacted)
+  -X FILE                 same as --logfile FILE
   -oem -odi -oX -bm -em -U -B TYPE -h HOPS   accepted and ignored
 
 Composing (a message is built instead of reading one from stdin):
@@ -85,6 +86,28 @@ Server options (each overrides the configuration key of the same name):
                           "system": the system store (tls_trust_file is for the SMTP server)
   --timeout SECONDS|off   bound on the whole send, and on connecting and each read/write
   --proxy-host HOST, --proxy-port PORT   connect through a SOCKS5 proxy
+
+Message and log options (msmtp keys of the same name; headers are changed in sendmail mode,
+composing mode always writes From, Date and Message-ID itself):
+  --set-from-header=auto|on|off   auto (default): add From (--from-full-name/-F and the
+                          sender) when the message has none; on: replace any From; off: never
+  --set-date-header=auto|off, --set-msgid-header=auto|off   add Date / Message-ID when
+                          missing (default auto) or never
+  --remove-bcc-headers=on|off   on (default): Bcc headers are not sent; off keeps them
+  --undisclosed-recipients[=on|off]   replace To, Cc and Bcc by "To: undisclosed-recipients:;"
+                          (also when composing)
+  --allow-from-override=on|off   off: -f/-r/--from do not replace the account's "from"
+  --from-full-name NAME   display name of an added From header
+  --aliases FILE          replace recipients without '@' (also those -t reads) by the
+                          addresses FILE lists for them ("name: a@x, b@y", "default: c@z");
+                          one level, as msmtp
+  --logfile FILE          append one line per message sent or failed (host, tls, auth, user,
+                          from, recipients, mailsize, smtpstatus, smtpmsg, errormsg, exitcode;
+                          never a password) to FILE, created mode 600; "-" = standard output.
+                          --flush does not log
+  --logfile-time-format FORMAT   strftime format of its time stamp (default "%b %d %H:%M:%S")
+  --syslog[=on|off|FACILITY]   the same line to syslog (on = LOG_USER; LOG_MAIL,
+                          LOG_LOCAL0..LOG_LOCAL7)
 
 Modes and files:
   -S, --serverinfo        print the greeting, TLS session and certificate, and every EHLO
@@ -169,13 +192,17 @@ pre_result preprocess(const std::vector<std::string>& in) {
     } else if (a.starts_with("-o") || a == "-bm" || a.starts_with("-e") || a == "-U" ||
                (a.starts_with("-B") && a.size() > 2)) {
       // sendmail options without an effect here
+    } else if (a == "-X" && i + 1 < in.size()) {
+      out.args.push_back("--logfile=" + in[++i]);  // msmtp: -X FILE is --logfile
     } else if (a == "-B" || a == "-X" || (a == "-h" && i + 1 < in.size() && all_digits(in[i + 1]))) {
       ++i;  // ignored option with a separate argument
     } else if (a == "-h" || a == "--help") {
       out.help = true;
     } else if (a.starts_with("-b")) {
       throw CLI::ValidationError("sendmail mode '" + a + "' is not supported");
-    } else if (a == "--tls" || a == "--tls-starttls" || a == "--tls-certcheck" || a == "--auth") {
+    } else if (a == "--tls" || a == "--tls-starttls" || a == "--tls-certcheck" || a == "--auth" ||
+               a == "--syslog" || a == "--undisclosed-recipients" ||
+               a == "--remove-bcc-headers" || a == "--allow-from-override") {
       out.args.push_back(a + "=on");
     } else if (a.starts_with("-r") && !a.starts_with("--")) {
       out.args.push_back("-f" + a.substr(2));
@@ -276,6 +303,36 @@ void apply_typed_overrides(const raw_overrides& r, account_settings& s) {
   });
 }
 
+// The msmtp logging/aliases/header keys as long options; values are checked as in the file.
+void add_msmtp_overrides(CLI::App& app, account_settings& s) {
+  const auto opt = [&](const std::string& names, auto set) {
+    last_wins(app.add_option_function<std::string>(names, [names, set](const std::string& v) {
+      try {
+        set(v);
+      } catch (const std::invalid_argument& e) {
+        throw CLI::ValidationError(names, e.what());
+      }
+    }));
+  };
+  const auto on_off = [](std::optional<bool>& f) {
+    return [&f](const std::string& v) { f = parse_on_off(v); };
+  };
+  opt("--logfile", [&s](const std::string& v) { s.logfile = v; });
+  opt("--logfile-time-format", [&s](const std::string& v) { s.logfile_time_format = v; });
+  opt("--syslog", [&s](const std::string& v) { s.syslog = parse_syslog(v); });
+  opt("--aliases", [&s](const std::string& v) { s.aliases = v; });
+  opt("--undisclosed-recipients", on_off(s.undisclosed_recipients));
+  opt("--remove-bcc-headers", on_off(s.remove_bcc_headers));
+  opt("--allow-from-override", on_off(s.allow_from_override));
+  opt("--from-full-name", [&s](const std::string& v) { s.from_full_name = v; });
+  opt("--set-from-header",
+      [&s](const std::string& v) { s.set_from_header = parse_header_mode(v, true); });
+  opt("--set-date-header",
+      [&s](const std::string& v) { s.set_date_header = parse_header_mode(v, false); });
+  opt("--set-msgid-header",
+      [&s](const std::string& v) { s.set_msgid_header = parse_header_mode(v, false); });
+}
+
 void add_compose_options(CLI::App& app, mail_options& o) {
   const auto opt = [&](const std::string& names, std::optional<std::string>& field) {
     last_wins(app.add_option_function<std::string>(
@@ -342,6 +399,7 @@ parse_result parse_options(const std::vector<std::string>& args) {
     add_string_overrides(app, o.overrides);
     raw_overrides raw;
     add_typed_overrides(app, raw);
+    add_msmtp_overrides(app, o.overrides);
     add_compose_options(app, o);
     app.add_option("recipients", o.recipients);
     std::vector<std::string> reversed(pre.args.rbegin(), pre.args.rend());

@@ -195,3 +195,34 @@ TEST(Options, HelpTextDocumentsOAuth2) {
 
 }  // namespace
 }  // namespace inet::mail
+
+namespace inet::mail {
+namespace {
+
+TEST(Options, MsmtpLoggingAndHeaderKeys) {
+  const mail_options o = ok({"-X", "/tmp/log", "--syslog", "--undisclosed-recipients",
+                             "--remove-bcc-headers=off", "--allow-from-override=off",
+                             "--set-from-header=ON", "--set-date-header=off",
+                             "--set-msgid-header=auto", "--from-full-name=Jane",
+                             "--aliases=/etc/aliases", "--logfile-time-format=%F",
+                             "--tls-fingerprint=AB:CD", "a@y"});
+  const account_settings& s = o.overrides;
+  EXPECT_EQ(s.logfile, "/tmp/log");
+  EXPECT_EQ(s.syslog, "LOG_USER");
+  EXPECT_EQ(s.undisclosed_recipients, true);
+  EXPECT_EQ(s.remove_bcc_headers, false);
+  EXPECT_EQ(s.allow_from_override, false);
+  EXPECT_EQ(s.set_from_header, "on");
+  EXPECT_EQ(s.set_date_header, "off");
+  EXPECT_EQ(s.set_msgid_header, "auto");
+  EXPECT_EQ(s.from_full_name, "Jane");
+  EXPECT_EQ(s.aliases, "/etc/aliases");
+  EXPECT_EQ(s.logfile_time_format, "%F");
+  EXPECT_EQ(s.tls_fingerprint, "AB:CD");  // checked when the account is resolved (EX_CONFIG)
+  EXPECT_THAT(o.recipients, ElementsAre("a@y"));
+  EXPECT_THAT(usage_error({"--set-msgid-header=on", "a@y"}), HasSubstr("expected auto or off"));
+  EXPECT_THAT(usage_error({"--undisclosed-recipients=yes", "a@y"}), HasSubstr("'on' or 'off'"));
+}
+
+}  // namespace
+}  // namespace inet::mail

@@ -4,13 +4,18 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <cerrno>
+#include <initializer_list>
 #include <optional>
+#include <span>
+#include <string_view>
 #include <system_error>
 
 #include "protocols/mime/address.hpp"
 #include "protocols/mime/headers.hpp"
 #include "protocols/mime/message.hpp"
+#include "tools/mail/aliases.hpp"
 #include "tools/mail/exit_status.hpp"
 #include "tools/mail/internal.hpp"
 #include "tools/mail/io.hpp"
@@ -78,29 +83,99 @@ std::string sender_from(const context& c, const mime::header_section* headers) {
                       "no sender address: set 'from' in the configuration or pass -f ADDRESS");
 }
 
+bool iequals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() &&
+         std::equal(a.begin(), a.end(), b.begin(), [](unsigned char x, unsigned char y) {
+           return std::tolower(x) == std::tolower(y);
+         });
+}
+
+bool is_one_of(std::string_view name, std::initializer_list<std::string_view> names) {
+  return std::any_of(names.begin(), names.end(), [&](auto n) { return iequals(name, n); });
+}
+
+// The display name of a From header we write: -F, else from_full_name.
+std::string full_name(const context& c) {
+  return c.opts.full_name.empty() ? c.acct.from_full_name : c.opts.full_name;
+}
+
+// Envelope recipients of sendmail mode: the arguments, plus with -t the To/Cc/Bcc headers;
+// local names (no '@') replaced through the account's aliases file first (msmtp `aliases`).
+std::vector<std::string> sendmail_recipients(const context& c, const mime::header_section& h) {
+  alias_table aliases;
+  if (!c.acct.aliases.empty()) aliases = load_aliases(c.acct.aliases);
+  std::vector<std::string> args = c.opts.recipients;
+  for (auto& a : args) a = expand_aliases(a, aliases);
+  std::vector<std::string> out = parse_recipient_args(args);
+  if (!c.opts.read_recipients) return out;
+  mime::header_section copy = h;
+  for (auto& f : copy.fields)
+    if (is_one_of(f.name, {"To", "Cc", "Bcc", "Resent-To", "Resent-Cc", "Resent-Bcc"}))
+      f.value = expand_aliases(f.value, aliases);
+  for (const auto& r : mime::header_recipients(copy)) {
+    check_address(r, "recipient", false);
+    add_unique(out, r);
+  }
+  return out;
+}
+
+void drop_fields(mime::parsed_message_head& head, std::initializer_list<std::string_view> names) {
+  auto& f = head.headers.fields;
+  f.erase(std::remove_if(f.begin(), f.end(), [&](const auto& x) { return is_one_of(x.name, names); }),
+          f.end());
+}
+
+// undisclosed_recipients: To/Cc/Bcc replaced by one "To: undisclosed-recipients:;" (msmtp).
+void hide_recipients(mime::parsed_message_head& head) {
+  drop_fields(head, {"To", "Cc", "Bcc"});
+  head.headers.fields.push_back({"To", "undisclosed-recipients:;", "To: undisclosed-recipients:;"});
+}
+
+// The msmtp header keys: remove_bcc_headers, undisclosed_recipients, set_from_header,
+// set_date_header, set_msgid_header.
+mime::rewrite_options header_policy(const context& c, const std::string& from,
+                                    mime::parsed_message_head& head) {
+  const resolved_account& a = c.acct;
+  mime::rewrite_options ro;
+  ro.strip_bcc = a.remove_bcc_headers;
+  if (a.undisclosed_recipients) hide_recipients(head);
+  ro.add_date = a.set_date_header != "off";
+  ro.add_message_id = a.set_msgid_header != "off";
+  ro.message_id_domain = std::string(mime::address_domain(from));
+  if (!from.empty() && a.set_from_header != "off") {
+    if (a.set_from_header == "on") drop_fields(head, {"From"});
+    ro.add_from = mime::mailbox{full_name(c), from};
+  }
+  return ro;
+}
+
 prepared prepare_sendmail(context& c) {
   prepared p;
   mime::parsed_message_head head = mime::read_header_section(c.input);
-  p.recipients = parse_recipient_args(c.opts.recipients);
-  if (c.opts.read_recipients)
-    for (const auto& r : mime::header_recipients(head.headers)) {
-      check_address(r, "recipient", false);
-      add_unique(p.recipients, r);
-    }
+  p.recipients = sendmail_recipients(c, head.headers);
   if (p.recipients.empty())
     throw setting_error(setting_error::kind::data,
                         "no recipients: none given and none found in To, Cc or Bcc");
   p.from = sender_from(c, &head.headers);
   check_address(p.from, "sender", true);
-  mime::rewrite_options ro;
-  ro.strip_bcc = true;
-  ro.add_date = true;
-  ro.add_message_id = true;
-  ro.message_id_domain = std::string(mime::address_domain(p.from));
-  if (!p.from.empty()) ro.add_from = mime::mailbox{c.opts.full_name, p.from};
+  const mime::rewrite_options ro = header_policy(c, p.from, head);
   p.source = mime::make_rewritten_source(std::move(head), c.input, ro);
   return p;
 }
+
+// A rewritten source together with the source it reads from.
+class owning_source final : public byte_source {
+ public:
+  explicit owning_source(std::unique_ptr<byte_source> inner) : inner_(std::move(inner)) {
+    mime::parsed_message_head head = mime::read_header_section(*inner_);
+    hide_recipients(head);
+    outer_ = mime::make_rewritten_source(std::move(head), *inner_, mime::rewrite_options{});
+  }
+  std::size_t read(std::span<char> buf) override { return outer_->read(buf); }
+
+ private:
+  std::unique_ptr<byte_source> inner_, outer_;
+};
 
 prepared prepare_composed(context& c) {
   const mail_options& o = c.opts;
@@ -108,7 +183,7 @@ prepared prepare_composed(context& c) {
   p.from = sender_from(c, nullptr);
   check_address(p.from, "sender", true);
   mime::message m;
-  m.from = {o.full_name, p.from};
+  m.from = {full_name(c), p.from};
   m.to = parse_list(o.to, "recipient");
   m.cc = parse_list(o.cc, "recipient");
   m.bcc = parse_list(o.bcc, "recipient");
@@ -125,6 +200,7 @@ prepared prepare_composed(context& c) {
   p.recipients = mime::envelope_recipients(m);
   // 7-bit safe output (no SMTPUTF8/8BITMIME assumed), so the message can also be queued.
   p.source = std::make_unique<mime::message_source>(std::move(m), mime::compose_options{});
+  if (c.acct.undisclosed_recipients) p.source = std::make_unique<owning_source>(std::move(p.source));
   return p;
 }
 
@@ -161,16 +237,52 @@ void report_unconfirmed(context& c, const std::string& why) {
            "whether it arrived before sending it again\n";
 }
 
+// The log record after connecting: was the session TLS, did it authenticate.
+void record_session(context& c, const smtp::blocking_client& client) {
+  c.record.tls = !client.tls_details().protocol.empty();
+  c.record.auth = !client.authenticated_with().empty();
+}
+
+// A reply as the server wrote it ("250-first\n250 last"), for smtpmsg='...'.
+std::string reply_text(const smtp::reply& r) {
+  std::string out;
+  for (std::size_t i = 0; i < r.lines.size(); ++i)
+    out += (i ? "\n" : "") + std::to_string(r.code) + (i + 1 < r.lines.size() ? "-" : " ") +
+           r.lines[i];
+  return out;
+}
+
+void record_result(context& c, const smtp::send_result& r) {
+  c.record.mailsize = r.message_bytes;
+  c.record.smtp_status = r.final_reply.code;
+  c.record.smtp_message = reply_text(r.final_reply);
+  std::string refused;
+  for (const auto& x : r.rejected())
+    refused += (refused.empty() ? "" : "; ") + ("recipient " + x.address + " refused: " +
+                                                x.reply.summary());
+  c.record.error_message = refused;
+}
+
+void record_failure(context& c, const std::exception& e, const std::string& why) {
+  c.record.error_message = why;
+  if (const auto* s = dynamic_cast<const smtp::smtp_exception*>(&e)) {
+    c.record.smtp_status = s->server_reply().code;
+    c.record.smtp_message = reply_text(s->server_reply());
+  }
+}
+
 // No queue: send, and report.
 int send_direct(context& c, const smtp::envelope& env, byte_source& src) {
   smtp::blocking_client client;
   smtp::send_result result;
   try {
     connect(c, client);
+    record_session(c, client);
     result = client.send(env, src);
   } catch (const std::exception& e) {
     client.quit();  // polite QUIT when the connection still works; never throws
     const std::string why = describe_failure(e, c.acct.server());
+    record_failure(c, e, why);
     if (is_delivery_unconfirmed(e)) {
       report_unconfirmed(c, why);
       return ex_tempfail;
@@ -179,6 +291,7 @@ int send_direct(context& c, const smtp::envelope& env, byte_source& src) {
     return exit_code_for(e);
   }
   client.quit();
+  record_result(c, result);
   bool permanent = false;
   const auto retry = report_refused(c, result, permanent);
   if (permanent) return ex_nouser;
@@ -194,6 +307,7 @@ std::string how_to_release(const queue_entry& e) {
 // The send failed; `entry` is the held queue copy.
 int queued_failure(context& c, const std::exception& e, queue_entry& entry) {
   const std::string why = describe_failure(e, c.acct.server());
+  record_failure(c, e, why);
   const std::string path = entry.message_path.string();
   if (is_delivery_unconfirmed(e)) {
     c.err << "inet mail: " << why << "\n";
@@ -272,12 +386,14 @@ int send_queued(context& c, prepared& p, smtp::envelope& env) {
   smtp::send_result result;
   try {
     connect(c, client);
+    record_session(c, client);
     result = client.send(env, *src);
   } catch (const std::exception& e) {
     client.quit();
     return queued_failure(c, e, entry);
   }
   client.quit();
+  record_result(c, result);
   return queued_success(c, result, entry);
 }
 
@@ -321,9 +437,28 @@ bool is_sending_marker(const std::string& held) {
   return space != std::string::npos && held.compare(space + 1, 8, "sending ") == 0;
 }
 
+// One log line per message (msmtp `logfile` / `syslog`), also when it was not sent.
 int do_send(context& c) {
-  prepared p = c.opts.compose_mode() ? prepare_composed(c) : prepare_sendmail(c);
-  return send_prepared(c, p);
+  log_record& r = c.record;
+  r.host = c.acct.client.host;
+  r.user = c.acct.client.credentials.username;
+  r.from = c.acct.from.value_or("");
+  r.recipients = c.opts.recipients;
+  int rc = ex_ok;
+  try {
+    prepared p = c.opts.compose_mode() ? prepare_composed(c) : prepare_sendmail(c);
+    r.from = p.from;
+    r.recipients = p.recipients;
+    rc = send_prepared(c, p);
+  } catch (const std::exception& e) {
+    if (r.error_message.empty()) r.error_message = e.what();
+    r.exit_code = exit_code_of(e);
+    write_log(c.acct.log, r, c.out, c.err, c.syslog);
+    throw;
+  }
+  r.exit_code = rc;
+  write_log(c.acct.log, r, c.out, c.err, c.syslog);
+  return rc;
 }
 
 }  // namespace inet::mail::detail

@@ -153,6 +153,21 @@ std::string dsn_ret_value(const std::optional<std::string>& v) {
   return *v == "headers" ? "HDRS" : "FULL";
 }
 
+void resolve_message_keys(const account_settings& s, resolved_account& r) {
+  r.log.logfile = s.logfile.value_or("");
+  r.log.time_format = s.logfile_time_format.value_or("");
+  r.log.syslog = s.syslog.value_or("");
+  r.aliases = s.aliases.value_or("");
+  r.undisclosed_recipients = s.undisclosed_recipients.value_or(false);
+  r.remove_bcc_headers = s.remove_bcc_headers.value_or(true);
+  r.set_from_header = s.set_from_header.value_or("auto");
+  r.set_date_header = s.set_date_header.value_or("auto");
+  r.set_msgid_header = s.set_msgid_header.value_or("auto");
+  r.from_full_name = s.from_full_name.value_or("");
+  if (has_ctl(r.from_full_name))
+    throw setting_error(setting_error::kind::data, "from_full_name contains control characters");
+}
+
 }  // namespace
 
 std::string resolved_account::server() const {
@@ -193,6 +208,7 @@ resolved_account resolve_account(const account_settings& s, bool tls_off_on_comm
   r.dsn_notify = dsn_notify_value(s.dsn_notify);
   r.dsn_ret = dsn_ret_value(s.dsn_return);
   if (s.timeout && s.timeout->count() > 0) r.timeout = *s.timeout;
+  resolve_message_keys(s, r);
   return r;
 }
 

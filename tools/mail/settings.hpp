@@ -11,6 +11,7 @@
 #include "protocols/sasl/oauth2.hpp"
 #include "protocols/smtp/client.hpp"
 #include "tools/mail/config.hpp"
+#include "tools/mail/log.hpp"
 
 namespace inet::mail {
 
@@ -57,6 +58,16 @@ struct resolved_account {
   /// Set when oauth2_token_endpoint is: the token comes from the refresh flow, not passwords.
   std::optional<oauth2_refresh_settings> oauth2;
   std::string server() const;       ///< "host:port"
+
+  // What happens to the message and how it is logged (msmtp keys; sendmail mode unless noted).
+  log_targets log;                  ///< logfile, logfile_time_format, syslog (every send)
+  std::string aliases;              ///< aliases file ("" = none)
+  bool undisclosed_recipients = false;  ///< also in composing mode
+  bool remove_bcc_headers = true;
+  std::string set_from_header = "auto";   ///< auto, on, off
+  std::string set_date_header = "auto";   ///< auto, off
+  std::string set_msgid_header = "auto";  ///< auto, off
+  std::string from_full_name;       ///< display name for an added From header (-F wins)
 };
 
 /// Resolves `s` (file settings with command-line overrides layered on). `tls_off_on_command_line`
@@ -82,6 +93,9 @@ struct resolved_account {
 ///    space either; from must be a valid addr-spec (or "" = null sender).
 ///  - proxy_host -> SOCKS5 with the name resolved by the proxy (default port 1080).
 ///  - dsn_notify/dsn_return -> RFC 3461 NOTIFY/RET values.
+///  - logfile, logfile_time_format, syslog, aliases, undisclosed_recipients, remove_bcc_headers,
+///    set_{from,date,msgid}_header, from_full_name are copied with their defaults
+///    (allow_from_override is applied before, where -f meets the file: see mail_command.cc).
 resolved_account resolve_account(const account_settings& s, bool tls_off_on_command_line);
 
 /// Runs a password command (sasl::run_password_command in production).
