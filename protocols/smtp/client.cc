@@ -67,12 +67,13 @@ struct client::impl {
   awaitable<void> ehlo() {
     const std::string name = opts.helo_name.empty() ? default_helo_name() : opts.helo_name;
     caps = capabilities{};
-    reply r = co_await transact(line::command("EHLO").arg(name));
+    const char* verb = opts.lmtp ? "LHLO" : "EHLO";
+    reply r = co_await transact(line::command(verb).arg(name));
     if (r.code == 250) {
       caps = detail::parse_ehlo(r);
       co_return;
     }
-    if (r.code == 421) fail("EHLO", r);
+    if (r.code == 421 || opts.lmtp) fail(verb, r);  // RFC 2033 §4.1: no HELO in LMTP
     // RFC 5321 §3.2: a server that does not know EHLO answers 5xx; fall back to HELO.
     r = co_await transact(line::command("HELO").arg(name));
     if (r.code != 250) fail("HELO", r);
@@ -255,7 +256,22 @@ awaitable<void> client::impl::send_data(byte_source& message, send_result& resul
     result.message_bytes += out.size();
     co_await eng.send_bytes(out);
   }
-  result.final_reply = co_await read();
+  if (!opts.lmtp) {
+    result.final_reply = co_await read();
+    co_return;
+  }
+  // RFC 2033 §4.2: one reply per accepted recipient, in RCPT order.
+  std::optional<reply> first_ok, first_failure;
+  for (auto& rc : result.recipients) {
+    if (!rc.accepted) continue;
+    reply r = co_await read();
+    if (r.code == 421) fail("end of message data (LMTP)", r);
+    rc.accepted = r.code == 250;
+    if (rc.accepted && !first_ok) first_ok = r;
+    if (!rc.accepted && !first_failure) first_failure = r;
+    rc.delivery = std::move(r);
+  }
+  result.final_reply = first_ok ? *first_ok : first_failure.value_or(reply{});
 }
 
 awaitable<void> client::impl::send_bdat(byte_source& message, send_result& result) {
@@ -378,7 +394,7 @@ std::vector<line::command> client::impl::build_commands(const envelope& env) con
 
 awaitable<send_result> client::impl::send_transaction(envelope env, byte_source& message) {
   const std::vector<line::command> cmds = build_commands(env);
-  const bool use_bdat = opts.chunking && caps.has("CHUNKING");
+  const bool use_bdat = opts.chunking && !opts.lmtp && caps.has("CHUNKING");
   send_result result;
   reply mail_reply;
   const bool pipelined = opts.pipelining && caps.has("PIPELINING");

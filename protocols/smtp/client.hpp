@@ -117,8 +117,12 @@ struct client_options {
   /// Use PIPELINING when offered (MAIL and every RCPT batched in one write; DATA follows once
   /// at least one recipient was accepted).
   bool pipelining = true;
-  /// Use BDAT (CHUNKING) instead of DATA when offered.
+  /// Use BDAT (CHUNKING) instead of DATA when offered (not with lmtp: DATA is used there).
   bool chunking = false;
+  /// Speak LMTP (RFC 2033) instead of SMTP: LHLO instead of EHLO (no HELO fallback), and after
+  /// the end of data one reply per accepted recipient, in RCPT order
+  /// (recipient_result::delivery). For delivery into a local message store (dovecot, Cyrus).
+  bool lmtp = false;
   line::limits limits;
 };
 
@@ -144,12 +148,16 @@ struct envelope {
 
 struct recipient_result {
   std::string address;  ///< as given in the envelope (not the A-label form sent on the wire)
-  bool accepted = false;
-  smtp::reply reply;
+  bool accepted = false;  ///< RCPT accepted (and, with LMTP, the message delivered to it)
+  smtp::reply reply;      ///< the reply to RCPT
+  /// LMTP only: this recipient's own reply to the end of data (RFC 2033 §4.2); a 4xx/5xx here
+  /// means the message did not reach this recipient although RCPT was accepted.
+  std::optional<smtp::reply> delivery;
 };
 
 struct send_result {
-  smtp::reply final_reply;                 ///< the reply to the end of data ("250 2.0.0 Ok: queued as …")
+  smtp::reply final_reply;                 ///< the reply to the end of data ("250 2.0.0 Ok: queued as …");
+                                           ///< LMTP: the first successful recipient's reply
   std::vector<recipient_result> recipients;///< one per envelope recipient, in order
   std::uint64_t message_bytes = 0;         ///< bytes of message content sent (after stuffing)
   std::vector<recipient_result> rejected() const;

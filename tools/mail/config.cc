@@ -232,12 +232,11 @@ class parser {
       return;
     }
     if (p.key == "account") return start_account(p.arg);
+    account_settings& target = in_defaults_ ? cfg_.defaults : current_;
     if (p.key == "protocol") {
-      if (lower(p.arg) != "smtp")
-        throw std::invalid_argument("protocol '" + p.arg + "' is not supported (only smtp)");
+      target.protocol = parse_protocol(p.arg);
       return;
     }
-    account_settings& target = in_defaults_ ? cfg_.defaults : current_;
     if (apply_key(target, p.key, p.arg, home_)) {
       if (p.key == "password" || p.key == "oauth2_client_secret" ||
           p.key == "oauth2_refresh_token")
@@ -300,7 +299,7 @@ void account_settings::overlay(const account_settings& o) {
   const auto over = [](auto& mine, const auto& theirs) {
     if (theirs) mine = theirs;
   };
-  over(host, o.host), over(port, o.port), over(from, o.from), over(auth, o.auth);
+  over(protocol, o.protocol), over(host, o.host), over(port, o.port), over(from, o.from), over(auth, o.auth);
   over(user, o.user), over(password, o.password), over(passwordeval, o.passwordeval);
   over(tls, o.tls), over(tls_starttls, o.tls_starttls), over(tls_trust_file, o.tls_trust_file);
   over(tls_certcheck, o.tls_certcheck), over(tls_cert_file, o.tls_cert_file);
@@ -380,6 +379,14 @@ std::string parse_fingerprint(std::string_view value) {
     throw std::invalid_argument("tls_fingerprint: expected a SHA-256 (64 hex digits) or SHA-1 "
                                 "(40) fingerprint, got " + std::to_string(digits) + " digits");
   return std::string(value);
+}
+
+std::string parse_protocol(std::string_view value) {
+  std::string l(value);
+  for (auto& c : l) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (l != "smtp" && l != "lmtp")
+    throw std::invalid_argument("protocol '" + std::string(value) + "': expected smtp or lmtp");
+  return l;
 }
 
 std::string parse_syslog(std::string_view value) {

@@ -32,6 +32,7 @@ namespace inet::mail {
 /// The settings of one account. Every field is optional so that defaults, parent accounts and
 /// command-line options can be layered with overlay(): an unset field inherits.
 struct account_settings {
+  std::optional<std::string> protocol;         ///< "smtp" or "lmtp" (RFC 2033; default port 2003)
   std::optional<std::string> host;
   std::optional<std::uint16_t> port;
   std::optional<std::string> from;             ///< envelope sender (addr-spec)
@@ -109,7 +110,7 @@ struct config {
 /// a key before any section is fine (it goes to the defaults), missing arguments, bad on/off
 /// values, ports outside 1..65535, bad timeouts, unknown auth methods, unterminated quotes,
 /// an undefined parent account, duplicate account names, and msmtp features that change
-/// behaviour and are not supported (`protocol lmtp`), an MD5 tls_fingerprint. msmtp keys
+/// behaviour and are not supported, an MD5 tls_fingerprint. msmtp keys
 /// without an effect here (auto_from, maildomain, tls_crl_file, ...) are accepted with a
 /// warning. The deprecated add_missing_from_header / add_missing_date_header on|off set
 /// set_from_header / set_date_header to auto|off.
@@ -148,6 +149,10 @@ std::string parse_fingerprint(std::string_view value);
 /// "on" -> "LOG_USER", "off" or "" -> "", else one of LOG_USER, LOG_MAIL, LOG_LOCAL0..7
 /// (case-insensitive; returned in upper case).
 std::string parse_syslog(std::string_view value);
+
+/// msmtp's `protocol`: "smtp" or "lmtp" (case-insensitive) in lower case; anything else throws
+/// std::invalid_argument.
+std::string parse_protocol(std::string_view value);
 /// set_from_header: auto, on, off; set_date_header / set_msgid_header (`with_on` false): auto,
 /// off. Returned in lower case.
 std::string parse_header_mode(std::string_view value, bool with_on);

@@ -135,9 +135,16 @@ TEST(Config, ErrorsCarryLineNumbers) {
   EXPECT_THAT(parse_error("account\n"), HasSubstr("mailrc:1:"));
   EXPECT_THAT(parse_error("host\n"), HasSubstr("mailrc:1: 'host' needs an argument"));
   EXPECT_THAT(parse_error("timeout forever\n"), HasSubstr("mailrc:1: timeout"));
-  EXPECT_THAT(parse_error("protocol lmtp\n"), HasSubstr("not supported"));
+  EXPECT_THAT(parse_error("protocol pop3\n"), HasSubstr("mailrc:1: protocol 'pop3': expected smtp or lmtp"));
   EXPECT_THAT(parse_error("dsn_notify sometimes\n"), HasSubstr("mailrc:1: dsn_notify"));
   EXPECT_THAT(parse_error(std::string_view("host a\0b\n", 9)), HasSubstr("NUL"));
+}
+
+TEST(Config, ProtocolLmtpPerAccount) {
+  const config c = parse("defaults\nprotocol smtp\naccount local\nprotocol LMTP\nhost 127.0.0.1\n"
+                         "account relay\nhost mx.example\n");
+  EXPECT_EQ(c.accounts.at("local").protocol, "lmtp");
+  EXPECT_EQ(select_account(c, "relay").protocol, "smtp");  // from defaults
 }
 
 TEST(Config, IgnoredMsmtpKeysWarn) {

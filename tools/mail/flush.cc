@@ -81,9 +81,10 @@ struct flusher {
   void delivered(queue_entry& e, const smtp::send_result& result) {
     std::vector<std::string> retry;
     for (const auto& r : result.rejected()) {
+      const smtp::reply& why = r.delivery ? *r.delivery : r.reply;  // LMTP: the delivery reply
       c.err << "inet mail: " << e.id << ": recipient " << printable(r.address)
-            << " refused: " << printable(r.reply.summary()) << "\n";
-      if (r.reply.code >= 400 && r.reply.code < 500) retry.push_back(r.address);
+            << (r.delivery ? " not delivered: " : " refused: ") << printable(why.summary()) << "\n";
+      if (why.code >= 400 && why.code < 500) retry.push_back(r.address);
     }
     if (retry.empty()) {
       ++sent;

@@ -48,7 +48,9 @@ Composing (a message is built instead of reading one from stdin):
 
 Server options (each overrides the configuration key of the same name):
   --host HOST             SMTP server
-  --port PORT             default 25, or 465 with --tls=on --tls-starttls=off
+  --port PORT             default 25, or 465 with --tls=on --tls-starttls=off, 2003 for LMTP
+  --protocol smtp|lmtp    LMTP (RFC 2033) for delivery into a local store (LHLO, a reply
+                          per recipient: the exit status is 0 only if every one got it)
   --tls=on|off            on: TLS is required (STARTTLS, or implicit TLS with
                           --tls-starttls=off); off: never TLS. Unset: STARTTLS when the
                           server offers it, required whenever credentials are sent
@@ -226,9 +228,9 @@ void convert(const CLI::Option* opt, const std::string& raw, std::optional<T>& f
 
 struct raw_overrides {
   std::string port, tls, starttls, certcheck, auth, timeout, proxy_port, notify, ret, trust,
-      oauth2_trust;
+      oauth2_trust, protocol;
   CLI::Option *o_port, *o_tls, *o_starttls, *o_certcheck, *o_auth, *o_timeout, *o_proxy_port,
-      *o_notify, *o_ret, *o_trust, *o_oauth2_trust;
+      *o_notify, *o_ret, *o_trust, *o_oauth2_trust, *o_protocol;
 };
 
 CLI::Option* last_wins(CLI::Option* o) {
@@ -263,6 +265,7 @@ void add_string_overrides(CLI::App& app, account_settings& s) {
 
 void add_typed_overrides(CLI::App& app, raw_overrides& r) {
   r.o_port = last_wins(app.add_option("--port", r.port));
+  r.o_protocol = last_wins(app.add_option("--protocol", r.protocol));
   r.o_tls = last_wins(app.add_option("--tls", r.tls));
   r.o_starttls = last_wins(app.add_option("--tls-starttls", r.starttls));
   r.o_certcheck = last_wins(app.add_option("--tls-certcheck", r.certcheck));
@@ -277,6 +280,7 @@ void add_typed_overrides(CLI::App& app, raw_overrides& r) {
 
 void apply_typed_overrides(const raw_overrides& r, account_settings& s) {
   convert(r.o_port, r.port, s.port, parse_port);
+  convert(r.o_protocol, r.protocol, s.protocol, [](const std::string& v) { return parse_protocol(v); });
   convert(r.o_tls, r.tls, s.tls, parse_on_off);
   convert(r.o_starttls, r.starttls, s.tls_starttls, parse_on_off);
   convert(r.o_certcheck, r.certcheck, s.tls_certcheck, parse_on_off);

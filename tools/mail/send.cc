@@ -221,9 +221,10 @@ std::vector<std::string> report_refused(context& c, const smtp::send_result& r, 
   permanent = false;
   if (rejected.empty()) return retry;
   for (const auto& x : rejected) {
+    const smtp::reply& why = x.delivery ? *x.delivery : x.reply;  // LMTP: the delivery reply
     c.err << "inet mail: recipient " << printable(x.address)
-          << " refused: " << printable(x.reply.summary()) << "\n";
-    if (x.reply.code >= 400 && x.reply.code < 500) retry.push_back(x.address);
+          << (x.delivery ? " not delivered: " : " refused: ") << printable(why.summary()) << "\n";
+    if (why.code >= 400 && why.code < 500) retry.push_back(x.address);
     else permanent = true;
   }
   c.err << "inet mail: the message was sent to the other "
@@ -258,8 +259,9 @@ void record_result(context& c, const smtp::send_result& r) {
   c.record.smtp_message = reply_text(r.final_reply);
   std::string refused;
   for (const auto& x : r.rejected())
-    refused += (refused.empty() ? "" : "; ") + ("recipient " + x.address + " refused: " +
-                                                x.reply.summary());
+    refused += (refused.empty() ? "" : "; ") +
+               ("recipient " + x.address + (x.delivery ? " not delivered: " : " refused: ") +
+                (x.delivery ? *x.delivery : x.reply).summary());
   c.record.error_message = refused;
 }
 

@@ -44,7 +44,9 @@ void resolve_tls(const account_settings& s, resolved_account& r) {
     c.security = smtp::security::starttls;
     if (s.tls) c.policy = *s.tls ? transport::tls_policy::required : transport::tls_policy::none;
   }
-  c.port = s.port.value_or(c.security == smtp::security::implicit_tls ? 465 : 25);
+  c.lmtp = s.protocol.value_or("smtp") == "lmtp";
+  // msmtp's defaults: 2003 for LMTP, 465 for implicit TLS, else 25.
+  c.port = s.port.value_or(c.lmtp ? 2003 : c.security == smtp::security::implicit_tls ? 465 : 25);
   if (s.tls_trust_file) c.tls.ca_file = *s.tls_trust_file;
   if (s.tls_certcheck == false) c.tls.dangerous_skip_verification = true;
   if (s.tls_cert_file) c.tls.client_cert_file = *s.tls_cert_file;

@@ -34,6 +34,17 @@ TEST(Settings, DefaultsFollowMsmtp) {
   EXPECT_EQ(r.server(), "smtp.example.org:25");
 }
 
+TEST(Settings, LmtpUsesItsDefaultPort) {
+  account_settings s = base();
+  s.protocol = "lmtp";
+  const resolved_account lmtp = resolve_account(s, false);
+  EXPECT_TRUE(lmtp.client.lmtp);
+  EXPECT_EQ(lmtp.client.port, 2003);  // msmtp's LMTP default
+  s.port = 24;
+  EXPECT_EQ(resolve_account(s, false).client.port, 24);
+  EXPECT_FALSE(resolve_account(base(), false).client.lmtp);
+}
+
 TEST(Settings, TlsModes) {
   account_settings s = base();
   s.tls = true;

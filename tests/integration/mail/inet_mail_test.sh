@@ -386,6 +386,21 @@ fi
 rm -f -- "$HOME/.msmtprc"
 end
 
+# --- LMTP straight into dovecot (msmtp's "protocol lmtp") ----------------------------------
+begin "--protocol=lmtp: delivered by dovecot's LMTP; a recipient it does not know is exit 67"
+printf 'From: %s\nTo: %s\nSubject: check-13 lmtp\n\nvia LMTP\n' "$TEST_USER" "$TEST_USER2" >"$WORK/msg13"
+run_inet --protocol=lmtp --host=127.0.0.1 --port="$LMTP_PORT" --tls=on --tls-trust-file="$CA_FILE" \
+  --from="$TEST_USER" "$TEST_USER2" <"$WORK/msg13"
+expect_rc 0 "$RC" "inet mail --protocol=lmtp"
+wait_marker "$USER2" "check-13 lmtp" >/dev/null || fail "not delivered to $USER2 over LMTP"
+printf 'From: %s\nSubject: check-13 lmtp unknown\n\nx\n' "$TEST_USER" >"$WORK/msg13b"
+run_inet --protocol=lmtp --host=127.0.0.1 --port="$LMTP_PORT" --tls=on --tls-trust-file="$CA_FILE" \
+  --from="$TEST_USER" "$TEST_USER2" "nobody@$TEST_DOMAIN" <"$WORK/msg13b"
+expect_rc 67 "$RC" "one unknown LMTP recipient"
+expect_grep "$WORK/err" "nobody@$TEST_DOMAIN.*refused" "stderr names the refused recipient"
+wait_marker "$USER2" "check-13 lmtp unknown" >/dev/null || fail "the known recipient did not get it"
+end
+
 # --- refused messages were never delivered ---------------------------------------------------
 begin "refused messages were not delivered (wrong password, 550, certificate, no TLS, CR/LF)"
 for marker in "check-2 wrong password" "check-7 unknown recipient" "check-10 untrusted" \

@@ -270,6 +270,33 @@ TEST(SmtpPostfix, UnknownRecipientIsReportedOthersGetTheMessage) {
   EXPECT_FALSE(fs::exists(maildir("nobody")));
 }
 
+TEST(SmtpPostfix, LmtpToDovecotReportsEachRecipient) {
+  // RFC 2033 straight into dovecot's LMTP: LHLO, then after the data one reply per accepted
+  // recipient; each reply names the mailbox it was saved to.
+  const std::string id = marker();
+  const std::string msg = simple_message(id, "bob@example.test, alice@example.test", "lmtp\r\n.dot\r\n");
+  client_options o = options("LMTP_PORT");
+  o.lmtp = true;
+  blocking_client c;
+  c.connect(o);  // no credentials: STARTTLS when offered, certificate verified
+  EXPECT_TRUE(c.tls_details().verified);
+  memory_source src(msg);
+  const send_result r = c.send(to({"bob@example.test", "nobody@example.test", "alice@example.test"}), src);
+  ASSERT_EQ(r.recipients.size(), 3u);
+  EXPECT_TRUE(r.recipients[0].accepted);
+  ASSERT_TRUE(r.recipients[0].delivery);
+  EXPECT_EQ(r.recipients[0].delivery->code, 250);
+  EXPECT_NE(r.recipients[0].delivery->text().find("bob@example.test"), std::string::npos);
+  EXPECT_FALSE(r.recipients[1].accepted);
+  EXPECT_EQ(r.recipients[1].reply.code, 550);
+  EXPECT_FALSE(r.recipients[1].delivery);
+  ASSERT_TRUE(r.recipients[2].delivery);
+  EXPECT_NE(r.recipients[2].delivery->text().find("alice@example.test"), std::string::npos);
+  c.quit();
+  EXPECT_TRUE(wait_for_message("bob", id).ends_with(lf(msg)));
+  EXPECT_TRUE(wait_for_message("alice", id).ends_with(lf(msg)));
+}
+
 TEST(SmtpPostfix, SeveralMessagesOverOneConnection) {
   blocking_client c;
   c.connect(submission());
