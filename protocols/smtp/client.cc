@@ -508,6 +508,10 @@ const reply& client::greeting() const noexcept { return impl_->greet; }
 bool client::is_tls() const noexcept { return impl_->stream.is_tls(); }
 transport::tls_info client::tls_details() const { return impl_->stream.tls_details(); }
 const std::string& client::authenticated_with() const noexcept { return impl_->auth_mech; }
+const transport::timeouts& client::timeouts() const noexcept {
+  return impl_->stream.get_timeouts();
+}
+void client::set_timeouts(const transport::timeouts& t) noexcept { impl_->stream.set_timeouts(t); }
 void client::close() noexcept { impl_->stream.close(); }
 
 blocking_client::blocking_client() : client_(std::make_unique<client>(io_.get_executor())) {}
@@ -532,6 +536,12 @@ const reply& blocking_client::greeting() const noexcept { return client_->greeti
 transport::tls_info blocking_client::tls_details() const { return client_->tls_details(); }
 const std::string& blocking_client::authenticated_with() const noexcept {
   return client_->authenticated_with();
+}
+const transport::timeouts& blocking_client::timeouts() const noexcept {
+  return client_->timeouts();
+}
+void blocking_client::set_timeouts(const transport::timeouts& t) noexcept {
+  client_->set_timeouts(t);
 }
 
 }  // namespace inet::smtp

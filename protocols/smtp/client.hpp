@@ -211,6 +211,13 @@ class client {
   transport::tls_info tls_details() const;
   /// The mechanism AUTH used, empty if none.
   const std::string& authenticated_with() const noexcept;
+  /// The connection's timeouts (connect, idle per read/write in milliseconds, overall
+  /// deadline), as set by connect() from client_options::connect.time.
+  const transport::timeouts& timeouts() const noexcept;
+  /// Replaces the timeouts for the following operations on this connection, e.g. a fresh
+  /// deadline for each message sent over one long-lived connection (as `inet mail --flush`
+  /// does). An expired deadline fails the next read/write with transport::error::deadline_exceeded.
+  void set_timeouts(const transport::timeouts& t) noexcept;
   void close() noexcept;
 
  private:
@@ -234,6 +241,8 @@ class blocking_client {
   const smtp::reply& greeting() const noexcept;
   transport::tls_info tls_details() const;
   const std::string& authenticated_with() const noexcept;
+  const transport::timeouts& timeouts() const noexcept;  ///< see client::timeouts()
+  void set_timeouts(const transport::timeouts& t) noexcept;  ///< see client::set_timeouts()
 
  private:
   boost::asio::io_context io_;

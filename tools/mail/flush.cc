@@ -2,6 +2,8 @@
 // Held entries (being sent, or delivery unconfirmed) are reported, never sent: nothing the
 // user gave us is lost or sent twice. --release ID un-holds an entry first.
 #include <algorithm>
+#include <chrono>
+#include <filesystem>
 #include <memory>
 #include <optional>
 
@@ -119,6 +121,17 @@ struct flusher {
     env.mail_from = e.envelope.from;
     for (const auto& r : e.envelope.recipients) env.recipients.push_back({r, c.acct.dsn_notify, {}});
     env.dsn_ret = c.acct.dsn_ret;
+    std::error_code size_ec;
+    const auto size = std::filesystem::file_size(e.message_path, size_ec);
+    if (!size_ec) env.size_hint = size;  // SIZE=, and an oversize entry is refused before MAIL
+    // `timeout` bounds each message, not the whole flush: a long queue over one connection
+    // must not run out of time part-way through a message and leave it unconfirmed.
+    if (c.acct.timeout) {
+      transport::timeouts t = client->timeouts();
+      t.deadline = std::chrono::steady_clock::now() +
+                   std::chrono::duration_cast<std::chrono::milliseconds>(*c.acct.timeout);
+      client->set_timeouts(t);
+    }
     smtp::send_result result;
     try {
       std::unique_ptr<byte_source> msg = open_message(e);

@@ -164,6 +164,40 @@ TEST(MailE2E, TransientFailureIsQueuedThenFlushed) {
   EXPECT_TRUE(list(q).empty());
 }
 
+// `timeout` bounds each message of a flush, not the whole flush: two messages whose
+// end-of-data replies take 700 ms each both arrive within --timeout=1 over one connection,
+// and each MAIL carries the queued file's size (RFC 1870) when the server offers SIZE.
+TEST(MailE2E, FlushArmsTheTimeoutPerMessageAndDeclaresSize) {
+  const fs::path q = temp_dir("q-per-message");
+  for (int i = 0; i < 2; ++i) {
+    mock_server srv(greet()
+                        .expect("MAIL FROM:<a@x.org>").send("451 4.3.0 try later\r\n")
+                        .expect("RSET").send("250 ok\r\n")
+                        .expect("QUIT").send("221 bye\r\n").close());
+    harness h;
+    ASSERT_EQ(h.run(server_args(srv, {"--queue=" + q.string(), "-f", "a@x.org", "b@y.org"})),
+              ex_ok) << h.err.str();
+  }
+  const auto entries = list(q);
+  ASSERT_EQ(entries.size(), 2u);
+  const std::string size = std::to_string(fs::file_size(entries[0].message_path));
+  script s = std::move(script().send("220 mock ESMTP\r\n").expect("EHLO client.example").send(
+      "250-mock\r\n250-SIZE 1000000\r\n250 8BITMIME\r\n"));
+  for (int i = 0; i < 2; ++i) {
+    s.expect_regex("MAIL FROM:<a@x\\.org> SIZE=[0-9]+").send("250 ok\r\n")
+        .expect("RCPT TO:<b@y.org>").send("250 ok\r\n")
+        .expect("DATA").send("354 go\r\n")
+        .expect_until(".", nullptr).stall(std::chrono::milliseconds(700)).send("250 ok\r\n");
+  }
+  mock_server srv(std::move(s.expect("QUIT").send("221 bye\r\n").close()));
+  harness h;
+  EXPECT_EQ(h.run(server_args(srv, {"--flush", "--timeout=1", "--queue=" + q.string()})), ex_ok)
+      << h.err.str();
+  EXPECT_SCRIPT_OK(srv);
+  EXPECT_TRUE(list(q).empty()) << h.err.str();
+  EXPECT_THAT(srv.received(), HasSubstr("SIZE=" + size));
+}
+
 TEST(MailE2E, UnreachableServerQueuesOrFails) {
   std::uint16_t dead_port;
   {
