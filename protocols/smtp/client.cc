@@ -61,6 +61,11 @@ struct client::impl {
   }
 
   [[noreturn]] void fail(const std::string& what, const reply& r) {
+    // 421: the server is closing the channel (RFC 5321 §3.8); nothing more is sent on it.
+    if (r.code == 421) {
+      stream.close();
+      connected = false;
+    }
     throw smtp_exception(detail::code_for(r), what, r);
   }
 
@@ -415,6 +420,7 @@ awaitable<send_result> client::impl::send_transaction(envelope env, byte_source&
     if (mail_reply.code == 250)
       for (std::size_t i = 0; i < env.recipients.size(); ++i) {
         reply r = co_await transact(cmds[i + 1]);
+        if (r.code == 421) fail("RCPT TO:<" + env.recipients[i].address + ">", r);
         result.recipients.push_back(recipient_result{env.recipients[i].address, false, std::move(r)});
       }
   }

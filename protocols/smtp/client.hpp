@@ -1,6 +1,7 @@
 // SMTP client (RFC 5321) with STARTTLS (RFC 3207), implicit TLS (RFC 8314), AUTH (RFC 4954),
 // PIPELINING (RFC 2920), SIZE (RFC 1870), 8BITMIME (RFC 6152), SMTPUTF8 (RFC 6531),
-// ENHANCEDSTATUSCODES (RFC 2034/3463), DSN (RFC 3461) and CHUNKING/BINARYMIME (RFC 3030).
+// ENHANCEDSTATUSCODES (RFC 2034/3463), DSN (RFC 3461) and CHUNKING (RFC 3030 BDAT; the
+// content is still CRLF-normalised, so BODY=BINARYMIME is not offered).
 //
 // Every operation is written once as a C++20 coroutine (`client`); `blocking_client` runs the
 // same coroutines on a private io_context, so both get the same timeouts and limits.

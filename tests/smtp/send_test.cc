@@ -312,6 +312,26 @@ TEST(SmtpSend, Pipelined421OnMailThenCloseReportsServiceUnavailable) {
   EXPECT_EQ(r.code, 421);
 }
 
+// Without PIPELINING, a 421 to one RCPT (RFC 5321 §3.8) ends the transaction at once: no
+// further RCPT and no RSET go to a server that is closing, and the caller learns the 421.
+TEST(SmtpSend, ServiceClosingOnRcptStopsTheTransaction) {
+  envelope e = simple_envelope();
+  e.recipients.push_back({"carol@example.test", {}, {}});
+  mock_server srv(greet_ehlo({})
+                      .expect("MAIL FROM:<alice@example.test>")
+                      .send("250 ok\r\n")
+                      .expect("RCPT TO:<bob@example.test>")
+                      .send("421 4.3.2 shutting down\r\n")
+                      .expect_eof());
+  blocking_client c;
+  c.connect(options_for(srv));
+  memory_source body("x\r\n");
+  const reply r = expect_error([&] { c.send(e, body); }, error::service_unavailable);
+  EXPECT_EQ(r.code, 421);
+  c.quit();
+  EXPECT_SCRIPT_OK(srv);
+}
+
 TEST(SmtpSend, DsnParametersOnlyWhenOffered) {
   envelope e = simple_envelope();
   e.dsn_ret = "HDRS";
