@@ -31,6 +31,36 @@ reply expect_error(Fn&& fn, std::error_code code) {
   return {};
 }
 
+// RFC 2920 §3.1: MAIL and every RCPT leave in one write, so they reach the server as one
+// segment on loopback (a client that wrote them one at a time would show only MAIL here).
+TEST(SmtpSend, PipelinedMailAndRcptsGoInOneWrite) {
+  const std::string batch =
+      "MAIL FROM:<alice@example.test>\r\nRCPT TO:<bob@example.test>\r\n"
+      "RCPT TO:<carol@example.test>\r\n";
+  std::string first_segment;
+  mock_server srv(greet_ehlo({"PIPELINING"})
+                      .run([&](mock::connection_ctl& c) {
+                        first_segment = c.read_some();
+                        std::string all = first_segment;
+                        while (all.size() < batch.size()) {
+                          const std::string more = c.read_some();
+                          if (more.empty()) c.fail("EOF inside the batch");
+                          all += more;
+                        }
+                      })
+                      .send("250 ok\r\n250 ok\r\n250 ok\r\n")
+                      .expect("DATA")
+                      .send("354 go ahead\r\n")
+                      .expect_until(".")
+                      .send("250 queued\r\n"));
+  blocking_client c;
+  c.connect(options_for(srv));
+  memory_source body("x\r\n");
+  EXPECT_EQ(c.send(two_recipients(), body).final_reply.code, 250);
+  EXPECT_SCRIPT_OK(srv);
+  EXPECT_EQ(first_segment, batch);
+}
+
 TEST(SmtpSend, PipelinedMailAndRcptsBeforeAnyReply) {
   // The mock reads MAIL and both RCPTs before it answers anything: a client that waited for
   // the MAIL reply would stall here and fail the script.
