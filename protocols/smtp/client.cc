@@ -189,8 +189,10 @@ awaitable<void> client::impl::authenticate() {
   sasl::credentials creds = opts.credentials;
   creds.host = opts.host;
   creds.port = opts.port;
+  // No credentials: no AUTH. A token provider alone is enough for OAUTHBEARER (RFC 7628
+  // §3.1: the authzid is optional), so it counts as credentials even without a user name.
+  if (creds.username.empty() && !opts.token_provider) co_return;
   if (opts.token_provider) creds.oauth2_token = opts.token_provider->token();
-  if (creds.username.empty()) co_return;
   if (caps.auth_mechanisms.empty())
     throw std::system_error(make_error_code(error::auth_unavailable),
                             "the server offers no AUTH mechanism (RFC 4954)");

@@ -230,6 +230,38 @@ TEST(SmtpAuth, Xoauth2SecondRejectionIsAuthFailed) {
   EXPECT_SCRIPT_OK(srv);
 }
 
+// OAUTHBEARER (RFC 7628) needs no user name: a token provider alone authenticates. A
+// rejected token gets the RFC 7628 §3.2.3 error exchange (the client answers the error
+// challenge with a lone %x01), then one refresh and one retry with the new token.
+TEST(SmtpAuth, OauthbearerWithoutUserNameRefreshesOnce) {
+  mock_server srv(greet_ehlo({"AUTH OAUTHBEARER"})
+                      .expect_regex("AUTH OAUTHBEARER [A-Za-z0-9+/=]+")
+                      .send(xoauth_error_json)
+                      .expect("AQ==")
+                      .send("535 5.7.8 token expired\r\n")
+                      .expect_regex("AUTH OAUTHBEARER [A-Za-z0-9+/=]+")
+                      .send("235 2.7.0 Accepted\r\n")
+                      .expect("QUIT")
+                      .send("221 bye\r\n"));
+  auto provider = std::make_shared<recording_provider>();
+  client_options o = options_for(srv);
+  o.token_provider = provider;  // no credentials.username
+  blocking_client c;
+  c.connect(o);
+  EXPECT_EQ(c.authenticated_with(), "OAUTHBEARER");
+  EXPECT_EQ(provider->calls, (std::vector<bool>{false, true}));
+  c.quit();
+  EXPECT_SCRIPT_OK(srv);
+  const auto lines = srv.received_lines();
+  std::vector<std::string> responses;
+  for (const auto& l : lines)
+    if (l.rfind("AUTH OAUTHBEARER ", 0) == 0) responses.push_back(codec::base64_decode(l.substr(17)).value_or("?"));
+  const std::string tail = "\x01port=" + std::to_string(srv.port()) + "\x01" "auth=Bearer ";
+  ASSERT_EQ(responses.size(), 2u);
+  EXPECT_EQ(responses[0], "n,,\x01host=" + srv.host() + tail + "old-token\x01\x01");
+  EXPECT_EQ(responses[1], "n,,\x01host=" + srv.host() + tail + "new-token\x01\x01");
+}
+
 // ---- SCRAM-SHA-256 (RFC 5802, RFC 7677) --------------------------------------------------
 
 std::string hmac256(std::string_view key, std::string_view msg) {
