@@ -754,12 +754,10 @@ TEST(StreamTimeouts, PastDeadlineFailsTheNextReadWhenNothingIsBuffered) {
   EXPECT_EQ(ec, error::deadline_exceeded) << ec.message();
 }
 
-// BUG (transport/stream.cc, stream::impl::arm, ~line 38): the deadline is enforced only by the
-// watchdog timer racing the operation. When data is already waiting in the socket, asio's
-// speculative read completes the operation before the (already expired) timer's handler runs,
-// and disarm() then discards the expiry. So a server that keeps the socket full (a fast, endless
-// body) is never stopped by the deadline. Fix: in arm() (or at the top of read_some/write/
-// handshake), throw deadline_exceeded synchronously when `time.deadline <= now`.
+// Regression: the deadline used to be enforced only by the watchdog timer racing the
+// operation, so with data already waiting, asio's speculative read won and an expired deadline
+// was ignored (a server keeping the socket full was never stopped). stream::impl::arm now
+// fails an operation that starts after the deadline.
 TEST(StreamTimeouts, PastDeadlineFailsTheNextReadEvenWithDataWaiting) {
   mock_server srv(script().send("220 hi\r\n").stall(10s));
   asio::io_context io;

@@ -32,7 +32,8 @@ Sendmail options:
   -N, --dsn-notify LIST   delivery status notifications: off, never, or a comma list of
                           success, failure, delay (RFC 3461)
   -R, --dsn-return WHAT   what a DSN returns: off, headers or full
-  -v, -d, --verbose       print the SMTP conversation on stderr (credentials redacted)
+  -v, -d, --verbose, --debug
+                          print the SMTP conversation on stderr (credentials redacted)
   -X FILE                 same as --logfile FILE
   -oem -odi -oX -bm -em -U -B TYPE -h HOPS   accepted and ignored
 
