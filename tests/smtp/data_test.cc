@@ -2,7 +2,9 @@
 // DATA early: the "SMTP smuggling" class), and bounded streaming of large bodies.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <random>
+#include <thread>
 
 #include "tests/smtp/test_util.hpp"
 
@@ -147,6 +149,66 @@ TEST(SmtpData, TenMebibytesStreamInBoundedReads) {
   const std::string expected = normalize_crlf(body);
   ASSERT_EQ(captured.size(), expected.size() + count(expected, "\r\n.") + (expected[0] == '.'));
   EXPECT_TRUE(unstuff(captured) == expected) << "10 MiB body differs after un-stuffing";
+}
+
+// Streaming, not buffering: a 32 MiB source that will not hand out a byte more than 8 MiB
+// ahead of what the server has received. A client that collected the message (or a large part
+// of it) before writing would make the source wait in vain and fail; one that writes each
+// 64 KiB chunk as it goes keeps the two counts close.
+class flow_controlled_source final : public byte_source {
+ public:
+  flow_controlled_source(std::size_t total, const std::atomic<std::size_t>& received)
+      : total_(total), received_(received) {}
+  std::size_t read(std::span<char> buf) override {
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (served_ > received_.load() + window) {
+      if (std::chrono::steady_clock::now() > give_up)
+        throw std::runtime_error("the client kept " + std::to_string(served_ - received_.load()) +
+                                 " bytes unsent: it buffers instead of streaming");
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    const std::size_t n = std::min(buf.size(), total_ - served_);
+    for (std::size_t i = 0; i < n; ++i) buf[i] = (served_ + i) % 64 == 63 ? '\n' : 'x';
+    served_ += n;
+    return n;
+  }
+  static constexpr std::size_t window = 8u << 20;
+
+ private:
+  std::size_t total_, served_ = 0;
+  const std::atomic<std::size_t>& received_;
+};
+
+TEST(SmtpData, BodyStreamsAsItIsRead) {
+  constexpr std::size_t total = 32u << 20;
+  std::atomic<std::size_t> received{0};
+  std::string tail;
+  mock_server srv(greet_ehlo({})
+                      .expect("MAIL FROM:<alice@example.test>")
+                      .send("250 ok\r\n")
+                      .expect("RCPT TO:<bob@example.test>")
+                      .send("250 ok\r\n")
+                      .expect("DATA")
+                      .send("354 go\r\n")
+                      .run([&](mock::connection_ctl& c) {
+                        for (;;) {
+                          const std::string got = c.read_some();
+                          if (got.empty()) c.fail("EOF inside DATA");
+                          received += got.size();
+                          tail = (tail + got).substr((tail.size() + got.size()) > 5
+                                                         ? tail.size() + got.size() - 5 : 0);
+                          if (tail == "\r\n.\r\n") break;
+                        }
+                      })
+                      .send("250 ok\r\n"));
+  blocking_client c;
+  c.connect(options_for(srv));
+  flow_controlled_source src(total, received);
+  const send_result r = c.send(simple_envelope(), src);
+  ASSERT_SCRIPT_OK(srv);
+  EXPECT_EQ(r.final_reply.code, 250);
+  // Each 63-byte line gains a CR; then the terminating ".\r\n".
+  EXPECT_EQ(received.load(), total + total / 64 + 3);
 }
 
 }  // namespace
