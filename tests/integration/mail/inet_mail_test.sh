@@ -277,6 +277,44 @@ wait_marker "$USER2" "check-7 queued" >/dev/null || fail "flushed message not de
 [ -z "$(ls "$QUEUE")" ] || fail "queue not empty after the flush: $(ls "$QUEUE" | tr '\n' ' ')"
 end
 
+begin "--queue: postfix really stopped queues (exit 0); started again, --flush delivers"
+port_open() {  # port -> 0 if something accepts connections on 127.0.0.1:port
+  python3 -c 'import socket, sys
+try:
+    socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=1).close()
+except OSError:
+    sys.exit(1)' "$1"
+}
+wait_port() {  # port open|closed seconds
+  local i
+  for ((i = 0; i < $3 * 10; i++)); do
+    if port_open "$1"; then [ "$2" = open ] && return 0; else [ "$2" = closed ] && return 0; fi
+    sleep 0.1
+  done
+  return 1
+}
+postfix -c "$POSTFIX_CONFIG_DIR" stop >"$WORK/postfix-stop.log" 2>&1 || fail "postfix stop: $(cat "$WORK/postfix-stop.log")"
+wait_port "$SUBMISSION_PORT" closed 20 || fail "submission port still open after postfix stop"
+simple_message "check-7 real outage" >"$WORK/msg7c"
+run_inet -C "$CFG" --queue "$QUEUE" "$TEST_USER2" <"$WORK/msg7c"
+expect_rc 0 "$RC" "postfix stopped, with --queue"
+expect_grep "$WORK/err" "queued" "stderr"
+queued=("$QUEUE"/*.eml)
+[ "${#queued[@]}" -eq 1 ] && [ -f "${queued[0]}" ] || fail "want one queued message, have: $(ls -A "$QUEUE" | tr '\n' ' ')"
+run_inet -C "$CFG" --flush --queue "$QUEUE"
+expect_rc 75 "$RC" "--flush while postfix is still down (EX_TEMPFAIL)"
+[ "$(ls "$QUEUE"/*.eml 2>/dev/null | wc -l)" -eq 1 ] || fail "the message left the queue while the server was down"
+touch "$RUN_DIR/queue/quick-start"
+postfix -c "$POSTFIX_CONFIG_DIR" start >"$WORK/postfix-start.log" 2>&1 || fail "postfix start: $(cat "$WORK/postfix-start.log")"
+wait_port "$SUBMISSION_PORT" open 20 || fail "submission port not open after postfix start"
+new_pid="$(tr -d ' \n' <"$RUN_DIR/queue/pid/master.pid" 2>/dev/null || true)"
+[ -n "$new_pid" ] && sed -i "s/^POSTFIX_PID=.*/POSTFIX_PID=$new_pid/" "$STATE/env"  # for servers/stop
+run_inet -C "$CFG" --flush --queue "$QUEUE"
+expect_rc 0 "$RC" "--flush after postfix started again"
+wait_marker "$USER2" "check-7 real outage" >/dev/null || fail "flushed message not delivered"
+[ -z "$(ls "$QUEUE")" ] || fail "queue not empty after the flush: $(ls "$QUEUE" | tr '\n' ' ')"
+end
+
 begin "--queue: a permanently refused recipient (550) is not queued, exit 67 (EX_NOUSER)"
 simple_message "check-7 unknown recipient" >"$WORK/msg7b"
 run_inet -C "$CFG" --queue "$QUEUE" "unknown@$TEST_DOMAIN" <"$WORK/msg7b"
