@@ -72,6 +72,8 @@ void client_state::reset_session() {
   connected = untrusted = utf8 = qresync = authenticated = false;
   literal_sink = nullptr;
   raw_out = nullptr;
+  raw_filter = nullptr;
+  mirroring = false;
   keep_streamed = false;
   spent = {};
 }
@@ -91,7 +93,10 @@ awaitable<response> client_state::read_response() {
   for (;;) {
     std::string_view line = co_await eng.read_line();
     charge(line.size() + 2, false);
-    bool mirror = raw_out && (prs.in_response() || (!line.empty() && line[0] == '*'));
+    // A response's continuation lines (after a literal) follow the decision of its first line.
+    if (!prs.in_response())
+      mirroring = raw_out && !line.empty() && line[0] == '*' && (!raw_filter || raw_filter(line));
+    const bool mirror = mirroring;
     if (mirror) {
       raw_out(line);
       raw_out("\r\n");
@@ -558,7 +563,8 @@ awaitable<void> client::logout() {
   s.mailbox.reset();
 }
 
-awaitable<command_result> client::command(std::string line, byte_sink out) {
+awaitable<command_result> client::command(std::string line, byte_sink out,
+                                          std::function<bool(std::string_view)> mirror) {
   impl& s = *impl_;
   s.check_usable();
   if (!line::is_safe_argument(line) || line.empty())
@@ -569,11 +575,14 @@ awaitable<command_result> client::command(std::string line, byte_sink out) {
   w.trace = transport::redact_credentials(w.lines.back());
   command_result result;
   s.raw_out = std::move(out);
+  s.raw_filter = std::move(mirror);
   s.prs.set_stream_all_literals(true);
   struct restore {
     impl& s;
     ~restore() {
       s.raw_out = nullptr;
+      s.raw_filter = nullptr;
+      s.mirroring = false;
       s.prs.set_stream_all_literals(false);
     }
   } guard{s};

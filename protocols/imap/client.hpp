@@ -357,8 +357,12 @@ class client {
   /// Escape hatch: sends `line` (no CR/LF/NUL: transport::error::invalid_argument) after a tag.
   /// Every untagged response's bytes go verbatim to `out` (lines with CRLF, and every literal's
   /// bytes streamed), and are returned parsed (literals as placeholders). The tagged response is
-  /// returned whatever its status (no exception for NO/BAD).
-  boost::asio::awaitable<command_result> command(std::string line, byte_sink out = {});
+  /// returned whatever its status (no exception for NO/BAD). `mirror`, if set, is asked once
+  /// per untagged response with its first line (no CRLF) and decides whether that whole
+  /// response (lines and literals) goes to `out`; every response is still returned parsed.
+  boost::asio::awaitable<command_result> command(
+      std::string line, byte_sink out = {},
+      std::function<bool(std::string_view first_line)> mirror = {});
 
   /// Called with each untagged response no running command claims, in arrival order.
   void set_unsolicited_handler(std::function<void(const response&)> handler);
@@ -418,7 +422,8 @@ class blocking_client {
   append_result append(std::string mailbox, byte_source& message, std::uint64_t size,
                        append_options opts = {});
   std::vector<response> idle(std::chrono::milliseconds timeout, bool return_on_first = true);
-  command_result command(std::string line, byte_sink out = {});
+  command_result command(std::string line, byte_sink out = {},
+                         std::function<bool(std::string_view first_line)> mirror = {});
 
   void set_unsolicited_handler(std::function<void(const response&)> handler);
   client& async() noexcept { return *client_; }  ///< the coroutine client underneath

@@ -686,8 +686,9 @@ append_result blocking_client::append(std::string m, byte_source& msg, std::uint
 std::vector<response> blocking_client::idle(std::chrono::milliseconds t, bool f) {
   return run_blocking(io_, client_->idle(t, f));
 }
-command_result blocking_client::command(std::string l, byte_sink out) {
-  return run_blocking(io_, client_->command(std::move(l), std::move(out)));
+command_result blocking_client::command(std::string l, byte_sink out,
+                                        std::function<bool(std::string_view)> mirror) {
+  return run_blocking(io_, client_->command(std::move(l), std::move(out), std::move(mirror)));
 }
 void blocking_client::set_unsolicited_handler(std::function<void(const response&)> h) {
   client_->set_unsolicited_handler(std::move(h));

@@ -37,6 +37,8 @@ struct client_state {
   // Where streamed literals go while a command runs, and the raw-command mirror.
   std::function<void(const parser::literal_request&, std::string_view)> literal_sink;
   byte_sink raw_out;
+  std::function<bool(std::string_view)> raw_filter;  // per untagged response; none = all
+  bool mirroring = false;  // the decision for the response being read
   // The running command keeps streamed literals in memory (fetch() without a sink): they count
   // as kept bytes, not streamed ones.
   bool keep_streamed = false;

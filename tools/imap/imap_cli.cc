@@ -1,4 +1,5 @@
 // `inet get/put imap(s)://`: curl's request choice per URL, one shared connection per group.
+#include <cctype>
 #include "tools/imap/imap_cli.hpp"
 
 #include <unistd.h>
@@ -283,9 +284,51 @@ exit_code run_fetch(imap::blocking_client& c, const request& r, cli::output& out
   return exit_code::remote_file_not_found;
 }
 
+bool iequals_ascii(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    const auto x = static_cast<unsigned char>(a[i]), y = static_cast<unsigned char>(b[i]);
+    if (std::tolower(x) != std::tolower(y)) return false;
+  }
+  return true;
+}
+
+// curl 7.88's imap_matchresp(): after "* " and an optional number and space, the response
+// name `name` (any case) followed by a space or the end of the line.
+bool names_response(std::string_view first_line, std::string_view name) {
+  std::string_view l = first_line.substr(std::min<std::size_t>(2, first_line.size()));
+  if (!l.empty() && l[0] >= '0' && l[0] <= '9') {
+    std::size_t i = 0;
+    while (i < l.size() && l[i] >= '0' && l[i] <= '9') ++i;
+    if (i == l.size() || l[i] != ' ') return false;
+    l.remove_prefix(i + 1);
+  }
+  if (l.size() < name.size() || !iequals_ascii(l.substr(0, name.size()), name)) return false;
+  return l.size() == name.size() || l[name.size()] == ' ';
+}
+
+}  // namespace
+
+bool curl_prints_untagged(const request& r, std::string_view first_line) {
+  if (r.what == request::kind::list) return names_response(first_line, "LIST");
+  if (r.what == request::kind::search) return names_response(first_line, "SEARCH");
+  // -X: curl keeps the command word (up to the first space) and prints the untagged responses
+  // named after it; for these commands, whose responses have other names, it prints them all.
+  const std::string_view word = std::string_view(r.line).substr(0, r.line.find(' '));
+  static constexpr std::string_view print_all[] = {"SELECT", "EXAMINE", "SEARCH", "EXPUNGE",
+                                                   "LSUB",   "UID",     "GETQUOTAROOT", "NOOP"};
+  for (std::string_view w : print_all)
+    if (iequals_ascii(word, w)) return true;
+  if (iequals_ascii(word, "STORE") && names_response(first_line, "FETCH")) return true;
+  return names_response(first_line, word);
+}
+
+namespace {
+
 exit_code run_listing(imap::blocking_client& c, const request& r, cli::output& out,
                       std::string& why) {
-  const imap::command_result res = c.command(r.line, out.sink());
+  const imap::command_result res = c.command(
+      r.line, out.sink(), [&r](std::string_view first) { return curl_prints_untagged(r, first); });
   if (res.status.status != imap::status_response::kind::ok) {
     why = (r.what == request::kind::custom ? "Quote command returned error: "
                                            : "Command returned error: ") + res.status.summary();

@@ -54,6 +54,13 @@ struct request {
   std::optional<std::uint32_t> uidvalidity;  ///< ";UIDVALIDITY=" to check after SELECT
 };
 
+/// Whether `inet get` prints an untagged response (by its first line, no CRLF) of a listing
+/// request, as curl 7.88 does: LIST shows only "* LIST", SEARCH only "* SEARCH", and -X only
+/// the responses named after its first word (all of them for SELECT, EXAMINE, SEARCH, EXPUNGE,
+/// LSUB, UID, GETQUOTAROOT and NOOP; FETCH too for STORE). An unsolicited "* 3 EXISTS" or
+/// "* OK [ALERT] ..." during a LIST is thus not printed.
+bool curl_prints_untagged(const request& r, std::string_view first_line);
+
 /// A URL that cannot be turned into a request: the exit code curl reports for it (78 for a
 /// non-numeric UID/MAILINDEX/PARTIAL/UIDVALIDITY, as the server's refusal gives in curl).
 struct plan_error {

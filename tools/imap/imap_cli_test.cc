@@ -180,6 +180,65 @@ TEST(ImapGet, CustomCommandPrintsEveryLiteral) {
   EXPECT_SCRIPT_OK(srv);
 }
 
+// Unsolicited responses (RFC 3501 §7: a server may send them at any time) are not part of
+// the listing: as curl 7.88, LIST prints only "* LIST", SEARCH only "* SEARCH", and -X only
+// the responses named after its command word, with their literals.
+TEST(ImapGet, UnsolicitedResponsesAreFilteredAsCurlDoes) {
+  script s = login();
+  s.expect("A2 LIST \"\" *")
+      .send("* 4 EXISTS\r\n* LIST () \".\" INBOX\r\n* OK [ALERT] maintenance at 5\r\n"
+            "* LISTX odd\r\nA2 OK\r\n");
+  select_inbox(s, "A3")
+      .expect("A4 SEARCH ALL")
+      .send("* 1 RECENT\r\n* SEARCH 1 2\r\n* 2 FETCH (FLAGS (\\Seen))\r\nA4 OK\r\n");
+  logout(s, "A5");
+  mock_server srv(std::move(s));
+  const result r = run("get", {"--tls", "none", url(srv, ""), url(srv, "INBOX?ALL")});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out, "* LIST () \".\" INBOX\r\n* SEARCH 1 2\r\n");
+  EXPECT_SCRIPT_OK(srv);
+
+  // -X COMMAND: one connection each (as curl, inet does not reuse it after -X).
+  const auto custom = [](const std::string& line, const std::string& responses) {
+    script x = login();
+    select_inbox(x, "A2").expect("A3 " + line).send(responses + "A3 OK\r\n");
+    logout(x, "A4");
+    mock_server m(std::move(x));
+    const result got = run("get", {"--tls", "none", "-X", line, url(m, "INBOX")});
+    EXPECT_EQ(got.status, 0) << got.err;
+    EXPECT_SCRIPT_OK(m);
+    return got.out;
+  };
+  EXPECT_EQ(custom("STATUS INBOX (MESSAGES)",
+                   "* 5 EXISTS\r\n* STATUS INBOX (MESSAGES 5)\r\n* 1 FETCH (BODY[] {3}\r\nabc)\r\n"),
+            "* STATUS INBOX (MESSAGES 5)\r\n");
+  EXPECT_EQ(custom("STORE 1 +FLAGS (\\Seen)", "* 1 FETCH (FLAGS (\\Seen))\r\n* 6 EXISTS\r\n"),
+            "* 1 FETCH (FLAGS (\\Seen))\r\n");
+  EXPECT_EQ(custom("UID FETCH 1 FLAGS", "* 1 FETCH (UID 1 FLAGS ())\r\n* 7 EXISTS\r\n"),
+            "* 1 FETCH (UID 1 FLAGS ())\r\n* 7 EXISTS\r\n");
+  EXPECT_EQ(custom("FETCH 1 BODY[]", "* 8 EXISTS\r\n* 1 FETCH (BODY[] {3}\r\nabc)\r\n"),
+            "* 1 FETCH (BODY[] {3}\r\nabc)\r\n");
+}
+
+TEST(ImapPlan, UntaggedFilterFollowsCurlsMatchResp) {
+  request list, custom;
+  list.what = request::kind::list;
+  custom.what = request::kind::custom;
+  custom.line = "examine INBOX";
+  EXPECT_TRUE(curl_prints_untagged(list, "* LIST () \"/\" INBOX"));
+  EXPECT_TRUE(curl_prints_untagged(list, "* list () \"/\" INBOX"));
+  EXPECT_TRUE(curl_prints_untagged(list, "* LIST"));
+  EXPECT_FALSE(curl_prints_untagged(list, "* LISTING"));
+  EXPECT_FALSE(curl_prints_untagged(list, "* 3 EXISTS"));
+  EXPECT_TRUE(curl_prints_untagged(custom, "* 3 EXISTS"));  // EXAMINE: all
+  custom.line = "GETACL INBOX";
+  EXPECT_TRUE(curl_prints_untagged(custom, "* ACL INBOX alice lr") == false);
+  EXPECT_TRUE(curl_prints_untagged(custom, "* GETACL x"));
+  custom.line = "FETCH 1 FLAGS";
+  EXPECT_TRUE(curl_prints_untagged(custom, "* 12 FETCH (FLAGS ())"));
+  EXPECT_FALSE(curl_prints_untagged(custom, "* 12x FETCH (FLAGS ())"));
+}
+
 TEST(ImapGet, CustomCommandRefusedIsExit21) {
   script s = login();
   s.expect("A2 BOGUS").send("A2 BAD unknown command\r\n");
