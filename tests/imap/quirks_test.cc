@@ -178,5 +178,55 @@ TEST(ImapQuirks, QuotedStringBrokenAcrossLinesIsAnError) {
   }
 }
 
+// Yahoo ends SEARCH results with a space: "* SEARCH 7456 " (a client splitting on spaces
+// then fetched an empty set). The numbers are exactly those sent.
+// https://github.com/ikvk/imap_tools/issues/97
+TEST(ImapQuirks, YahooSearchWithTrailingSpace) {
+  auto s = std::get<search_data>(parse_response("* SEARCH 7456 \r\n"));
+  EXPECT_THAT(s.numbers, ElementsAre(7456u));
+  auto empty = std::get<search_data>(parse_response("* SEARCH \r\n"));
+  EXPECT_TRUE(empty.numbers.empty());
+}
+
+// Yahoo's "imapgate" sends "+ " (empty text) for AUTHENTICATE, a response code with no text
+// after it ("* OK [HIGHESTMODSEQ 102784]": RFC 3501 wants SP text), and a non-standard
+// HIGHESTMODSEQ-like capability. https://github.com/jstedfast/MailKit/issues/358
+TEST(ImapQuirks, YahooEmptyContinuationAndCodeWithoutText) {
+  EXPECT_EQ(std::get<continuation>(parse_response("+ \r\n")).text, "");
+  auto s = std::get<status_response>(parse_response("* OK [HIGHESTMODSEQ 102784]\r\n"));
+  EXPECT_EQ(s.code->name, "HIGHESTMODSEQ");
+  EXPECT_THAT(s.code->tokens, ElementsAre("102784"));
+  EXPECT_EQ(s.text, "");
+  auto p = std::get<status_response>(parse_response("* OK [PERMANENTFLAGS ()] No permanent flags permitted\r\n"));
+  EXPECT_EQ(p.code->name, "PERMANENTFLAGS");
+  auto list = std::get<list_data>(parse_response("* LIST (\\Inbox \\HasNoChildren) \"/\" \"Inbox\"\r\n"));
+  EXPECT_EQ(list.mailbox, "Inbox");
+  EXPECT_EQ(list.delimiter, std::optional<char>('/'));
+}
+
+// Cyrus 2.4 answers LOGIN with its full capability list in the tagged OK (RFC 3501 §7.1),
+// including tokens such as RIGHTS=kxte and NO_ATOMIC_RENAME, and a SESSIONID in the text.
+// https://github.com/mobizt/ESP32-Mail-Client/issues/9
+TEST(ImapQuirks, CyrusTaggedOkWithCapabilities) {
+  auto s = std::get<status_response>(parse_response(
+      "$ OK [CAPABILITY IMAP4rev1 LITERAL+ ID ENABLE ACL RIGHTS=kxte QUOTA MAILBOX-REFERRALS "
+      "NAMESPACE UIDPLUS NO_ATOMIC_RENAME UNSELECT CHILDREN MULTIAPPEND BINARY CATENATE CONDSTORE "
+      "ESEARCH SORT SORT=MODSEQ SORT=DISPLAY THREAD=ORDEREDSUBJECT THREAD=REFERENCES ANNOTATEMORE "
+      "LIST-EXTENDED WITHIN QRESYNC SCAN XLIST URLAUTH URLAUTH=BINARY LOGINDISABLED AUTH=GSSAPI "
+      "AUTH=PLAIN AUTH=LOGIN COMPRESS=DEFLATE IDLE] User logged in SESSIONID=<cyrus-25655-1557749176-1>\r\n"));
+  EXPECT_EQ(s.tag, "$");
+  EXPECT_EQ(s.code->name, "CAPABILITY");
+  EXPECT_EQ(s.code->tokens.size(), 37u);
+  EXPECT_EQ(s.code->tokens.at(5), "RIGHTS=kxte");
+  EXPECT_EQ(s.code->tokens.back(), "IDLE");
+  EXPECT_EQ(s.text, "User logged in SESSIONID=<cyrus-25655-1557749176-1>");
+  // ... and its greeting carries the version string after the code.
+  auto g = std::get<status_response>(parse_response(
+      "* OK [CAPABILITY IMAP4rev1 LITERAL+ ID ENABLE AUTH=GSSAPI AUTH=PLAIN AUTH=LOGIN SASL-IR] "
+      "mailbox1.example Cyrus IMAP git2.4.17+0-Debian-2.4.17+nocaldav-0+deb8u2+iig1 server ready\r\n"));
+  EXPECT_EQ(g.code->tokens.back(), "SASL-IR");
+  EXPECT_EQ(g.text.substr(0, 16), "mailbox1.example");
+}
+
 }  // namespace
 }  // namespace inet::imap
