@@ -220,6 +220,14 @@ awaitable<status_response> client_state::run(wire_command w, const untagged_fn& 
       stream.close();
       throw imap_exception(make_error_code(error::server_bye), "IMAP server closed the connection", *bye);
     }
+    // Any other failure inside a command (a line or reply over its limit, a timeout, a lost
+    // connection) leaves the stream mid-response: it cannot be resynchronised, so it is closed;
+    // an oversize line or reply is a protocol violation, like a malformed response.
+    const auto& ec = e.code();
+    if (ec == transport::make_error_code(transport::error::line_too_long) ||
+        ec == transport::make_error_code(transport::error::reply_too_large))
+      untrusted = true;
+    stream.close();
     throw;
   }
 }

@@ -32,6 +32,24 @@ std::string fetch_with_body(std::size_t bytes) {
   return "* 1 FETCH (BODY[] {" + std::to_string(bytes) + "}\r\n" + std::string(bytes, 'x') + ")\r\n";
 }
 
+// An endless response line (no LF ever: 8 MiB of 'x' after "* OK ") is refused once it passes
+// limits.max_line_bytes, with transport::error::line_too_long, never buffered whole; the
+// connection is not trusted afterwards.
+TEST(ImapCommandLimits, EndlessLineIsLineTooLong) {
+  mock_server srv(selected_session()
+                      .expect("A2 NOOP")
+                      .send("* OK ")
+                      .send_repeated(std::string(64 * 1024, 'x'), 128)
+                      .send("\r\nA2 OK done\r\n"));
+  blocking_client c;
+  auto o = options_for(srv);
+  o.limits.max_line_bytes = 16 * 1024;
+  c.connect(o);
+  c.select("INBOX");
+  EXPECT_EQ(code_of([&] { c.noop(); }), make_error_code(transport::error::line_too_long));
+  EXPECT_EQ(code_of([&] { c.noop(); }), untrusted);
+}
+
 // Every section is "ours" (message 1 was asked for) and under max_section_bytes: only the
 // per-command budget can stop the client keeping them all.
 TEST(ImapCommandLimits, EndlessKeptFetchSectionsAreBounded) {
