@@ -296,7 +296,12 @@ awaitable<std::vector<fetch_data>> client::fetch(sequence_set set, fetch_items i
   if (items.envelope) atoms.emplace_back("ENVELOPE");
   if (items.body_structure) atoms.emplace_back("BODYSTRUCTURE");
   if (items.modseq) atoms.emplace_back("MODSEQ");
-  for (const auto& sec : items.sections) atoms.push_back(sec.to_string());
+  for (const auto& sec : items.sections) {
+    if (sec.binary && !s.has("BINARY"))
+      throw std::system_error(make_error_code(error::capability_missing),
+                              "FETCH BINARY[...] needs the BINARY capability (RFC 3516)");
+    atoms.push_back(sec.to_string());
+  }
   for (const auto& x : items.extra) {
     detail::check_atom(x, "FETCH item");
     atoms.push_back(x);

@@ -32,6 +32,63 @@ std::string fetch_with_body(std::size_t bytes) {
   return "* 1 FETCH (BODY[] {" + std::to_string(bytes) + "}\r\n" + std::string(bytes, 'x') + ")\r\n";
 }
 
+// Mailbox management (RFC 3501 §6.3.3-6.3.9, RFC 3691): the exact commands, names as atoms or
+// quoted strings (modified UTF-7 without UTF8=ACCEPT), LSUB results, CLOSE/UNSELECT leaving the
+// selected state, UNSELECT and BINARY refused locally without their capability.
+TEST(ImapMailboxes, ManagementCommandsOnTheWire) {
+  mock_server srv(mock()
+                      .send("* OK [CAPABILITY IMAP4rev1 UNSELECT] ready\r\n")
+                      .expect("A1 CREATE Entw&APw-rfe")
+                      .send("A1 OK\r\n")
+                      .expect("A2 RENAME Entw&APw-rfe \"a b\"")
+                      .send("A2 OK\r\n")
+                      .expect("A3 SUBSCRIBE \"a b\"")
+                      .send("A3 OK\r\n")
+                      .expect("A4 LSUB \"\" *")
+                      .send("* LSUB () \"/\" \"a b\"\r\n* LIST () \"/\" other\r\nA4 OK\r\n")
+                      .expect("A5 UNSUBSCRIBE \"a b\"")
+                      .send("A5 OK\r\n")
+                      .expect("A6 DELETE \"a b\"")
+                      .send("A6 NO [NONEXISTENT] no such mailbox\r\n")
+                      .expect("A7 SELECT INBOX")
+                      .send("* 1 EXISTS\r\nA7 OK [READ-WRITE] selected\r\n")
+                      .expect("A8 CLOSE")
+                      .send("A8 OK\r\n")
+                      .expect("A9 SELECT INBOX")
+                      .send("* 1 EXISTS\r\nA9 OK [READ-WRITE] selected\r\n")
+                      .expect("A10 UNSELECT")
+                      .send("A10 OK\r\n"));
+  blocking_client c;
+  c.connect(options_for(srv));
+  c.create("Entwürfe");
+  c.rename("Entwürfe", "a b");
+  c.subscribe("a b");
+  const auto subscribed = c.lsub("", "*");
+  ASSERT_EQ(subscribed.size(), 1u);
+  EXPECT_EQ(subscribed[0].mailbox, "a b");
+  c.unsubscribe("a b");
+  try {
+    c.delete_mailbox("a b");
+    ADD_FAILURE() << "DELETE refused by the server must throw";
+  } catch (const imap_exception& e) {
+    EXPECT_TRUE(e.response().has_code("NONEXISTENT"));
+  }
+  c.select("INBOX");
+  c.close_mailbox();
+  EXPECT_FALSE(c.selected());
+  EXPECT_EQ(code_of([&] { c.close_mailbox(); }), make_error_code(error::no_mailbox_selected));
+  c.select("INBOX");
+  fetch_items binary;
+  section_spec part;
+  part.binary = true;
+  part.section = "1";
+  binary.sections.push_back(part);
+  EXPECT_EQ(code_of([&] { c.fetch(1, binary); }), make_error_code(error::capability_missing));
+  c.unselect();
+  EXPECT_FALSE(c.selected());
+  EXPECT_SCRIPT_OK(srv);
+}
+
 // An endless response line (no LF ever: 8 MiB of 'x' after "* OK ") is refused once it passes
 // limits.max_line_bytes, with transport::error::line_too_long, never buffered whole; the
 // connection is not trusted afterwards.
