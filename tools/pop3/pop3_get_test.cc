@@ -109,6 +109,15 @@ TEST(Pop3Get, CutOffTransferIsPartialExit18) {
   EXPECT_SCRIPT_OK(srv);
 }
 
+// The same for a listing: LIST (pop3://host/) cut off before its "." line is exit 18, not 0.
+TEST(Pop3Get, CutOffListIsPartialExit18) {
+  mock_server srv(login().expect("LIST").send("+OK 2 messages\r\n1 120\r\n").close());
+  const result r = run_get({"--tls", "none", url(srv, "")});
+  EXPECT_EQ(r.status, 18);
+  EXPECT_THAT(r.err, HasSubstr("inet: (18)"));
+  EXPECT_SCRIPT_OK(srv);
+}
+
 TEST(Pop3Get, LoginDeniedIs67) {
   mock_server srv(script().send("+OK ready\r\n").expect("CAPA").send("+OK\r\nUSER\r\n.\r\n")
                       .expect("USER alice").send("+OK\r\n")
