@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "protocols/imap/client.hpp"
+#include "protocols/sasl/oauth2.hpp"
 #include "tests/imap/mock_session.hpp"
 
 namespace inet::imap {
@@ -82,6 +83,36 @@ TEST(ImapClient, StartTlsThenSaslIrPlainForgetsPlaintextCapabilities) {
   EXPECT_EQ(c.authenticated_with(), "PLAIN");
   EXPECT_THAT(c.capabilities(), ElementsAre("IMAP4rev1", "IDLE"));
   EXPECT_TRUE(c.async().is_tls());
+  EXPECT_SCRIPT_OK(srv);
+}
+
+// XOAUTH2 with a token provider (as Gmail): the rejected token's error challenge is answered
+// with an empty line, the tagged NO follows, and AUTHENTICATE is retried once with a token
+// refreshed by the provider (force_refresh = true).
+TEST(ImapClient, Xoauth2RefreshesARejectedTokenOnce) {
+  struct provider final : sasl::token_provider {
+    std::vector<bool> calls;
+    std::string token(bool force_refresh) override {
+      calls.push_back(force_refresh);
+      return force_refresh ? "new-token" : "old-token";
+    }
+  };
+  mock_server srv(mock()
+                      .send("* OK [CAPABILITY IMAP4rev1 SASL-IR AUTH=XOAUTH2 AUTH=PLAIN] hi\r\n")
+                      .expect("A1 AUTHENTICATE XOAUTH2 dXNlcj1hbGljZQFhdXRoPUJlYXJlciBvbGQtdG9rZW4BAQ==")
+                      .send("+ eyJzdGF0dXMiOiI0MDEiLCJzY2hlbWVzIjoiYmVhcmVyIn0=\r\n")
+                      .expect("")
+                      .send("A1 NO [AUTHENTICATIONFAILED] Invalid credentials (Failure)\r\n")
+                      .expect("A2 AUTHENTICATE XOAUTH2 dXNlcj1hbGljZQFhdXRoPUJlYXJlciBuZXctdG9rZW4BAQ==")
+                      .send("A2 OK [CAPABILITY IMAP4rev1 IDLE] alice authenticated\r\n"));
+  auto p = std::make_shared<provider>();
+  blocking_client c;
+  auto o = options_for(srv);
+  o.credentials.username = "alice";
+  o.token_provider = p;
+  c.connect(o);
+  EXPECT_EQ(c.authenticated_with(), "XOAUTH2");
+  EXPECT_EQ(p->calls, (std::vector<bool>{false, true}));
   EXPECT_SCRIPT_OK(srv);
 }
 
