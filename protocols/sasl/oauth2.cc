@@ -79,6 +79,8 @@ class static_provider final : public token_provider {
  public:
   explicit static_provider(std::string token) : token_(std::move(token)) {}
   std::string token(bool) override { return token_; }
+  // The token is at hand: no trip through the background pool.
+  boost::asio::awaitable<std::string> async_token(bool) override { co_return token_; }
 
  private:
   std::string token_;
@@ -107,18 +109,16 @@ class caching_provider : public token_provider {
   oauth2_token cached_;
 };
 
-class command_provider final : public caching_provider {
+class function_provider final : public caching_provider {
  public:
-  command_provider(std::string command, std::chrono::seconds ttl, clock_fn now)
-      : caching_provider(std::move(now)), command_(std::move(command)), ttl_(ttl) {}
+  function_provider(token_fetch_fn fetch, std::chrono::seconds ttl, clock_fn now)
+      : caching_provider(std::move(now)), fetch_(std::move(fetch)), ttl_(ttl) {}
 
  protected:
-  oauth2_token fetch(sys_clock::time_point now) override {
-    return {run_password_command(command_), now + ttl_, {}};
-  }
+  oauth2_token fetch(sys_clock::time_point now) override { return {fetch_(), now + ttl_, {}}; }
 
  private:
-  std::string command_;
+  token_fetch_fn fetch_;
   std::chrono::seconds ttl_;
 };
 
@@ -202,10 +202,12 @@ std::unique_ptr<token_provider> make_static_token_provider(std::string token) {
   return std::make_unique<static_provider>(std::move(token));
 }
 
-std::unique_ptr<token_provider> make_command_token_provider(std::string command,
+std::unique_ptr<token_provider> make_caching_token_provider(token_fetch_fn fetch,
                                                             std::chrono::seconds ttl,
                                                             clock_fn now) {
-  return std::make_unique<command_provider>(std::move(command), ttl, std::move(now));
+  if (!fetch)
+    throw std::system_error(make_error_code(error::command_failed), "no token source given");
+  return std::make_unique<function_provider>(std::move(fetch), ttl, std::move(now));
 }
 
 std::unique_ptr<token_provider> make_refresh_token_provider(refresh_config cfg, http_post_fn post,

@@ -2,13 +2,13 @@
 // refreshed from a refresh token at the provider's token endpoint (RFC 6749 §6).
 #pragma once
 
+#include <boost/asio/awaitable.hpp>
 #include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
 
-#include "protocols/sasl/command.hpp"
 #include "protocols/sasl/mechanism.hpp"
 
 namespace inet::sasl {
@@ -20,7 +20,8 @@ struct oauth2_token {
   std::string refresh_token;  ///< a rotated refresh token from the reply (RFC 6749 §6), else empty
 };
 
-/// Source of access tokens. Thread-compatible: one thread at a time per provider.
+/// Source of access tokens. Thread-compatible: one thread at a time per provider (the clients
+/// call it from one coroutine at a time; async_token's default runs token() on another thread).
 class token_provider {
  public:
   virtual ~token_provider() = default;
@@ -29,6 +30,14 @@ class token_provider {
   /// Throws std::system_error (error::command_failed, error::token_refresh_failed, or the
   /// transport's own std::system_error from an http_post_fn).
   virtual std::string token(bool force_refresh = false) = 0;
+
+  /// The same token without blocking the caller's executor: fetching or refreshing one (an
+  /// HTTPS POST, a password command) may take seconds while other connections run on the same
+  /// io_context. The protocol clients co_await this, never token(). The default runs token() on
+  /// a small shared background thread pool (2 threads) and resumes on the awaiting coroutine's
+  /// executor; exceptions from token() propagate unchanged. Providers that have the token at
+  /// hand (static) or can fetch it asynchronously override it.
+  virtual boost::asio::awaitable<std::string> async_token(bool force_refresh = false);
 };
 
 /// Clock used for expiry decisions; an empty function means std::chrono::system_clock::now.
@@ -37,10 +46,15 @@ using clock_fn = std::function<std::chrono::system_clock::time_point()>;
 /// Always returns `token` (no expiry, force_refresh has no effect).
 std::unique_ptr<token_provider> make_static_token_provider(std::string token);
 
-/// Runs `command` via run_password_command() (/bin/sh, first stdout line, CR/LF stripped, <= 64
-/// KiB, non-zero exit or empty output -> error::command_failed) and caches the token for `ttl`.
-std::unique_ptr<token_provider> make_command_token_provider(
-    std::string command, std::chrono::seconds ttl = std::chrono::minutes(50), clock_fn now = {});
+/// Produces a fresh token (blocking; it runs on async_token's background pool when a client asks).
+/// Throws std::system_error.
+using token_fetch_fn = std::function<std::string()>;
+
+/// Calls `fetch` when no cached token is valid for 60 more seconds or on force_refresh, and
+/// caches its result for `ttl`. (The password-command provider of the tools, msmtp's
+/// passwordeval, is built on this: tools/common/password_command.hpp.)
+std::unique_ptr<token_provider> make_caching_token_provider(
+    token_fetch_fn fetch, std::chrono::seconds ttl = std::chrono::minutes(50), clock_fn now = {});
 
 /// Token endpoint parameters (RFC 6749 §6). `client_secret` and `scope` are sent only if
 /// non-empty.

@@ -4,8 +4,9 @@
 
 #include <array>
 
-#include "protocols/codec/base64.hpp"
 #include "protocols/smtp/client.hpp"
+#include "protocols/session/sasl_driver.hpp"
+#include "protocols/session/tls_upgrade.hpp"
 #include "protocols/smtp/internal.hpp"
 #include "transport/blocking.hpp"
 
@@ -85,41 +86,15 @@ struct client::impl {
     caps.esmtp = false;
   }
 
-  awaitable<void> starttls_if_needed() {
-    if (opts.security == security::implicit_tls) co_return;
-    const bool wants_auth = !opts.credentials.username.empty() || opts.token_provider ||
-                            !opts.credentials.oauth2_token.empty();
-    const auto policy = opts.policy.value_or(wants_auth ? transport::tls_policy::required
-                                                        : transport::tls_policy::opportunistic);
-    if (policy == transport::tls_policy::none) co_return;
-    if (!caps.has("STARTTLS")) {
-      if (policy == transport::tls_policy::required) {
-        stream.close();
-        throw std::system_error(make_error_code(error::tls_required),
-                                "STARTTLS is not offered by " + opts.host +
-                                    "; nothing was sent (TLS policy: required)");
-      }
-      eng.tracer().info("STARTTLS not offered: continuing WITHOUT encryption (opportunistic)");
-      co_return;
-    }
-    const reply r = co_await transact(line::command("STARTTLS"));
-    if (r.code != 220) {
-      if (policy == transport::tls_policy::required) {
-        stream.close();
-        throw smtp_exception(make_error_code(error::tls_required), "STARTTLS", r);
-      }
-      eng.tracer().info("STARTTLS refused: continuing WITHOUT encryption (opportunistic)");
-      co_return;
-    }
-    co_await eng.start_tls(opts.tls, opts.host);
-    // RFC 3207 §4.2: forget everything learned before TLS, then EHLO again.
-    caps = capabilities{};
-    co_await ehlo();
+  session::security sec() const {
+    return session::resolve(opts.security == security::implicit_tls, opts.policy,
+                            session::has_credentials(opts.credentials, opts.token_provider.get()));
   }
 
+  awaitable<void> starttls_if_needed();
+  class starttls_adapter;
+  class auth_adapter;
   awaitable<void> authenticate();
-  awaitable<bool> auth_exchange(const std::string& mech_name, const sasl::credentials& creds,
-                                bool& token_rejected, reply& last);
   awaitable<send_result> send(envelope env, byte_source& message);
   std::vector<line::command> build_commands(const envelope& env) const;
   awaitable<send_result> send_transaction(envelope env, byte_source& message);
@@ -127,113 +102,115 @@ struct client::impl {
   awaitable<void> send_bdat(byte_source& message, send_result& result);
 };
 
-awaitable<bool> client::impl::auth_exchange(const std::string& mech_name,
-                                            const sasl::credentials& creds, bool& token_rejected,
-                                            reply& last) {
-  auto mech = sasl::make_mechanism(mech_name, creds);
-  line::command cmd("AUTH");
-  cmd.arg(mech->name());
-  if (mech->has_initial_response()) {
-    const std::string ir = mech->initial_response();
-    const std::string enc = ir.empty() ? "=" : codec::base64_encode(ir);
-    if (cmd.text().size() + 1 + enc.size() <= max_auth_line) {
-      cmd.arg(enc);
-      cmd.redact_as("AUTH " + std::string(mech->name()) + " <credentials redacted>");
-    } else {
-      co_await eng.send(cmd);
-      last = co_await read();
-      if (last.code != 334) co_return false;
-      line::command resp(enc);
-      resp.redact_as("<credentials redacted>");
-      cmd = resp;
-    }
+// STARTTLS (RFC 3207) for the session layer's upgrade policy.
+class client::impl::starttls_adapter final : public session::upgrade_adapter {
+ public:
+  explicit starttls_adapter(client::impl& s) : s_(s) {}
+  std::string_view command_word() const override { return "STARTTLS"; }
+  awaitable<bool> offered() override { co_return s_.caps.has("STARTTLS"); }
+  awaitable<bool> request() override {
+    refusal_ = co_await s_.transact(line::command("STARTTLS"));
+    co_return refusal_.code == 220;
   }
-  last = co_await transact(cmd);
-  while (last.code == 334) {
-    const std::string text = last.lines.empty() ? std::string() : last.lines.front();
-    auto challenge = codec::base64_decode(text);
-    if (!challenge) {
-      co_await eng.send(line::command("*"));  // RFC 4954 §4: cancel
-      last = co_await read();
-      throw std::system_error(make_error_code(error::malformed_reply),
-                              "AUTH: server challenge is not valid base64");
-    }
-    std::string response;
-    std::exception_ptr step_failure;
-    try {
-      response = mech->step(*challenge);
-    } catch (...) {
-      step_failure = std::current_exception();
-    }
-    if (step_failure) {
-      co_await eng.send(line::command("*"));  // cancel, then report the mechanism's error
-      last = co_await read();
-      std::rethrow_exception(step_failure);
-    }
-    line::command resp(response.empty() ? std::string() : codec::base64_encode(response));
+  [[noreturn]] void throw_refused() override {
+    throw smtp_exception(make_error_code(error::tls_required), "STARTTLS", refusal_);
+  }
+  std::error_code tls_required_code() const override { return make_error_code(error::tls_required); }
+  awaitable<void> forget_pre_tls_state() override {
+    // RFC 3207 §4.2: forget everything learned before TLS, then EHLO again.
+    s_.caps = capabilities{};
+    co_await s_.ehlo();
+  }
+
+ private:
+  client::impl& s_;
+  reply refusal_;
+};
+
+// AUTH (RFC 4954) for the session layer's SASL driver.
+class client::impl::auth_adapter final : public session::sasl_adapter {
+ public:
+  explicit auth_adapter(client::impl& s) : s_(s) {}
+  std::string_view command_word() const override { return "AUTH"; }
+  bool initial_response_fits(std::string_view mech, std::size_t n) const override {
+    // RFC 4954 §4: "AUTH mech ir" may be 12288 octets (without CRLF, as the client counts).
+    return 5 + mech.size() + 1 + n <= max_auth_line;
+  }
+  awaitable<void> send_start(std::string_view mech, const std::optional<std::string>& ir) override {
+    line::command cmd("AUTH");
+    cmd.arg(mech);
+    if (ir) cmd.arg(*ir).redact_as("AUTH " + std::string(mech) + " <credentials redacted>");
+    co_await s_.eng.send(cmd);
+  }
+  awaitable<session::server_step> read_step() override {
+    last_ = co_await s_.read();
+    if (last_.code == 334)
+      co_return session::server_step{session::server_step::kind::challenge,
+                                     last_.lines.empty() ? std::string() : last_.lines.front()};
+    co_return session::server_step{last_.code == 235 ? session::server_step::kind::success
+                                                     : session::server_step::kind::failure,
+                                   {}};
+  }
+  awaitable<void> send_response(std::string_view b64) override {
+    line::command resp(b64);
     resp.redact_as("<credentials redacted>");
-    last = co_await transact(resp);
+    co_await s_.eng.send(resp);
   }
-  token_rejected = mech->token_rejected();
-  if (last.code == 235) {
-    if (!mech->complete())
-      throw std::system_error(make_error_code(sasl::error::server_signature_mismatch),
-                              "AUTH " + mech_name + ": server did not prove its identity");
-    auth_mech = mech_name;
-    co_return true;
+  awaitable<void> cancel() override {
+    co_await s_.eng.send(line::command("*"));  // RFC 4954 §4
+    last_ = co_await s_.read();
   }
-  co_return false;
+  bool retry_with_new_token(bool token_rejected) const override {
+    return token_rejected || last_.code == 535;
+  }
+  [[noreturn]] void throw_failure(const std::string& what) override {
+    // 4xx (but 432, "password transition needed") is transient; 421 also closes.
+    if (last_.code >= 400 && last_.code < 500 && last_.code != 432) s_.fail(what, last_);
+    throw smtp_exception(make_error_code(error::auth_failed), what, last_);
+  }
+  std::error_code code(session::auth_error e) const override {
+    switch (e) {
+      case session::auth_error::auth_failed: return make_error_code(error::auth_failed);
+      case session::auth_error::auth_unavailable: return make_error_code(error::auth_unavailable);
+      case session::auth_error::tls_required: return make_error_code(error::tls_required);
+      case session::auth_error::malformed: break;
+    }
+    return make_error_code(error::malformed_reply);
+  }
+
+ private:
+  client::impl& s_;
+  reply last_;
+};
+
+awaitable<void> client::impl::starttls_if_needed() {
+  starttls_adapter a(*this);
+  co_await session::upgrade(eng, sec(), opts.tls, opts.host, a);
 }
 
 awaitable<void> client::impl::authenticate() {
+  // No credentials: no AUTH. A token provider alone is enough for OAUTHBEARER (RFC 7628
+  // §3.1: the authzid is optional), so it counts as credentials even without a user name.
+  if (!session::has_credentials(opts.credentials, opts.token_provider.get())) co_return;
   sasl::credentials creds = opts.credentials;
   creds.host = opts.host;
   creds.port = opts.port;
-  // No credentials: no AUTH. A token provider alone is enough for OAUTHBEARER (RFC 7628
-  // §3.1: the authzid is optional), so it counts as credentials even without a user name.
-  if (creds.username.empty() && !opts.token_provider) co_return;
-  if (opts.token_provider) creds.oauth2_token = opts.token_provider->token();
+  if (opts.token_provider) creds.oauth2_token = co_await session::fetch_token(*opts.token_provider);
   if (caps.auth_mechanisms.empty())
     throw std::system_error(make_error_code(error::auth_unavailable),
                             "the server offers no AUTH mechanism (RFC 4954)");
-  std::string mech;
-  if (!opts.auth_mechanism.empty()) {
-    mech = opts.auth_mechanism;
-    std::transform(mech.begin(), mech.end(), mech.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-    if (std::find(caps.auth_mechanisms.begin(), caps.auth_mechanisms.end(), mech) ==
-        caps.auth_mechanisms.end())
-      throw std::system_error(make_error_code(error::auth_unavailable),
-                              "the server does not offer AUTH " + mech);
-  } else {
-    auto chosen = sasl::choose_mechanism(caps.auth_mechanisms, creds);
-    if (!chosen)
-      throw std::system_error(make_error_code(error::auth_unavailable),
-                              "no common AUTH mechanism (server offers: " +
-                                  caps.keywords["AUTH"] + ")");
-    mech = *chosen;
-  }
+  auth_adapter a(*this);
+  const auto mech = session::pick_mechanism(a, caps.auth_mechanisms, opts.auth_mechanism, creds);
+  if (!mech)
+    throw std::system_error(make_error_code(error::auth_unavailable),
+                            "no common AUTH mechanism (server offers: " + caps.keywords["AUTH"] +
+                                ")");
   // Without TLS, a password-revealing mechanism needs the caller's explicit opt-in
   // (tls_policy::none); opportunistic fallback to plaintext never reveals a password.
-  if (!stream.is_tls() && opts.policy != transport::tls_policy::none &&
-      sasl::make_mechanism(mech, creds)->sends_password_in_clear())
-    throw std::system_error(make_error_code(error::tls_required),
-                            "AUTH " + mech + " would send the password in clear text: the "
-                            "connection is not encrypted (use tls_policy::none to allow it)");
-  bool token_rejected = false;
-  reply last;
-  if (co_await auth_exchange(mech, creds, token_rejected, last)) co_return;
-  // An OAuth2 token may have expired: refresh it once and retry (334 error JSON, then 535).
-  const bool oauth = mech == "XOAUTH2" || mech == "OAUTHBEARER";
-  if (oauth && opts.token_provider && (token_rejected || last.code == 535)) {
-    eng.tracer().info("OAuth2 token rejected; refreshing it and retrying AUTH once");
-    creds.oauth2_token = opts.token_provider->token(true);
-    if (co_await auth_exchange(mech, creds, token_rejected, last)) co_return;
-  }
-  if (last.code >= 400 && last.code < 500 && last.code != 432 && last.code != 454)
-    fail("AUTH " + mech, last);
-  if (last.code == 454) fail("AUTH " + mech, last);
-  throw smtp_exception(make_error_code(error::auth_failed), "AUTH " + mech, last);
+  session::check_clear_text(a, *mech, creds, session::clear_text_allowed(stream.is_tls(), sec()));
+  co_await session::run_exchange(a, *mech, std::move(creds), opts.token_provider.get(),
+                                 eng.tracer());
+  auth_mech = *mech;
 }
 
 awaitable<void> client::impl::send_data(byte_source& message, send_result& result) {

@@ -2,7 +2,7 @@
 
 #include <iostream>
 
-#include "protocols/sasl/command.hpp"
+#include "tools/common/password_command.hpp"
 #include "tools/mail/exit_status.hpp"
 #include "tools/mail/internal.hpp"
 #include "tools/mail/io.hpp"
@@ -53,9 +53,9 @@ account_settings load_settings(const mail_options& o, const env_fn& env, std::os
 
 int dispatch(const mail_options& o, const io_streams& io, std::ostream& out, std::ostream& err) {
   const env_fn env = io.env ? io.env : env_fn(process_env);
-  // Production runner: bounded by sasl::default_command_timeout (60 s).
+  // Production runner: bounded by tools::default_command_timeout (60 s).
   const command_runner run = io.run_command ? io.run_command : command_runner([](const auto& cmd) {
-    return sasl::run_password_command(cmd);
+    return tools::run_password_command(cmd);
   });
   std::string server;
   try {

@@ -19,7 +19,7 @@ struct io_streams {
   std::ostream* out = nullptr;   ///< --serverinfo / --help output; nullptr = std::cout
   std::ostream* err = nullptr;   ///< diagnostics ("inet mail: ..."); nullptr = std::cerr
   env_fn env;                    ///< HOME, XDG_CONFIG_HOME lookup; empty = getenv
-  command_runner run_command;    ///< passwordeval runner; empty = sasl::run_password_command
+  command_runner run_command;    ///< passwordeval runner; empty = tools::run_password_command
   syslog_fn syslog;              ///< `syslog` key output; empty = syslog(3)
 };
 

@@ -7,6 +7,7 @@
 #include "protocols/mime/address.hpp"
 #include "protocols/sasl/oauth2.hpp"
 #include "protocols/url/url.hpp"
+#include "tools/common/password_command.hpp"
 #include "transport/trace.hpp"
 
 namespace inet::mail {
@@ -261,7 +262,7 @@ void load_secrets(resolved_account& r, const command_runner& run, token_post_fn 
     if (!r.password.empty())
       r.client.token_provider = sasl::make_static_token_provider(r.password);
     else
-      r.client.token_provider = sasl::make_command_token_provider(r.passwordeval);
+      r.client.token_provider = tools::make_command_token_provider(r.passwordeval);
     return;
   }
   r.client.credentials.password = r.password.empty() ? run(r.passwordeval) : r.password;

@@ -98,7 +98,7 @@ struct resolved_account {
 ///    (allow_from_override is applied before, where -f meets the file: see mail_command.cc).
 resolved_account resolve_account(const account_settings& s, bool tls_off_on_command_line);
 
-/// Runs a password command (sasl::run_password_command in production).
+/// Runs a password command (tools::run_password_command in production).
 using command_runner = std::function<std::string(const std::string& command)>;
 
 /// POSTs a form to the token endpoint (http::https_post in production).
@@ -110,7 +110,7 @@ using token_post_fn = sasl::http_post_fn;
 token_post_fn make_token_post(const resolved_account& r);
 
 /// Puts the secret into `r.client`: the inline password, else `run(passwordeval)`; for OAuth2 a
-/// static token (inline) or sasl::make_command_token_provider(passwordeval), or, with
+/// static token (inline) or tools::make_command_token_provider(passwordeval), or, with
 /// r.oauth2, sasl::make_refresh_token_provider over `post` (client secret and refresh token
 /// read now, `_eval` commands run through `run`). Throws std::system_error from `run`
 /// (sasl::error::command_failed). No-op without AUTH. An empty `post` = make_token_post(r).

@@ -1,4 +1,4 @@
-#include "protocols/sasl/command.hpp"
+#include "tools/common/password_command.hpp"
 
 #include <fcntl.h>
 #include <openssl/crypto.h>
@@ -13,15 +13,18 @@
 #include <system_error>
 #include <thread>
 
-#include "protocols/sasl/internal.hpp"
+#include "protocols/sasl/mechanism.hpp"
 
 extern char** environ;
 
-namespace inet::sasl {
+namespace inet::tools {
 namespace {
 
+bool has_nul(std::string_view s) { return s.find('\0') != std::string_view::npos; }
+
 [[noreturn]] void fail_command(const std::string& what) {
-  detail::fail(error::command_failed, "password/token command: " + what);
+  throw std::system_error(make_error_code(sasl::error::command_failed),
+                          "password/token command: " + what);
 }
 
 // RAII for the spawn attribute objects.
@@ -119,7 +122,7 @@ std::string describe(std::chrono::milliseconds timeout) {
 }  // namespace
 
 std::string run_password_command(const std::string& command, std::chrono::milliseconds timeout) {
-  if (detail::has_nul(command)) fail_command("command contains NUL");
+  if (has_nul(command)) fail_command("command contains NUL");
   if (timeout.count() <= 0) fail_command("timeout must be positive");
   const clock::time_point deadline = clock::now() + timeout;
   int fds[2];
@@ -156,8 +159,16 @@ std::string run_password_command(const std::string& command, std::chrono::millis
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
     fail_command("exited with status " + std::to_string(WEXITSTATUS(status)));
   if (line.empty()) fail_command("produced no output");
-  if (detail::has_nul(line)) fail_command("output contains NUL");
+  if (has_nul(line)) fail_command("output contains NUL");
   return line;
 }
 
-}  // namespace inet::sasl
+std::unique_ptr<sasl::token_provider> make_command_token_provider(std::string command,
+                                                                  std::chrono::seconds ttl,
+                                                                  sasl::clock_fn now) {
+  return sasl::make_caching_token_provider(
+      [command = std::move(command)] { return run_password_command(command); }, ttl,
+      std::move(now));
+}
+
+}  // namespace inet::tools

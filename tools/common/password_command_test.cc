@@ -9,11 +9,13 @@
 #include <string>
 #include <thread>
 
-#include "protocols/sasl/command.hpp"
 #include "protocols/sasl/mechanism.hpp"
 #include "protocols/sasl/oauth2.hpp"
+#include "tools/common/password_command.hpp"
 
-namespace inet::sasl {
+namespace inet::tools {
+using sasl::error;
+using sasl::make_error_code;
 namespace {
 
 using namespace std::chrono_literals;
@@ -150,10 +152,10 @@ TEST(CommandTokenProvider, FailingCommandThrows) {
 }
 
 TEST(StaticTokenProvider, ReturnsToken) {
-  auto provider = make_static_token_provider("abc");
+  auto provider = sasl::make_static_token_provider("abc");
   EXPECT_EQ(provider->token(), "abc");
   EXPECT_EQ(provider->token(true), "abc");
 }
 
 }  // namespace
-}  // namespace inet::sasl
+}  // namespace inet::tools
