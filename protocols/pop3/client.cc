@@ -3,9 +3,10 @@
 #include <algorithm>
 #include <cctype>
 
-#include "protocols/codec/base64.hpp"
 #include "protocols/pop3/client.hpp"
 #include "protocols/pop3/internal.hpp"
+#include "protocols/session/sasl_driver.hpp"
+#include "protocols/session/tls_upgrade.hpp"
 #include "transport/blocking.hpp"
 #include "transport/trace.hpp"
 
@@ -105,57 +106,27 @@ struct client::impl {
     caps = parse_capabilities(lines);
   }
 
-  transport::tls_policy policy() const {
-    const bool wants_auth =
-        !opts.credentials.username.empty() || !opts.credentials.oauth2_token.empty();
-    return opts.policy.value_or(wants_auth ? transport::tls_policy::required
-                                           : transport::tls_policy::opportunistic);
-  }
-
-  [[noreturn]] void refuse_without_tls(std::string why, const response* r) {
-    stream.close();
-    if (r) throw pop3_exception(make_error_code(error::tls_required), "STLS", *r);
-    throw std::system_error(make_error_code(error::tls_required), why);
+  session::security sec() const {
+    return session::resolve(opts.security == security::implicit_tls, opts.policy,
+                            session::has_credentials(opts.credentials, opts.token_provider.get()));
   }
 
   // Without TLS, only tls_policy::none (the caller's explicit opt-in) may reveal a password;
   // an opportunistic fallback to plaintext never does (a MITM can strip STLS).
   void require_private_channel(const std::string& what) {
-    if (stream.is_tls() || policy() == transport::tls_policy::none) return;
+    if (session::clear_text_allowed(stream.is_tls(), sec())) return;
     throw std::system_error(make_error_code(error::tls_required),
                             what + " would reveal the password on an unencrypted connection "
                                    "(use tls_policy::none to allow it)");
   }
 
-  awaitable<void> stls_if_needed() {
-    if (opts.security == security::implicit_tls) co_return;
-    const auto pol = policy();
-    if (pol == transport::tls_policy::none) co_return;
-    // Without CAPA (a pre-RFC 2449 server) STLS may still work: try it.
-    if (caps.known && !caps.stls) {
-      if (pol == transport::tls_policy::required)
-        refuse_without_tls("STLS is not offered by " + opts.host +
-                               "; nothing was sent (TLS policy: required)",
-                           nullptr);
-      eng.tracer().info("STLS not offered: continuing WITHOUT encryption (opportunistic)");
-      co_return;
-    }
-    const response r = co_await transact(line::command("STLS"));
-    if (!r.ok) {
-      if (pol == transport::tls_policy::required) refuse_without_tls({}, &r);
-      eng.tracer().info("STLS refused: continuing WITHOUT encryption (opportunistic)");
-      co_return;
-    }
-    co_await eng.start_tls(opts.tls, opts.host);
-    // RFC 2595 §4: forget what was learned before TLS and ask CAPA again.
-    co_await capa();
-  }
-
+  awaitable<void> stls_if_needed();
+  class stls_adapter;
+  class auth_adapter;
   awaitable<void> authenticate();
   awaitable<void> login_user_pass();
-  awaitable<void> sasl_attempt(const std::string& mech_name, const sasl::credentials& creds);
   awaitable<void> login_apop();
-  awaitable<void> login_sasl(const std::string& mech_name);
+  awaitable<void> login_sasl(const std::string& mech_name, const sasl::credentials& creds);
   awaitable<std::vector<std::uint64_t>> retr_many(std::vector<std::uint32_t> numbers,
                                                   message_sink sink, std::uint64_t max_bytes);
   awaitable<void> dele_many(std::vector<std::uint32_t> numbers);
@@ -186,83 +157,105 @@ awaitable<void> client::impl::login_apop() {
   auth_mech = "APOP";
 }
 
-awaitable<void> client::impl::login_sasl(const std::string& mech_name) {
-  if (sasl::make_mechanism(mech_name, opts.credentials)->sends_password_in_clear())
-    require_private_channel("AUTH " + mech_name);
-  sasl::credentials creds = opts.credentials;
-  creds.host = opts.host;
-  creds.port = opts.port;
-  const bool oauth = mech_name == "XOAUTH2" || mech_name == "OAUTHBEARER";
-  if (!oauth || !opts.token_provider) {
-    co_await sasl_attempt(mech_name, creds);
-    co_return;
+// STLS (RFC 2595 §4) for the session layer's upgrade policy.
+class client::impl::stls_adapter final : public session::upgrade_adapter {
+ public:
+  explicit stls_adapter(client::impl& s) : s_(s) {}
+  std::string_view command_word() const override { return "STLS"; }
+  // Without CAPA (a pre-RFC 2449 server) STLS may still work: try it.
+  awaitable<bool> offered() override { co_return !s_.caps.known || s_.caps.stls; }
+  awaitable<bool> request() override {
+    refusal_ = co_await s_.transact(line::command("STLS"));
+    co_return refusal_.ok;
   }
-  // An OAuth2 access token may have expired: refresh it once and retry.
-  try {
-    co_await sasl_attempt(mech_name, creds);
-    co_return;
-  } catch (const pop3_exception& e) {
-    if (e.code() != error::auth_failed) throw;
+  [[noreturn]] void throw_refused() override {
+    throw pop3_exception(make_error_code(error::tls_required), "STLS", refusal_);
   }
-  eng.tracer().info("OAuth2 token rejected; refreshing it and retrying AUTH once");
-  creds.oauth2_token = opts.token_provider->token(true);
-  co_await sasl_attempt(mech_name, creds);
+  std::error_code tls_required_code() const override { return make_error_code(error::tls_required); }
+  // RFC 2595 §4: forget what was learned before TLS and ask CAPA again.
+  awaitable<void> forget_pre_tls_state() override { co_await s_.capa(); }
+
+ private:
+  client::impl& s_;
+  response refusal_;
+};
+
+// AUTH (RFC 5034) for the session layer's SASL driver.
+class client::impl::auth_adapter final : public session::sasl_adapter {
+ public:
+  explicit auth_adapter(client::impl& s) : s_(s) {}
+  std::string_view command_word() const override { return "AUTH"; }
+  bool initial_response_fits(std::string_view mech, std::size_t n) const override {
+    // RFC 5034 §4: the AUTH command with its initial response, CRLF included, <= 255 octets.
+    return 5 + mech.size() + 1 + n + 2 <= max_auth_line;
+  }
+  awaitable<void> send_start(std::string_view mech, const std::optional<std::string>& ir) override {
+    line::command cmd("AUTH");
+    cmd.arg(mech);
+    if (ir) cmd.arg(*ir).redact_as("AUTH " + std::string(mech) + " <credentials redacted>");
+    co_await s_.eng.send(cmd);
+  }
+  awaitable<session::server_step> read_step() override {
+    detail::status_line l = co_await s_.read_status(true);
+    if (l.continuation)
+      co_return session::server_step{session::server_step::kind::challenge, l.challenge};
+    last_ = std::move(l.reply);
+    co_return session::server_step{last_.ok ? session::server_step::kind::success
+                                            : session::server_step::kind::failure,
+                                   {}};
+  }
+  awaitable<void> send_response(std::string_view b64) override {
+    line::command resp(b64);
+    resp.redact_as("<credentials redacted>");
+    co_await s_.eng.send(resp);
+  }
+  awaitable<void> cancel() override {
+    co_await s_.eng.send(line::command("*"));  // RFC 5034 §4: cancel the exchange
+    co_await s_.read_status(true);
+  }
+  bool retry_with_new_token(bool) const override {
+    return code_for(last_, error::auth_failed) == error::auth_failed;
+  }
+  [[noreturn]] void throw_failure(const std::string& what) override {
+    throw pop3_exception(code_for(last_, error::auth_failed), what, last_);
+  }
+  std::error_code code(session::auth_error e) const override {
+    switch (e) {
+      case session::auth_error::auth_failed: return make_error_code(error::auth_failed);
+      case session::auth_error::auth_unavailable: return make_error_code(error::auth_unavailable);
+      case session::auth_error::tls_required: return make_error_code(error::tls_required);
+      case session::auth_error::malformed: break;
+    }
+    return make_error_code(error::malformed_response);
+  }
+
+ private:
+  client::impl& s_;
+  response last_;
+};
+
+awaitable<void> client::impl::stls_if_needed() {
+  stls_adapter a(*this);
+  co_await session::upgrade(eng, sec(), opts.tls, opts.host, a);
 }
 
-awaitable<void> client::impl::sasl_attempt(const std::string& mech_name,
-                                           const sasl::credentials& creds) {
-  auto mech = sasl::make_mechanism(mech_name, creds);
-  line::command cmd("AUTH");
-  cmd.arg(mech->name());
-  if (mech->has_initial_response()) {
-    const std::string ir = mech->initial_response();
-    const std::string enc = ir.empty() ? "=" : codec::base64_encode(ir);
-    // Too long for one line: the server's first, empty challenge gets it (step("") below).
-    if (cmd.text().size() + 1 + enc.size() + 2 <= max_auth_line) {
-      cmd.arg(enc);
-      cmd.redact_as("AUTH " + std::string(mech->name()) + " <credentials redacted>");
-    } else {
-      mech = sasl::make_mechanism(mech_name, creds);
-    }
-  }
-  co_await eng.send(cmd);
-  detail::status_line s = co_await read_status(true);
-  while (s.continuation) {
-    auto challenge = codec::base64_decode(s.challenge);
-    std::string answer;
-    std::exception_ptr failure;
-    try {
-      if (!challenge)
-        throw std::system_error(make_error_code(error::malformed_response),
-                                "AUTH: server challenge is not valid base64");
-      answer = mech->step(*challenge);
-    } catch (...) {
-      failure = std::current_exception();
-    }
-    if (failure) {
-      co_await eng.send(line::command("*"));  // RFC 5034 §4: cancel the exchange
-      co_await read_status(true);
-      std::rethrow_exception(failure);
-    }
-    line::command resp(answer.empty() ? std::string() : codec::base64_encode(answer));
-    resp.redact_as("<credentials redacted>");
-    co_await eng.send(resp);
-    s = co_await read_status(true);
-  }
-  if (!s.reply.ok) {
-    throw pop3_exception(code_for(s.reply, error::auth_failed), "AUTH " + mech_name, s.reply);
-  }
-  if (!mech->complete())
-    throw std::system_error(make_error_code(sasl::error::server_signature_mismatch),
-                            "AUTH " + mech_name + ": server did not prove its identity");
+awaitable<void> client::impl::login_sasl(const std::string& mech_name,
+                                         const sasl::credentials& creds) {
+  auth_adapter a(*this);
+  if (!session::clear_text_allowed(stream.is_tls(), sec()) &&
+      sasl::make_mechanism(mech_name, creds)->sends_password_in_clear())
+    require_private_channel("AUTH " + mech_name);
+  co_await session::run_exchange(a, mech_name, creds, opts.token_provider.get(), eng.tracer());
   auth_mech = mech_name;
 }
 
 awaitable<void> client::impl::authenticate() {
-  if (opts.token_provider && opts.credentials.oauth2_token.empty())
-    opts.credentials.oauth2_token = opts.token_provider->token();
-  const auto& c = opts.credentials;
-  if (c.username.empty() && c.oauth2_token.empty()) co_return;
+  sasl::credentials creds = opts.credentials;
+  creds.host = opts.host;
+  creds.port = opts.port;
+  if (opts.token_provider && creds.oauth2_token.empty())
+    creds.oauth2_token = co_await session::fetch_token(*opts.token_provider);
+  if (!session::has_credentials(creds, opts.token_provider.get())) co_return;
   const std::string mode = upper(opts.auth_mechanism);
   if (mode == "+APOP" || mode == "APOP") {
     co_await login_apop();
@@ -272,24 +265,21 @@ awaitable<void> client::impl::authenticate() {
     co_await login_user_pass();
     co_return;
   }
-  if (!mode.empty() && mode != "*") {
-    if (caps.known && std::find(caps.sasl.begin(), caps.sasl.end(), mode) == caps.sasl.end())
-      throw std::system_error(make_error_code(error::auth_unavailable),
-                              "the server does not offer SASL " + mode);
-    co_await login_sasl(mode);
-    co_return;
-  }
-  if (!caps.sasl.empty()) {
-    if (auto chosen = sasl::choose_mechanism(caps.sasl, c)) {
-      co_await login_sasl(*chosen);
+  auth_adapter a(*this);
+  // A forced mechanism is tried when the server's list is unknown (no CAPA).
+  const std::string forced = mode == "*" ? std::string() : mode;
+  if (!forced.empty() || !caps.sasl.empty()) {
+    if (auto mech = session::pick_mechanism(a, caps.sasl, forced, creds, caps.known)) {
+      co_await login_sasl(*mech, creds);
       co_return;
     }
   }
-  if (opts.allow_apop && !c.password.empty() && !apop_timestamp(greet.raw).empty()) {
+  // No SASL exchange has happened: a non-SASL login is not a downgrade.
+  if (opts.allow_apop && !creds.password.empty() && !apop_timestamp(greet.raw).empty()) {
     co_await login_apop();
     co_return;
   }
-  if (c.username.empty() || c.password.empty())
+  if (creds.username.empty() || creds.password.empty())
     throw std::system_error(make_error_code(error::auth_unavailable),
                             "no common SASL mechanism and no password for USER/PASS");
   co_await login_user_pass();
