@@ -5,8 +5,9 @@
 #include <algorithm>
 #include <array>
 
-#include "protocols/codec/base64.hpp"
 #include "protocols/imap/internal.hpp"
+#include "protocols/session/sasl_driver.hpp"
+#include "protocols/session/tls_upgrade.hpp"
 #include "transport/blocking.hpp"
 #include "transport/line_reader.hpp"
 
@@ -267,95 +268,105 @@ awaitable<void> client::impl::greeting() {
   if (s->has_code("CAPABILITY")) caps = s->code->tokens;
 }
 
-awaitable<void> client::impl::starttls(transport::tls_policy policy) {
-  if (caps.empty()) co_await refresh_capabilities();
-  const bool required = policy == transport::tls_policy::required;
-  if (!has("STARTTLS")) {
-    if (required) {
-      stream.close();
-      throw std::system_error(make_error_code(error::tls_required),
-                              "STARTTLS is not offered by " + opts.host +
-                                  "; no credentials were sent (TLS policy: required)");
-    }
-    eng.tracer().info("STARTTLS not offered: continuing WITHOUT encryption (opportunistic)");
-    co_return;
-  }
-  command_builder b(tag(), "STARTTLS");
-  status_response s = co_await run(b.build(), {});
-  if (s.status != status_response::kind::ok) {
-    if (required) {
-      stream.close();
-      throw imap_exception(make_error_code(error::tls_required), "STARTTLS", s);
-    }
-    eng.tracer().info("STARTTLS refused: continuing WITHOUT encryption (opportunistic)");
-    co_return;
-  }
-  try {
-    co_await eng.start_tls(opts.tls, opts.host);
-  } catch (const std::system_error& e) {
-    if (e.code() == transport::make_error_code(transport::error::starttls_injection)) untrusted = true;
-    throw;
-  }
-  caps.clear();  // RFC 2595 §3.1 / RFC 9051 §6.2.1: forget what was learned in plaintext
-  co_await refresh_capabilities();
+session::security client::impl::sec() const {
+  return session::resolve(opts.security == security::implicit_tls, opts.policy,
+                          session::has_credentials(opts.credentials, opts.token_provider.get()));
 }
 
-awaitable<std::optional<status_response>> client::impl::sasl_exchange(
-    const std::string& name, const sasl::credentials& creds, bool& token_rejected) {
-  auto mech = sasl::make_mechanism(name, creds);
-  begin_command();
-  const std::string t = tag();
-  line::command cmd(t + " AUTHENTICATE " + name);
-  if (mech->has_initial_response() && has("SASL-IR")) {
-    const std::string ir = mech->initial_response();
-    cmd.arg(ir.empty() ? "=" : codec::base64_encode(ir));
-    cmd.redact_as(t + " AUTHENTICATE " + name + " <credentials redacted>");
+// STARTTLS (RFC 9051 §6.2.1) for the session layer's upgrade policy.
+class client::impl::starttls_adapter final : public session::upgrade_adapter {
+ public:
+  explicit starttls_adapter(client::impl& s) : s_(s) {}
+  std::string_view command_word() const override { return "STARTTLS"; }
+  awaitable<bool> offered() override {
+    if (s_.caps.empty()) co_await s_.refresh_capabilities();
+    co_return s_.has("STARTTLS");
   }
-  co_await eng.send(cmd);
-  status_response done;
-  for (;;) {
-    response r = co_await read_response();
-    if (auto* c = std::get_if<continuation>(&r)) {
-      auto challenge = codec::base64_decode(c->text);
-      std::string reply;
-      std::exception_ptr failure;
-      if (!challenge) {
-        failure = std::make_exception_ptr(std::system_error(
-            make_error_code(error::malformed_response), "AUTHENTICATE: challenge is not base64"));
-      } else {
-        try {
-          reply = mech->step(*challenge);
-        } catch (...) {
-          failure = std::current_exception();
-        }
-      }
-      if (failure) {
-        co_await eng.send(line::command("*"));  // RFC 3501 §6.2.2: cancel
-        (void)co_await read_response();
-        std::rethrow_exception(failure);
-      }
-      line::command resp(reply.empty() ? std::string() : codec::base64_encode(reply));
-      resp.redact_as("<credentials redacted>");
-      co_await eng.send(resp);
-      continue;
-    }
-    if (auto* s = std::get_if<status_response>(&r); s && !s->tag.empty()) {
-      if (s->tag != t) violation(make_error_code(error::unexpected_tag), "tagged response for unknown tag " + s->tag);
-      done = *s;
-      break;
-    }
-    dispatch(r, {});
+  awaitable<bool> request() override {
+    command_builder b(s_.tag(), "STARTTLS");
+    refusal_ = co_await s_.run(b.build(), {});
+    co_return refusal_.status == status_response::kind::ok;
   }
-  token_rejected = mech->token_rejected();
-  if (done.status != status_response::kind::ok) co_return done;
-  if (!mech->complete())
-    throw std::system_error(sasl::make_error_code(sasl::error::server_signature_mismatch),
-                            "AUTHENTICATE " + name + ": the server did not prove its identity");
-  if (done.has_code("CAPABILITY")) caps = done.code->tokens;
-  else caps.clear();
-  auth_mech = name;
-  co_return std::nullopt;
-}
+  [[noreturn]] void throw_refused() override {
+    throw imap_exception(make_error_code(error::tls_required), "STARTTLS", refusal_);
+  }
+  std::error_code tls_required_code() const override { return make_error_code(error::tls_required); }
+  void upgrade_failed(const std::system_error& e) override {
+    if (e.code() == transport::make_error_code(transport::error::starttls_injection))
+      s_.untrusted = true;
+  }
+  awaitable<void> forget_pre_tls_state() override {
+    s_.caps.clear();  // RFC 2595 §3.1 / RFC 9051 §6.2.1: forget what was learned in plaintext
+    co_await s_.refresh_capabilities();
+  }
+
+ private:
+  client::impl& s_;
+  status_response refusal_;
+};
+
+// AUTHENTICATE (RFC 9051 §6.2.2, SASL-IR RFC 4959) for the session layer's SASL driver.
+class client::impl::auth_adapter final : public session::sasl_adapter {
+ public:
+  explicit auth_adapter(client::impl& s) : s_(s) {}
+  std::string_view command_word() const override { return "AUTHENTICATE"; }
+  bool initial_response_fits(std::string_view, std::size_t) const override {
+    return s_.has("SASL-IR");
+  }
+  awaitable<void> send_start(std::string_view mech, const std::optional<std::string>& ir) override {
+    s_.begin_command();
+    tag_ = s_.tag();
+    line::command cmd(tag_ + " AUTHENTICATE " + std::string(mech));
+    if (ir) cmd.arg(*ir).redact_as(tag_ + " AUTHENTICATE " + std::string(mech) + " <credentials redacted>");
+    co_await s_.eng.send(cmd);
+  }
+  awaitable<session::server_step> read_step() override {
+    for (;;) {
+      response r = co_await s_.read_response();
+      if (auto* c = std::get_if<continuation>(&r))
+        co_return session::server_step{session::server_step::kind::challenge, c->text};
+      if (auto* st = std::get_if<status_response>(&r); st && !st->tag.empty()) {
+        if (st->tag != tag_)
+          s_.violation(make_error_code(error::unexpected_tag), "tagged response for unknown tag " + st->tag);
+        done = *st;
+        co_return session::server_step{done.status == status_response::kind::ok
+                                           ? session::server_step::kind::success
+                                           : session::server_step::kind::failure,
+                                       {}};
+      }
+      s_.dispatch(r, {});
+    }
+  }
+  awaitable<void> send_response(std::string_view b64) override {
+    line::command resp(b64);
+    resp.redact_as("<credentials redacted>");
+    co_await s_.eng.send(resp);
+  }
+  awaitable<void> cancel() override {
+    co_await s_.eng.send(line::command("*"));  // RFC 9051 §6.2.2: cancel
+    (void)co_await s_.read_response();
+  }
+  [[noreturn]] void throw_failure(const std::string& what) override {
+    throw imap_exception(make_error_code(done.status == status_response::kind::no ? error::auth_failed
+                                                                                 : error::command_rejected),
+                         what, done);
+  }
+  std::error_code code(session::auth_error e) const override {
+    switch (e) {
+      case session::auth_error::auth_failed: return make_error_code(error::auth_failed);
+      case session::auth_error::auth_unavailable: return make_error_code(error::auth_unavailable);
+      case session::auth_error::tls_required: return make_error_code(error::tls_required);
+      case session::auth_error::malformed: break;
+    }
+    return make_error_code(error::malformed_response);
+  }
+
+  status_response done;  ///< the tagged response that ended the last exchange
+
+ private:
+  client::impl& s_;
+  std::string tag_;
+};
 
 awaitable<void> client::impl::login(const sasl::credentials& creds) {
   if (has("LOGINDISABLED"))
@@ -376,23 +387,16 @@ awaitable<void> client::impl::authenticate() {
   sasl::credentials creds = opts.credentials;
   creds.host = opts.host;
   creds.port = opts.port;
-  if (opts.token_provider) creds.oauth2_token = opts.token_provider->token();
-  const bool clear_ok = stream.is_tls() || opts.policy == transport::tls_policy::none;
+  if (opts.token_provider) creds.oauth2_token = co_await session::fetch_token(*opts.token_provider);
+  const bool clear_ok = session::clear_text_allowed(stream.is_tls(), sec());
   std::vector<std::string> offered;
   for (const auto& c : caps)
     if (c.size() > 5 && iequals(c.substr(0, 5), "AUTH=")) offered.push_back(to_upper(c.substr(5)));
+  auth_adapter a(*this);
   std::optional<std::string> mech;
-  if (!opts.use_login_command) {
-    if (!opts.auth_mechanism.empty()) {
-      mech = to_upper(opts.auth_mechanism);
-      if (std::find(offered.begin(), offered.end(), *mech) == offered.end())
-        throw std::system_error(make_error_code(error::auth_unavailable),
-                                "the server does not offer AUTH=" + *mech);
-    } else {
-      mech = sasl::choose_mechanism(offered, creds);
-    }
-  }
+  if (!opts.use_login_command) mech = session::pick_mechanism(a, offered, opts.auth_mechanism, creds);
   if (!mech) {
+    // No SASL exchange has happened: LOGIN is not a downgrade from a failed one.
     if (creds.password.empty())
       throw std::system_error(make_error_code(error::auth_unavailable), "no usable AUTHENTICATE mechanism");
     if (!clear_ok)
@@ -400,21 +404,11 @@ awaitable<void> client::impl::authenticate() {
                               "refusing to send a password with LOGIN over an unencrypted connection");
     co_await login(creds);
   } else {
-    if (!clear_ok && sasl::make_mechanism(*mech, creds)->sends_password_in_clear())
-      throw std::system_error(make_error_code(error::tls_required),
-                              "refusing AUTHENTICATE " + *mech + " over an unencrypted connection");
-    bool token_rejected = false;
-    auto failed = co_await sasl_exchange(*mech, creds, token_rejected);
-    const bool oauth = *mech == "XOAUTH2" || *mech == "OAUTHBEARER";
-    if (failed && oauth && opts.token_provider) {
-      eng.tracer().info("OAuth2 token rejected; refreshing it and retrying AUTHENTICATE once");
-      creds.oauth2_token = opts.token_provider->token(true);
-      failed = co_await sasl_exchange(*mech, creds, token_rejected);
-    }
-    if (failed)
-      throw imap_exception(make_error_code(failed->status == status_response::kind::no ? error::auth_failed
-                                                                                      : error::command_rejected),
-                           "AUTHENTICATE " + *mech, *failed);
+    session::check_clear_text(a, *mech, creds, clear_ok);
+    co_await session::run_exchange(a, *mech, creds, opts.token_provider.get(), eng.tracer());
+    if (a.done.has_code("CAPABILITY")) caps = a.done.code->tokens;
+    else caps.clear();
+    auth_mech = *mech;
   }
   authenticated = true;
   if (caps.empty()) co_await refresh_capabilities();
@@ -433,21 +427,21 @@ awaitable<void> client::connect(client_options opts) {
   co_await s.stream.connect(s.opts.host, s.opts.port, s.opts.connect);
   if (s.opts.security == security::implicit_tls) co_await s.stream.handshake(s.opts.tls, s.opts.host);
   co_await s.greeting();
-  const bool wants_auth = !s.opts.credentials.username.empty() || s.opts.token_provider ||
-                          !s.opts.credentials.oauth2_token.empty();
-  const auto policy = s.opts.policy.value_or(wants_auth ? transport::tls_policy::required
-                                                        : transport::tls_policy::opportunistic);
+  const bool wants_auth = session::has_credentials(s.opts.credentials, s.opts.token_provider.get());
+  const session::security sec = s.sec();
   const bool preauth = s.greet.status == status_response::kind::preauth;
-  if (!s.stream.is_tls() && policy != transport::tls_policy::none) {
+  if (!s.stream.is_tls() && sec != session::security::none) {
+    // RFC 9051 §6.2.1: STARTTLS is impossible after PREAUTH (the session is authenticated).
     if (preauth) {
-      if (policy == transport::tls_policy::required) {
+      if (sec == session::security::required) {
         s.stream.close();
         throw imap_exception(make_error_code(error::preauth_in_clear),
                              "PREAUTH greeting on a plaintext connection (STARTTLS impossible)", s.greet);
       }
       s.eng.tracer().info("PREAUTH on a plaintext connection: continuing WITHOUT encryption");
     } else {
-      co_await s.starttls(policy);
+      impl::starttls_adapter a(s);
+      co_await session::upgrade(s.eng, sec, s.opts.tls, s.opts.host, a);
     }
   }
   if (s.caps.empty()) co_await s.refresh_capabilities();

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "protocols/imap/client.hpp"
+#include "protocols/session/tls_upgrade.hpp"
 
 namespace inet::imap::detail {
 
@@ -93,10 +94,11 @@ namespace inet::imap {
 struct client::impl : detail::client_state {
   using client_state::client_state;
   boost::asio::awaitable<void> greeting();
-  boost::asio::awaitable<void> starttls(transport::tls_policy policy);
+  /// The session layer's security for these options (protocols/session/tls_upgrade.hpp).
+  session::security sec() const;
+  class starttls_adapter;  // STARTTLS for session::upgrade
+  class auth_adapter;      // AUTHENTICATE for the session SASL driver
   boost::asio::awaitable<void> authenticate();
-  boost::asio::awaitable<std::optional<status_response>> sasl_exchange(
-      const std::string& mech, const sasl::credentials& creds, bool& token_rejected);
   boost::asio::awaitable<void> login(const sasl::credentials& creds);
   boost::asio::awaitable<mailbox_info> open_mailbox(const char* verb, std::string name, select_options opts);
   boost::asio::awaitable<copy_result> copy_or_move(const char* verb, sequence_set set,

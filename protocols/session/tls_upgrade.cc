@@ -36,7 +36,7 @@ boost::asio::awaitable<upgrade_result> upgrade(line::engine& eng, security s,
       eng.stream().close();
       throw std::system_error(a.tls_required_code(),
                               word + " is not offered by " + host +
-                                  "; nothing was sent (TLS policy: required)");
+                                  "; no credentials were sent (TLS policy: required)");
     }
     eng.tracer().info(word + " not offered: continuing WITHOUT encryption (opportunistic)");
     co_return upgrade_result::continued_in_clear;

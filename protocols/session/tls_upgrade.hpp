@@ -82,7 +82,7 @@ enum class upgrade_result {
 /// Runs the upgrade policy on `eng`'s connection:
 /// - none / implicit / already TLS: nothing happens;
 /// - not offered: required closes the connection and throws
-///   std::system_error(a.tls_required_code()) before anything is sent; opportunistic traces
+///   std::system_error(a.tls_required_code()) before any credential or data is sent; opportunistic traces
 ///   "<WORD> not offered: continuing WITHOUT encryption (opportunistic)" and continues;
 /// - offered: a.request(); refused under required closes and calls a.throw_refused();
 ///   refused under opportunistic traces "<WORD> refused: ..." and continues;
