@@ -86,7 +86,8 @@ struct client_options {
   transport::connect_options connect;
   /// Credentials; username empty = no authentication (PREAUTH or anonymous use).
   sasl::credentials credentials;
-  /// OAuth2 tokens for XOAUTH2/OAUTHBEARER; refreshed and retried once when rejected.
+  /// OAuth2 tokens for XOAUTH2/OAUTHBEARER (fetched with async_token: a slow provider never
+  /// blocks the executor); refreshed and retried once when rejected.
   std::shared_ptr<sasl::token_provider> token_provider;
   /// Force one SASL mechanism ("PLAIN"); empty = the strongest both sides support, falling back
   /// to the LOGIN command when the server offers no usable AUTH= mechanism.

@@ -119,8 +119,9 @@ struct client_options {
   std::string host;
   std::uint16_t port = 110;
   pop3::security security = security::stls;
-  /// TLS policy for security::stls. Unset: required when credentials are given (no password
-  /// ever crosses in clear text), opportunistic otherwise.
+  /// TLS policy for security::stls. Unset: required when credentials are given (a user name,
+  /// an oauth2_token or a token_provider; no password ever crosses in clear text),
+  /// opportunistic otherwise.
   std::optional<transport::tls_policy> policy;
   transport::tls_options tls;
   transport::connect_options connect;
@@ -130,9 +131,9 @@ struct client_options {
   /// if allowed and the greeting has a timestamp, else USER/PASS. "+APOP": APOP only (implies
   /// allow_apop). "USER" or "+USER": USER/PASS only. Any other value: that SASL mechanism.
   std::string auth_mechanism;
-  /// OAuth2 access tokens for XOAUTH2/OAUTHBEARER: fetched when AUTH needs one, refreshed
-  /// (token(true)) and AUTH retried once when the server rejects it. Overrides
-  /// credentials.oauth2_token.
+  /// OAuth2 access tokens for XOAUTH2/OAUTHBEARER: fetched (async_token, never blocking the
+  /// executor) when credentials.oauth2_token is empty, refreshed (async_token(true)) and AUTH
+  /// retried once when the server rejects it.
   std::shared_ptr<sasl::token_provider> token_provider;
   /// Permit APOP in automatic selection. Off by default: APOP rests on MD5 (RFC 6151).
   bool allow_apop = false;

@@ -109,9 +109,10 @@ struct client_options {
   transport::connect_options connect;
   /// The EHLO domain (msmtp's `domain`); empty = this host's name, or "localhost".
   std::string helo_name;
-  /// Credentials for AUTH; username empty = no AUTH.
+  /// Credentials for AUTH; no user name, no oauth2_token and no token_provider = no AUTH.
   sasl::credentials credentials;
-  /// OAuth2 access tokens for XOAUTH2/OAUTHBEARER; refreshed and retried once on expiry.
+  /// OAuth2 access tokens for XOAUTH2/OAUTHBEARER (fetched with async_token: a slow provider
+  /// never blocks the executor); refreshed and retried once on expiry.
   std::shared_ptr<sasl::token_provider> token_provider;
   /// Force one SASL mechanism ("PLAIN"); empty = the strongest both sides support.
   std::string auth_mechanism;
