@@ -1,5 +1,8 @@
 #include "protocols/sasl/oauth2.hpp"
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/use_future.hpp>
 #include <boost/json.hpp>
 #include <boost/url/encode.hpp>
 #include <boost/url/grammar/ci_string.hpp>
@@ -95,14 +98,23 @@ class caching_provider : public token_provider {
 
   std::string token(bool force_refresh) override {
     const auto now = now_();
-    if (force_refresh || cached_.access_token.empty() ||
-        now + safety_margin >= cached_.expires_at)
-      cached_ = fetch(now);
+    if (stale(now, force_refresh)) cached_ = fetch(now);
     return cached_.access_token;
   }
 
  protected:
   virtual oauth2_token fetch(sys_clock::time_point now) = 0;
+
+  sys_clock::time_point clock() const { return now_(); }
+  bool stale(sys_clock::time_point now, bool force_refresh) const {
+    return force_refresh || cached_.access_token.empty() ||
+           now + safety_margin >= cached_.expires_at;
+  }
+  const std::string& cached() const { return cached_.access_token; }
+  const std::string& store(oauth2_token t) {
+    cached_ = std::move(t);
+    return cached_.access_token;
+  }
 
  private:
   clock_fn now_;
@@ -124,10 +136,14 @@ class function_provider final : public caching_provider {
 
 class refresh_provider final : public caching_provider {
  public:
-  refresh_provider(refresh_config cfg, http_post_fn post, clock_fn now)
-      : caching_provider(std::move(now)), cfg_(std::move(cfg)), post_(std::move(post)) {
+  refresh_provider(refresh_config cfg, http_post_fn post, async_http_post_fn async_post,
+                   clock_fn now)
+      : caching_provider(std::move(now)),
+        cfg_(std::move(cfg)),
+        post_(std::move(post)),
+        async_post_(std::move(async_post)) {
     check_endpoint(cfg_.token_endpoint);
-    if (!post_) fail_refresh("no HTTP client given");
+    if (!post_ && !async_post_) fail_refresh("no HTTP client given");
     if (cfg_.refresh_token.empty() || cfg_.client_id.empty())
       fail_refresh("refresh_token and client_id are required");
   }
@@ -136,25 +152,67 @@ class refresh_provider final : public caching_provider {
     OPENSSL_cleanse(cfg_.client_secret.data(), cfg_.client_secret.size());
   }
 
+  // With an asynchronous POST the refresh runs on the caller's executor: no thread involved.
+  boost::asio::awaitable<std::string> async_token(bool force_refresh) override {
+    if (!async_post_) co_return co_await token_provider::async_token(force_refresh);
+    const auto now = clock();
+    if (!stale(now, force_refresh)) co_return cached();
+    // Named: the POST coroutine may hold references to its arguments until it completes.
+    const std::string url = cfg_.token_endpoint, type = form_type, body = refresh_request_body(cfg_);
+    std::string reply;
+    std::exception_ptr failure;
+    try {
+      reply = co_await async_post_(url, type, body);
+    } catch (...) {
+      failure = std::current_exception();
+    }
+    if (failure) rethrow_post_failure(failure);
+    co_return store(adopt(reply, now));
+  }
+
  protected:
   oauth2_token fetch(sys_clock::time_point now) override {
+    const std::string url = cfg_.token_endpoint, type = form_type, body = refresh_request_body(cfg_);
     std::string reply;
     try {
-      reply = post_(cfg_.token_endpoint, "application/x-www-form-urlencoded",
-                    refresh_request_body(cfg_));
+      if (post_) {
+        reply = post_(url, type, body);
+      } else {  // blocking token() over the asynchronous POST: a private io_context
+        boost::asio::io_context io;
+        auto fut = boost::asio::co_spawn(io, async_post_(url, type, body), boost::asio::use_future);
+        io.run();
+        reply = fut.get();
+      }
+    } catch (...) {
+      rethrow_post_failure(std::current_exception());
+    }
+    return adopt(reply, now);
+  }
+
+ private:
+  static constexpr const char* form_type = "application/x-www-form-urlencoded";
+
+  // std::system_error from the POST propagates unchanged; anything else is token_refresh_failed.
+  [[noreturn]] static void rethrow_post_failure(std::exception_ptr e) {
+    try {
+      std::rethrow_exception(e);
     } catch (const std::system_error&) {
       throw;
-    } catch (const std::exception& e) {
-      fail_refresh(std::string("HTTP request failed: ") + e.what());
+    } catch (const std::exception& ex) {
+      fail_refresh(std::string("HTTP request failed: ") + ex.what());
     }
+    fail_refresh("HTTP request failed");
+  }
+
+  oauth2_token adopt(const std::string& reply, sys_clock::time_point now) {
     oauth2_token token = parse_token_response(reply, now);
     if (!token.refresh_token.empty()) cfg_.refresh_token = token.refresh_token;
     return token;
   }
 
- private:
   refresh_config cfg_;
   http_post_fn post_;
+  async_http_post_fn async_post_;
 };
 
 }  // namespace
@@ -212,7 +270,15 @@ std::unique_ptr<token_provider> make_caching_token_provider(token_fetch_fn fetch
 
 std::unique_ptr<token_provider> make_refresh_token_provider(refresh_config cfg, http_post_fn post,
                                                             clock_fn now) {
-  return std::make_unique<refresh_provider>(std::move(cfg), std::move(post), std::move(now));
+  return std::make_unique<refresh_provider>(std::move(cfg), std::move(post), nullptr,
+                                            std::move(now));
+}
+
+std::unique_ptr<token_provider> make_async_refresh_token_provider(refresh_config cfg,
+                                                                  async_http_post_fn post,
+                                                                  clock_fn now) {
+  return std::make_unique<refresh_provider>(std::move(cfg), nullptr, std::move(post),
+                                            std::move(now));
 }
 
 }  // namespace inet::sasl

@@ -89,4 +89,15 @@ oauth2_token parse_token_response(std::string_view json,
 std::unique_ptr<token_provider> make_refresh_token_provider(refresh_config cfg, http_post_fn post,
                                                             clock_fn now = {});
 
+/// The asynchronous form of http_post_fn (same contract), run on the awaiting coroutine's
+/// executor. The arguments stay valid until the returned awaitable completes.
+using async_http_post_fn = std::function<boost::asio::awaitable<std::string>(
+    const std::string& url, const std::string& content_type, const std::string& body)>;
+
+/// As make_refresh_token_provider, but async_token() co_awaits `post` on the caller's executor
+/// (no background thread); the blocking token() runs `post` on a private io_context.
+std::unique_ptr<token_provider> make_async_refresh_token_provider(refresh_config cfg,
+                                                                  async_http_post_fn post,
+                                                                  clock_fn now = {});
+
 }  // namespace inet::sasl

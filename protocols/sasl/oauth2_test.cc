@@ -7,6 +7,10 @@
 
 #include "protocols/sasl/oauth2.hpp"
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/use_future.hpp>
+
 namespace inet::sasl {
 namespace {
 
@@ -177,6 +181,52 @@ TEST(ParseTokenResponse, MalformedReplies) {
   // Error text is sanitized: control characters never reach the message.
   expect_refresh_failed(R"({"error":"bad\r\nInjected: yes"})", "bad??Injected");
   expect_refresh_failed(std::string(1024 * 1024 + 1, ' '), "1 MiB");
+}
+
+}  // namespace
+}  // namespace inet::sasl
+
+namespace inet::sasl {
+namespace {
+
+// The asynchronous refresh provider: async_token() co_awaits the POST on the caller's
+// executor; token() still works (private io_context); the cache and rotation are shared.
+TEST(AsyncRefreshProvider, PostsOnTheCallersExecutorAndCaches) {
+  std::vector<std::string> bodies;
+  std::vector<std::string> replies{
+      R"({"access_token":"at-1","token_type":"Bearer","expires_in":3600,"refresh_token":"rt-2"})",
+      R"({"access_token":"at-2","token_type":"Bearer","expires_in":3600})"};
+  async_http_post_fn post = [&](const std::string& url, const std::string& type,
+                                const std::string& body) -> boost::asio::awaitable<std::string> {
+    EXPECT_EQ(url, "https://oauth2.googleapis.com/token");
+    EXPECT_EQ(type, "application/x-www-form-urlencoded");
+    bodies.push_back(body);
+    if (bodies.size() > replies.size()) throw std::runtime_error("no reply scripted");
+    co_return replies[bodies.size() - 1];
+  };
+  const sys_clock::time_point t0 = sys_clock::time_point{} + 1000h;
+  auto p = make_async_refresh_token_provider(
+      {"https://oauth2.googleapis.com/token", "cid", "", "rt-1", ""}, post, [&] { return t0; });
+  boost::asio::io_context io;
+  auto run = [&](bool force) {
+    auto fut = boost::asio::co_spawn(io, p->async_token(force), boost::asio::use_future);
+    io.restart();
+    io.run();
+    return fut.get();
+  };
+  EXPECT_EQ(run(false), "at-1");
+  EXPECT_EQ(run(false), "at-1");  // cached
+  ASSERT_EQ(bodies.size(), 1u);
+  EXPECT_EQ(run(true), "at-2");  // forced; uses the rotated refresh token
+  ASSERT_EQ(bodies.size(), 2u);
+  EXPECT_NE(bodies[1].find("refresh_token=rt-2"), std::string::npos) << bodies[1];
+  EXPECT_EQ(p->token(false), "at-2");  // the blocking form shares the cache
+  try {
+    p->token(true);  // no third reply: a non-system_error failure of the POST
+    ADD_FAILURE() << "no exception";
+  } catch (const std::system_error& e) {
+    EXPECT_EQ(e.code(), error::token_refresh_failed);
+  }
 }
 
 }  // namespace
