@@ -242,9 +242,7 @@ awaitable<void> client::impl::stls_if_needed() {
 awaitable<void> client::impl::login_sasl(const std::string& mech_name,
                                          const sasl::credentials& creds) {
   auth_adapter a(*this);
-  if (!session::clear_text_allowed(stream.is_tls(), sec()) &&
-      sasl::make_mechanism(mech_name, creds)->sends_password_in_clear())
-    require_private_channel("AUTH " + mech_name);
+  session::check_clear_text(a, mech_name, creds, session::clear_text_allowed(stream.is_tls(), sec()));
   co_await session::run_exchange(a, mech_name, creds, opts.token_provider.get(), eng.tracer());
   auth_mech = mech_name;
 }
