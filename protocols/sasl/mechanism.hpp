@@ -1,8 +1,9 @@
 // Sans-I/O SASL client mechanisms (RFC 4422) for SMTP AUTH (RFC 4954), IMAP AUTHENTICATE
 // (RFC 3501 §6.2.2, RFC 4959) and POP3 AUTH (RFC 5034).
 //
-// No sockets here. The protocol client does the I/O and the base64 framing; mechanisms consume
-// and produce raw (decoded) bytes. A typical exchange:
+// No sockets here. The session layer's SASL driver (protocols/session/sasl_driver.hpp) does the
+// I/O and the base64 framing for every protocol; mechanisms consume and produce raw (decoded)
+// bytes. A typical exchange:
 //
 //   auto mech = inet::sasl::make_mechanism(*inet::sasl::choose_mechanism(offered, creds), creds);
 //   if (mech->has_initial_response()) send("AUTH " + name + " " + b64(mech->initial_response()));
