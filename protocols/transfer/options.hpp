@@ -11,8 +11,11 @@
 #include <string>
 #include <vector>
 
-#include "protocols/sasl/oauth2.hpp"
 #include "protocols/url/url.hpp"
+
+namespace inet::sasl {
+class token_provider;  // protocols/sasl/oauth2.hpp
+}
 
 namespace inet::transfer {
 

@@ -111,11 +111,9 @@ asio::awaitable<void> pop3_get(call& cl) {
     }
     co_await run_command(conn->client, req, cl);
     keep = true;
-  } catch (const pop3::pop3_exception& e) {
-    // -ERR to the command leaves the session in step; anything else may not.
-    keep = cl.where == stage::transfer && e.code() == pop3::error::negative_response;
-    failure = std::current_exception();
   } catch (...) {
+    // Even after a -ERR (which leaves the session in step) the connection is dropped without
+    // QUIT, as `inet get` always did: the next URL opens a new one.
     failure = std::current_exception();
   }
   if (keep) cl.keep = std::move(conn);

@@ -6,6 +6,7 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/error.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -143,8 +144,13 @@ struct session::impl {
   }
 
   asio::awaitable<void> goodbye_all(std::vector<std::unique_ptr<connection>> conns) {
-    for (auto& c : conns)
-      if (c) co_await c->goodbye();
+    using namespace asio::experimental::awaitable_operators;
+    for (auto& c : conns) {
+      if (!c) continue;
+      asio::steady_timer t(co_await asio::this_coro::executor, so.goodbye_timeout);
+      co_await (c->goodbye() || t.async_wait(asio::use_awaitable));
+      c.reset();  // closes, whether the goodbye finished or was cut short
+    }
   }
 
   asio::awaitable<void> acquire(const std::string& host) {
@@ -179,7 +185,10 @@ struct session::impl {
     if (h.active == 0) hosts.erase(host);
   }
 
-  asio::awaitable<std::pair<std::error_code, result>> run(direction d, std::string text,
+  asio::awaitable<std::pair<std::error_code, result>> run_text(direction d, std::string text,
+                                                               options o, byte_sink sink,
+                                                               byte_source* source);
+  asio::awaitable<std::pair<std::error_code, result>> run(direction d, url::parsed_url u,
                                                           options o, byte_sink sink,
                                                           byte_source* source);
   asio::awaitable<void> attempt(const handler_fn& h, call& c, const std::string& key);
@@ -236,16 +245,22 @@ asio::awaitable<void> session::impl::attempt(const handler_fn& h, call& c,
   co_await h(c);
 }
 
-asio::awaitable<std::pair<std::error_code, result>> session::impl::run(
+asio::awaitable<std::pair<std::error_code, result>> session::impl::run_text(
     direction d, std::string text, options o, byte_sink sink, byte_source* source) {
-  result res;
   url::parsed_url u;
   try {
     u = url::parse(text);
   } catch (const std::system_error& e) {
+    result res;
     res.message = reason_of(e);
     co_return std::pair{e.code(), std::move(res)};
   }
+  co_return co_await run(d, std::move(u), std::move(o), std::move(sink), source);
+}
+
+asio::awaitable<std::pair<std::error_code, result>> session::impl::run(
+    direction d, url::parsed_url u, options o, byte_sink sink, byte_source* source) {
+  result res;
   const handler_fn* h = find_handler(u.scheme, d);
   if (!h) {
     res.message = "Protocol \"" + u.scheme_name + "\" not supported or disabled" +
@@ -305,10 +320,21 @@ session::~session() = default;
 
 asio::awaitable<std::pair<std::error_code, result>> session::co_get(std::string url, options o,
                                                                     byte_sink sink) {
+  return impl_->run_text(direction::get, std::move(url), std::move(o), std::move(sink), nullptr);
+}
+
+asio::awaitable<std::pair<std::error_code, result>> session::co_get(url::parsed_url url,
+                                                                    options o, byte_sink sink) {
   return impl_->run(direction::get, std::move(url), std::move(o), std::move(sink), nullptr);
 }
 
 asio::awaitable<std::pair<std::error_code, result>> session::co_put(std::string url, options o,
+                                                                    byte_source& source) {
+  return impl_->run_text(direction::put, std::move(url), std::move(o), {}, &source);
+}
+
+asio::awaitable<std::pair<std::error_code, result>> session::co_put(url::parsed_url url,
+                                                                    options o,
                                                                     byte_source& source) {
   return impl_->run(direction::put, std::move(url), std::move(o), {}, &source);
 }
@@ -357,6 +383,18 @@ result blocking_session::get(const std::string& url, const options& o, byte_sink
 }
 
 result blocking_session::put(const std::string& url, const options& o, byte_source& source,
+                             std::error_code& ec) {
+  return run_blocking(
+      io_, [&](auto h) { session_.async_put(url, o, source, std::move(h)); }, ec);
+}
+
+result blocking_session::get(const url::parsed_url& url, const options& o, byte_sink sink,
+                             std::error_code& ec) {
+  return run_blocking(
+      io_, [&](auto h) { session_.async_get(url, o, std::move(sink), std::move(h)); }, ec);
+}
+
+result blocking_session::put(const url::parsed_url& url, const options& o, byte_source& source,
                              std::error_code& ec) {
   return run_blocking(
       io_, [&](auto h) { session_.async_put(url, o, source, std::move(h)); }, ec);

@@ -43,6 +43,7 @@
 #include "protocols/transfer/async.hpp"
 #include "protocols/transfer/error.hpp"
 #include "protocols/transfer/options.hpp"
+#include "protocols/url/url.hpp"
 #include "transport/body.hpp"
 
 namespace inet::transfer {
@@ -70,6 +71,8 @@ struct session_options {
   std::size_t max_idle = 16;                   ///< cached (idle) connections at most
   std::chrono::milliseconds idle_expiry{60'000};  ///< an idle connection older is closed
   std::size_t max_per_host = 4;                ///< transfers in flight per host:port
+  /// Bound on each polite goodbye (LOGOUT/QUIT and its reply) before the connection is closed.
+  std::chrono::milliseconds goodbye_timeout{5'000};
 };
 
 class session {
@@ -84,9 +87,18 @@ class session {
 
   /// Downloads `url` into `sink` (each chunk in order; throwing from it aborts the transfer with
   /// error::write_error and the exception's what() as the message). Completes with
-  /// void(std::error_code, result). The URL text is parsed here (inet.url errors).
+  /// void(std::error_code, result). URL text is parsed first (inet.url errors, curl's 1 or 3).
   template <class Token>
   auto async_get(std::string url, options o, byte_sink sink, Token&& token) {
+    return detail::co_initiate<result>(
+        ex_,
+        [this, url = std::move(url), o = std::move(o), sink = std::move(sink)]() mutable {
+          return co_get(std::move(url), std::move(o), std::move(sink));
+        },
+        std::forward<Token>(token));
+  }
+  template <class Token>
+  auto async_get(url::parsed_url url, options o, byte_sink sink, Token&& token) {
     return detail::co_initiate<result>(
         ex_,
         [this, url = std::move(url), o = std::move(o), sink = std::move(sink)]() mutable {
@@ -98,6 +110,15 @@ class session {
   /// Uploads `source` (kept alive by the caller until completion) to `url`.
   template <class Token>
   auto async_put(std::string url, options o, byte_source& source, Token&& token) {
+    return detail::co_initiate<result>(
+        ex_,
+        [this, url = std::move(url), o = std::move(o), &source]() mutable {
+          return co_put(std::move(url), std::move(o), source);
+        },
+        std::forward<Token>(token));
+  }
+  template <class Token>
+  auto async_put(url::parsed_url url, options o, byte_source& source, Token&& token) {
     return detail::co_initiate<result>(
         ex_,
         [this, url = std::move(url), o = std::move(o), &source]() mutable {
@@ -117,7 +138,12 @@ class session {
   /// the pair).
   boost::asio::awaitable<std::pair<std::error_code, result>> co_get(std::string url, options o,
                                                                     byte_sink sink);
+  boost::asio::awaitable<std::pair<std::error_code, result>> co_get(url::parsed_url url,
+                                                                    options o, byte_sink sink);
   boost::asio::awaitable<std::pair<std::error_code, result>> co_put(std::string url, options o,
+                                                                    byte_source& source);
+  boost::asio::awaitable<std::pair<std::error_code, result>> co_put(url::parsed_url url,
+                                                                    options o,
                                                                     byte_source& source);
   boost::asio::awaitable<std::pair<std::error_code, int>> co_close();
 
@@ -146,6 +172,9 @@ class blocking_session {
   /// Set `ec` (cleared on success); the result says where it failed and why.
   result get(const std::string& url, const options& o, byte_sink sink, std::error_code& ec);
   result put(const std::string& url, const options& o, byte_source& source, std::error_code& ec);
+  result get(const url::parsed_url& url, const options& o, byte_sink sink, std::error_code& ec);
+  result put(const url::parsed_url& url, const options& o, byte_source& source,
+             std::error_code& ec);
   /// LOGOUT/QUIT on every cached connection; never throws.
   void close() noexcept;
 
