@@ -17,14 +17,6 @@
 namespace inet::transfer {
 namespace {
 
-class category final : public std::error_category {
- public:
-  const char* name() const noexcept override { return "inet.transfer"; }
-  std::string message(int v) const override {
-    return std::string(describe(static_cast<exit_code>(v)));
-  }
-};
-
 /// The old CLI phase: connect (and login) or transfer.
 enum class phase { connect, login, transfer };
 
@@ -155,11 +147,6 @@ exit_code smtp_exit(smtp::error e) {
 }
 
 }  // namespace
-
-const std::error_category& transfer_category() noexcept {
-  static const category c;
-  return c;
-}
 
 exit_code curl_exit_code(const std::error_code& ec, stage where) {
   if (!ec) return exit_code::ok;

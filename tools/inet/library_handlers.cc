@@ -5,6 +5,7 @@
 #include <istream>
 #include <memory>
 
+#include "protocols/transfer/glob.hpp"
 #include "protocols/transfer/registry.hpp"
 #include "protocols/transfer/session.hpp"
 #include "tools/inet/cli.hpp"
@@ -34,12 +35,26 @@ transfer::direction to_library(direction d) {
   return d == direction::get ? transfer::direction::get : transfer::direction::put;
 }
 
+bool handled(const std::string& text, direction d) {
+  try {
+    return transfer::find_handler(url::parse(text).scheme, to_library(d)) != nullptr;
+  } catch (const std::system_error&) {
+    return false;
+  }
+}
+
+/// The URLs of the group the CLI will hand to the library (globs expanded as cli.cc does).
 std::size_t library_urls_in(const transfer_options& o, direction d) {
   std::size_t n = 0;
   for (const auto& text : o.urls) {
+    if (o.globoff) {
+      n += handled(text, d);
+      continue;
+    }
     try {
-      if (transfer::find_handler(url::parse(text).scheme, to_library(d))) ++n;
-    } catch (const std::system_error&) {
+      const transfer::url_glob g(text);
+      for (std::size_t i = 0; i < g.size(); ++i) n += handled(g.at(i).url, d);
+    } catch (const transfer::transfer_exception&) {
     }
   }
   return n;

@@ -56,6 +56,35 @@ TEST(InetGetPop3, AllUrlsOfACommandShareOneLogin) {
   EXPECT_SCRIPT_OK(srv);
 }
 
+TEST(InetGetPop3, GlobbedUrlsShareOneLoginAndNameTheOutputs) {
+  script s = script()
+                 .send("+OK ready\r\n")
+                 .expect("CAPA").send("+OK\r\nUSER\r\n.\r\n")
+                 .expect("USER alice").send("+OK\r\n")
+                 .expect("PASS secret").send("+OK\r\n");
+  for (int i = 1; i <= 3; ++i)
+    s.expect("RETR " + std::to_string(i)).send("+OK\r\nm" + std::to_string(i) + "\r\n.\r\n");
+  s.expect("QUIT").send("+OK\r\n");
+  mock_server srv(std::move(s));
+  const std::string dir = ::testing::TempDir();
+  const result r = run("get", {"--tls", "none", "-o", dir + "/msg_#1.eml", url(srv, "pop3", "[1-3]")});
+  EXPECT_EQ(r.status, 0) << r.err;
+  for (int i = 1; i <= 3; ++i) {
+    std::ifstream in(dir + "/msg_" + std::to_string(i) + ".eml", std::ios::binary);
+    std::string got((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_EQ(got, "m" + std::to_string(i) + "\r\n");
+  }
+  EXPECT_SCRIPT_OK(srv);
+}
+
+TEST(InetGet, BadGlobIsExit3AndGloboffSendsItAsIs) {
+  result r = run("get", {"pop3://127.0.0.1:1/[3-1]"});
+  EXPECT_EQ(r.status, 3);
+  EXPECT_THAT(r.err, HasSubstr("bad range in URL position"));
+  r = run("get", {"-g", "gopher://h/[3-1]"});
+  EXPECT_EQ(r.status, 1);  // not a glob error: the scheme is the problem
+}
+
 TEST(InetPutSmtp, SendsStdinToTheRecipients) {
   std::string data;
   mock_server srv(script()

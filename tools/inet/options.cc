@@ -165,6 +165,8 @@ void add_request_options(CLI::App& app, transfer_options& o) {
          "-X,--request", [&o](const std::string& v) { o.request = checked_text("--request", v); },
          "Custom request: HTTP method, FTP list command, IMAP/POP3 command")
       ->type_name("CMD");
+  app.add_flag("-g,--globoff", o.globoff,
+               "No URL globbing: {a,b} and [1-9] are literal (else curl's globs; #N in -o)");
   app.add_flag("-l,--list-only", o.list_only, "List names only (FTP NLST; POP3/IMAP listing)");
   app.add_option_function<std::string>(
          "-C,--continue-at",

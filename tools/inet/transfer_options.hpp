@@ -22,7 +22,8 @@ using proxy_spec = transfer::proxy_spec;
 
 /// Everything one transfer group was asked for. Unset optionals mean "not given".
 struct transfer_options {
-  std::vector<std::string> urls;  ///< in command-line order, not yet parsed
+  std::vector<std::string> urls;  ///< in command-line order, not yet parsed or glob-expanded
+  bool globoff = false;           ///< -g/--globoff: no URL globbing ({a,b}, [1-9]: literal)
 
   // Credentials.
   std::optional<std::string> user;      ///< -u USER[:PASS] (the part before the first ':')

@@ -5,9 +5,10 @@
 namespace inet::cli {
 
 output::output(const transfer_options& o, transfer_context& ctx) : out_(&ctx.out) {
-  if (o.output && *o.output != "-") {
-    file_.open(*o.output, std::ios::binary | std::ios::trunc);
-    if (!file_) throw write_failure("Failed to open " + *o.output);
+  const std::string* name = ctx.output_name ? ctx.output_name : o.output ? &*o.output : nullptr;
+  if (name && *name != "-") {
+    file_.open(*name, std::ios::binary | std::ios::trunc);
+    if (!file_) throw write_failure("Failed to open " + *name);
     out_ = &file_;
   }
 }
