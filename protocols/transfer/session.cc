@@ -242,7 +242,34 @@ asio::awaitable<void> session::impl::attempt(const handler_fn& h, call& c,
   c.res.reused_connection = c.cached != nullptr;
   c.keep.reset();
   c.where = c.cached ? stage::transfer : stage::connect;
-  co_await h(c);
+  if (!c.opts.max_time) {
+    co_await h(c);
+    co_return;
+  }
+  // options::max_time: the whole transfer, also on a reused connection (whose transport has no
+  // overall deadline). When the timer wins, the handler is cancelled: its connection is dropped.
+  // (operator|| waits for the first *success*: the handler's exception is carried as a value.)
+  using namespace asio::experimental::awaitable_operators;
+  auto guarded = [](const handler_fn& fn, call& cl) -> asio::awaitable<std::exception_ptr> {
+    try {
+      co_await fn(cl);
+    } catch (...) {
+      co_return std::current_exception();
+    }
+    co_return nullptr;
+  };
+  asio::steady_timer t(co_await asio::this_coro::executor, *c.opts.max_time);
+  const auto winner = co_await (guarded(h, c) || t.async_wait(asio::use_awaitable));
+  if (winner.index() == 0) {
+    if (std::get<0>(winner)) std::rethrow_exception(std::get<0>(winner));
+  } else {
+    c.keep.reset();
+    throw transfer_exception(
+        std::error_code(transport::error::deadline_exceeded),
+        "Operation timed out after " + std::to_string(c.opts.max_time->count()) +
+            " milliseconds with " + std::to_string(c.res.bytes) + " bytes received",
+        c.where);
+  }
 }
 
 asio::awaitable<std::pair<std::error_code, result>> session::impl::run_text(

@@ -113,10 +113,6 @@ asio::awaitable<void> smtp_put(call& cl) {
       conn = std::make_unique<smtp_connection>(co_await asio::this_coro::executor);
       cl.opened();
       co_await conn->client.connect(make_options(cl.opts, cl.url, cl.creds));
-    } else if (cl.opts.max_time) {  // a fresh overall deadline for this message
-      transport::timeouts t = conn->client.timeouts();
-      t.deadline = std::chrono::steady_clock::now() + *cl.opts.max_time;
-      conn->client.set_timeouts(t);
     }
     cl.where = stage::send;
     counting_source src(*cl.source, cl);

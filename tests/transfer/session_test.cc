@@ -176,6 +176,40 @@ TEST(TransferPop3, AsyncTransfersAreBoundedPerHostAndShareTheConnection) {
   EXPECT_SCRIPT_OK(srv);
 }
 
+TEST(TransferPop3, MaxTimeBoundsATransferOnAReusedConnection) {
+  mock_server srv(pop3_login()
+                      .expect("RETR 1").send("+OK\r\none\r\n.\r\n")
+                      .expect("RETR 2").send("+OK\r\nstart\r\n")
+                      .stall(std::chrono::seconds(4)));
+  blocking_session s;
+  options o = plain();
+  o.max_time = std::chrono::milliseconds(300);
+  std::string out;
+  s.get(base(srv, "pop3") + "1", o, string_sink(out));
+  std::error_code ec;
+  const result r = s.get(base(srv, "pop3") + "2", o, string_sink(out), ec);
+  EXPECT_TRUE(r.reused_connection);
+  EXPECT_EQ(curl_exit_code(ec, r.failed_in), exit_code::operation_timedout) << r.message;
+  EXPECT_EQ(out, "one\r\nstart\r\n");
+  EXPECT_EQ(s.async().idle_connections(), 0u);  // the cut-off connection is not kept
+}
+
+TEST(TransferImap, MaxTimeDoesNotHideAFailure) {
+  mock_server srv(imap_login()
+                      .expect("A2 SELECT INBOX").send("A2 NO [NONEXISTENT] no\r\n")
+                      .expect("A3 LOGOUT").send("* BYE\r\nA3 OK\r\n"));
+  blocking_session s;
+  options o = plain();
+  o.max_time = std::chrono::seconds(30);
+  std::string out;
+  std::error_code ec;
+  const result r = s.get(base(srv, "imap") + "INBOX;UID=1", o, string_sink(out), ec);
+  EXPECT_EQ(r.failed_in, stage::select);  // at once, not after 30 s as a timeout
+  EXPECT_EQ(curl_exit_code(ec, r.failed_in), exit_code::login_denied);
+  s.close();
+  EXPECT_SCRIPT_OK(srv);
+}
+
 // --- imap ------------------------------------------------------------------------------------
 
 TEST(TransferImap, AsyncListReportsTheUntaggedLinesAndTheTaggedStatus) {
