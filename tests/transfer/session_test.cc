@@ -4,7 +4,12 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+
+#include <optional>
 
 #include "protocols/imap/error.hpp"
 #include "protocols/pop3/client.hpp"
@@ -210,6 +215,32 @@ TEST(TransferImap, MaxTimeDoesNotHideAFailure) {
   EXPECT_SCRIPT_OK(srv);
 }
 
+TEST(TransferPop3, CancellationSlotOfTheTokenCancelsTheTransfer) {
+  mock_server srv(pop3_login()
+                      .expect("RETR 1").send("+OK\r\nstart\r\n")
+                      .stall(std::chrono::seconds(4)));
+  boost::asio::io_context io;
+  session s(io.get_executor());
+  boost::asio::cancellation_signal cancel;
+  std::optional<std::error_code> got;
+  std::string out;
+  options o = plain();
+  o.idle_timeout = std::chrono::seconds(30);  // only the cancellation can end it early
+  s.async_get(base(srv, "pop3") + "1", o,
+              [&](std::string_view chunk) {
+                out.append(chunk);
+                // Once the first line is in, cancel (after the sink returns).
+                boost::asio::post(io, [&] { cancel.emit(boost::asio::cancellation_type::terminal); });
+              },
+              boost::asio::bind_cancellation_slot(
+                  cancel.slot(), [&](std::error_code ec, result) { got = ec; }));
+  io.run();
+  ASSERT_TRUE(got.has_value());
+  EXPECT_TRUE(*got);
+  EXPECT_EQ(out, "start\r\n");
+  EXPECT_EQ(s.idle_connections(), 0u);
+}
+
 // --- imap ------------------------------------------------------------------------------------
 
 TEST(TransferImap, AsyncListReportsTheUntaggedLinesAndTheTaggedStatus) {
@@ -249,7 +280,15 @@ TEST(TransferImap, FetchesThenAppendsOnOneConnection) {
                       .expect("A5 LOGOUT").send("* BYE\r\nA5 OK\r\n"));
   blocking_session s;
   std::string out;
-  EXPECT_EQ(s.get(base(srv, "imap") + "INBOX;UID=1", plain(), string_sink(out)).bytes, 5u);
+  options progress = plain();
+  std::vector<std::pair<std::uint64_t, std::optional<std::uint64_t>>> seen;
+  progress.progress = [&seen](std::uint64_t done, std::optional<std::uint64_t> total) {
+    seen.emplace_back(done, total);
+  };
+  EXPECT_EQ(s.get(base(srv, "imap") + "INBOX;UID=1", progress, string_sink(out)).bytes, 5u);
+  ASSERT_FALSE(seen.empty());
+  EXPECT_EQ(seen.back().first, 5u);
+  EXPECT_EQ(seen.back().second, std::optional<std::uint64_t>(5));  // the literal's size
   EXPECT_EQ(out, "hello");
   memory_source src("abcd");  // size unknown: spooled first
   const result r = s.put(base(srv, "imap") + "INBOX", plain(), src);
