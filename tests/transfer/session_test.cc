@@ -15,6 +15,7 @@
 #include "protocols/pop3/client.hpp"
 #include "protocols/smtp/client.hpp"
 #include "protocols/transfer/session.hpp"
+#include "tests/mock/pki.hpp"
 #include "tests/mock/server.hpp"
 #include "transport/error.hpp"
 
@@ -116,6 +117,32 @@ TEST(TransferPop3, TlsPolicyChangeBetweenUrlsOpensANewConnection) {
   EXPECT_EQ(out, "one\r\ntwo\r\n");
   EXPECT_EQ(s.connections_opened(), 2u);
   s.close();
+  EXPECT_SCRIPT_OK(srv);
+}
+
+TEST(TransferPop3, VerificationSettingsChangeOpensANewConnection) {
+  // pop3s: the second URL skips certificate verification (-k): never on the verified connection.
+  test::server_options tls_server{.implicit_tls = true};
+  mock_server srv(pop3_login()
+                      .expect("RETR 1").send("+OK\r\none\r\n.\r\n")
+                      .accept_next()
+                      .send("+OK ready\r\n").expect("CAPA").send("+OK\r\nUSER\r\n.\r\n")
+                      .expect("USER alice").send("+OK\r\n").expect("PASS secret").send("+OK\r\n")
+                      .expect("RETR 2").send("+OK\r\ntwo\r\n.\r\n"),
+                  tls_server);
+  session_options so;
+  so.goodbye_timeout = std::chrono::milliseconds(200);
+  blocking_session s(so);
+  options verified = plain();
+  verified.cacert = test::test_pki::instance().ca_file();
+  std::string out;
+  s.get(base(srv, "pop3s") + "1", verified, string_sink(out));
+  options insecure = plain();
+  insecure.insecure = true;
+  const result r = s.get(base(srv, "pop3s") + "2", insecure, string_sink(out));
+  EXPECT_FALSE(r.reused_connection);
+  EXPECT_EQ(out, "one\r\ntwo\r\n");
+  EXPECT_EQ(s.connections_opened(), 2u);
   EXPECT_SCRIPT_OK(srv);
 }
 
