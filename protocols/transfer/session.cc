@@ -304,6 +304,7 @@ asio::awaitable<std::pair<std::error_code, result>> session::impl::run(
   const std::string key = connection_key(u, o, creds);
   const std::string host = u.origin();
   co_await acquire(host);
+  co_await goodbye_all(evict(0));  // expired connections are never reused
   call c{u, o, creds, {}, source, res};
   c.sink = counting_sink(std::move(sink), res, o, &c.expected_total);
   c.opened = [this] { ++opened; };

@@ -146,6 +146,26 @@ TEST(TransferPop3, VerificationSettingsChangeOpensANewConnection) {
   EXPECT_SCRIPT_OK(srv);
 }
 
+TEST(TransferPop3, ExpiredIdleConnectionIsClosedNotReused) {
+  mock_server srv(pop3_login()
+                      .expect("RETR 1").send("+OK\r\none\r\n.\r\n")
+                      .expect("QUIT").send("+OK\r\n")
+                      .accept_next()
+                      .send("+OK ready\r\n").expect("CAPA").send("+OK\r\nUSER\r\n.\r\n")
+                      .expect("USER alice").send("+OK\r\n").expect("PASS secret").send("+OK\r\n")
+                      .expect("RETR 2").send("+OK\r\ntwo\r\n.\r\n")
+                      .expect("QUIT").send("+OK\r\n"));
+  session_options so;
+  so.idle_expiry = std::chrono::milliseconds(0);  // every idle connection has expired
+  blocking_session s(so);
+  std::string out;
+  s.get(base(srv, "pop3") + "1", plain(), string_sink(out));
+  EXPECT_FALSE(s.get(base(srv, "pop3") + "2", plain(), string_sink(out)).reused_connection);
+  EXPECT_EQ(s.connections_opened(), 2u);
+  s.close();
+  EXPECT_SCRIPT_OK(srv);
+}
+
 TEST(TransferPop3, DeadCachedConnectionIsReopenedTransparently) {
   mock_server srv(pop3_login()
                       .expect("RETR 1").send("+OK\r\none\r\n.\r\n")
