@@ -4,6 +4,8 @@
 
 #include "tools/inet/commands.hpp"
 #include "tools/inet/exit_codes.hpp"
+#include "protocols/transfer/error.hpp"
+#include "protocols/transfer/glob.hpp"
 
 #include <CLI/Version.hpp>
 #include <boost/version.hpp>
@@ -14,6 +16,8 @@
 #include <algorithm>
 #include <iostream>
 #include <new>
+#include <optional>
+#include <utility>
 
 namespace inet::cli {
 namespace {
@@ -74,6 +78,37 @@ int one_transfer(direction d, const transfer_options& o, const std::string& text
   return call_handler(*fn, o, u, ctx);
 }
 
+/// One URL argument: curl's glob expanded (unless -g), each URL transferred in order with its
+/// -o name ("#N" replaced). Returns (url, status) per URL; a bad glob is one exit-3 entry.
+std::vector<std::pair<std::string, int>> globbed_transfers(direction d, const transfer_options& o,
+                                                           const std::string& text,
+                                                           transfer_context& ctx) {
+  std::vector<std::pair<std::string, int>> out;
+  if (o.globoff) {
+    out.emplace_back(text, one_transfer(d, o, text, ctx));
+    return out;
+  }
+  std::optional<transfer::url_glob> g;
+  try {
+    g.emplace(text);
+  } catch (const transfer::transfer_exception& e) {
+    report(o, ctx.err, exit_code::url_malformat, e.why());
+    out.emplace_back(text, to_int(exit_code::url_malformat));
+    return out;
+  }
+  for (std::size_t i = 0; i < g->size(); ++i) {
+    const transfer::url_glob::match m = g->at(i);
+    std::string name;
+    if (o.output && !m.values.empty()) {
+      name = transfer::glob_output_name(*o.output, m.values);
+      ctx.output_name = &name;
+    }
+    out.emplace_back(m.url, one_transfer(d, o, m.url, ctx));
+    ctx.output_name = nullptr;
+  }
+  return out;
+}
+
 int transfer_main(direction d, const std::vector<std::string>& args, transfer_context& ctx) {
   const char* name = d == direction::get ? "get" : "put";
   for (const auto& a : args) {
@@ -94,8 +129,8 @@ int transfer_main(direction d, const std::vector<std::string>& args, transfer_co
   int status = 0;
   for (const auto& o : groups) {
     for (const auto& text : o.urls) {
-      int rc = one_transfer(d, o, text, ctx);
-      if (rc != 0 && status == 0) status = rc;
+      for (const auto& [u, rc] : globbed_transfers(d, o, text, ctx))
+        if (rc != 0 && status == 0) status = rc;
     }
   }
   return status;

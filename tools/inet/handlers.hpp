@@ -14,6 +14,7 @@
 
 #include <functional>
 #include <iosfwd>
+#include <string>
 #include <vector>
 
 namespace inet::cli {
@@ -23,6 +24,9 @@ struct transfer_context {
   std::ostream& out;  ///< stdout, or the injected stream in tests (data when -o is not given)
   std::ostream& err;  ///< stderr: error lines "inet: (N) reason", -v traces
   std::istream& in;   ///< stdin (upload data for `-T -`)
+  /// The -o name for this URL when it differs from options.output: the name with curl's "#N"
+  /// replaced by the URL's glob values (transfer::glob_output_name). Null: options.output.
+  const std::string* output_name = nullptr;
 };
 
 /// A transfer: returns a process exit status (exit_codes.hpp; 0 = success). It must print its

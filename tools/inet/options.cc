@@ -165,6 +165,8 @@ void add_request_options(CLI::App& app, transfer_options& o) {
          "-X,--request", [&o](const std::string& v) { o.request = checked_text("--request", v); },
          "Custom request: HTTP method, FTP list command, IMAP/POP3 command")
       ->type_name("CMD");
+  app.add_flag("-g,--globoff", o.globoff,
+               "No URL globbing: {a,b} and [1-9] are literal (else curl's globs; #N in -o)");
   app.add_flag("-l,--list-only", o.list_only, "List names only (FTP NLST; POP3/IMAP listing)");
   app.add_option_function<std::string>(
          "-C,--continue-at",
@@ -187,6 +189,21 @@ void add_request_options(CLI::App& app, transfer_options& o) {
          },
          "Extra header 'Name: value' (repeatable; HTTP, SMTP message headers)")
       ->type_name("HEADER")
+      ->expected(1)
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  app.add_option_function<std::string>(
+         "--mail-from",
+         [&o](const std::string& v) { o.mail_from = checked_text("--mail-from", v); },
+         "SMTP: the sender address (MAIL FROM) for 'inet put smtp://'")
+      ->type_name("ADDRESS");
+  app.add_option_function<std::vector<std::string>>(
+         "--mail-rcpt",
+         [&o](const std::vector<std::string>& v) {
+           for (const auto& r : v) o.mail_rcpt.push_back(checked_text("--mail-rcpt", r));
+         },
+         "SMTP: a recipient (RCPT TO) for 'inet put smtp://' (repeatable)")
+      ->type_name("ADDRESS")
       ->expected(1)
       ->allow_extra_args(false)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
@@ -356,33 +373,44 @@ tls_mode transfer_options::effective_tls(bool password_will_be_sent) const {
 }
 
 credentials resolve_credentials(const transfer_options& o, const url::parsed_url& u) {
-  credentials c;
-  if (o.user) {
-    c = {o.user, o.password};
-  } else if (u.user) {
-    c = {u.user, u.password};
+  transfer::options t;
+  t.user = o.user;
+  t.password = o.password;
+  t.netrc = o.netrc;
+  t.netrc_optional = o.netrc_optional;
+  t.netrc_file = o.netrc_file;
+  return transfer::resolve_credentials(t, u);
+}
+
+transfer::options library_options(const transfer_options& o, const url::parsed_url& u) {
+  transfer::options t;
+  t.user = o.user;
+  t.password = o.password;
+  t.netrc = o.netrc;
+  t.netrc_optional = o.netrc_optional;
+  t.netrc_file = o.netrc_file;
+  t.login_options = o.login_options;
+  t.oauth2_bearer = o.oauth2_bearer;
+  t.cacert = o.cacert;
+  t.capath = o.capath;
+  t.insecure = o.insecure;
+  t.tls = o.tls;
+  t.proxy = o.proxy;
+  if (!t.proxy) {
+    if (auto text = transfer::proxy_from_environment(u)) t.proxy = parse_proxy(*text);
   }
-  if (!o.netrc && !o.netrc_optional && !o.netrc_file) return c;
-  // --netrc alone is curl's CURL_NETRC_REQUIRED: URL credentials are ignored (-u still wins).
-  const bool replace_url = o.netrc && !o.netrc_optional && !o.netrc_file && !o.user;
-  if (replace_url) c = {};
-  if (c.user && c.password) return c;
-  std::string path = o.netrc_file ? *o.netrc_file : default_netrc_path();
-  if (path.empty()) return c;
-  std::vector<netrc_entry> entries;
-  try {
-    entries = load_netrc(path);
-  } catch (const std::system_error& e) {
-    if (!o.netrc_file && e.code() == netrc_error::unreadable) return c;  // no ~/.netrc: fine
-    throw;
-  }
-  std::optional<std::string_view> login;
-  if (c.user) login = *c.user;
-  auto entry = find_netrc(entries, u.host, login);
-  if (!entry) return c;
-  if (!c.user) c.user = entry->login;
-  if (!c.password) c.password = entry->password;
-  return c;
+  t.connect_timeout = o.connect_timeout;
+  t.max_time = o.max_time;
+  t.max_filesize = o.max_filesize;
+  t.custom_request = o.request;
+  t.list_only = o.list_only;
+  t.no_body = o.head;
+  t.compressed = o.compressed;
+  if (o.upload_file && *o.upload_file != "-") t.upload_name = *o.upload_file;
+  t.mail_from = o.mail_from;
+  t.mail_rcpt = o.mail_rcpt;
+  t.trace = o.verbosity > 0;
+  return t;
 }
 
 }  // namespace inet::cli

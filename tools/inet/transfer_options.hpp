@@ -3,6 +3,7 @@
 // read this struct.
 #pragma once
 
+#include "protocols/transfer/options.hpp"
 #include "protocols/url/url.hpp"
 
 #include <chrono>
@@ -14,30 +15,15 @@
 
 namespace inet::cli {
 
-/// How to use TLS on protocols that upgrade with STARTTLS/AUTH TLS/STLS (ftp, smtp, pop3, imap).
-/// Implicit-TLS schemes (https, ftps, smtps, pop3s, imaps) always use TLS whatever this says.
-enum class tls_mode {
-  none,           ///< `--tls none`: never upgrade (cleartext)
-  opportunistic,  ///< `--ssl`, `--tls opportunistic`: upgrade if the server offers it
-  required,       ///< `--ssl-reqd`, `--tls required`: fail with exit 64 if it cannot upgrade
-};
-
-/// `-x/--proxy [scheme://][user:password@]host[:port]`.
-struct proxy_spec {
-  enum class kind {
-    http,     ///< "http://" (the default, as curl): HTTP CONNECT tunnel
-    socks5,   ///< "socks5://": SOCKS5 (RFC 1928), names resolved locally
-    socks5h,  ///< "socks5h://": SOCKS5, names resolved by the proxy
-  };
-  kind type = kind::http;
-  std::string host;         ///< IPv6 without brackets
-  std::uint16_t port = 1080;  ///< curl's default proxy port when none is given
-  std::optional<std::string> user, password;  ///< percent-decoded
-};
+/// The TLS policy for STARTTLS protocols (`--ssl`, `--ssl-reqd`, `--tls MODE`) and the
+/// `-x/--proxy` value are the transfer library's types (protocols/transfer/options.hpp).
+using tls_mode = transfer::tls_mode;
+using proxy_spec = transfer::proxy_spec;
 
 /// Everything one transfer group was asked for. Unset optionals mean "not given".
 struct transfer_options {
-  std::vector<std::string> urls;  ///< in command-line order, not yet parsed
+  std::vector<std::string> urls;  ///< in command-line order, not yet parsed or glob-expanded
+  bool globoff = false;           ///< -g/--globoff: no URL globbing ({a,b}, [1-9]: literal)
 
   // Credentials.
   std::optional<std::string> user;      ///< -u USER[:PASS] (the part before the first ':')
@@ -77,6 +63,8 @@ struct transfer_options {
   std::optional<std::string> upload_file;  ///< -T/--upload-file FILE ("-" = stdin)
   bool follow_location = false;            ///< -L/--location
   std::vector<std::string> headers;        ///< -H/--header, repeatable, in order
+  std::optional<std::string> mail_from;    ///< --mail-from ADDRESS (SMTP reverse path)
+  std::vector<std::string> mail_rcpt;      ///< --mail-rcpt ADDRESS, repeatable, in order
   bool head = false;                       ///< -I/--head
   bool compressed = false;                 ///< --compressed
 
@@ -91,15 +79,19 @@ struct transfer_options {
 };
 
 /// The user name and password a transfer will present, after applying precedence.
-struct credentials {
-  std::optional<std::string> user, password;
-};
+using credentials = transfer::credentials;
 
 /// Resolves credentials as curl does: -u first, then the URL's user info, then (with --netrc,
 /// --netrc-optional or --netrc-file) the netrc entry for the URL's host — matching the user name
 /// when one is known. With plain --netrc, the netrc entry replaces URL credentials (curl's
 /// CURL_NETRC_REQUIRED). Throws std::system_error (netrc_error, see netrc.hpp) if the netrc file
 /// is requested but unreadable or malformed; a missing default ~/.netrc is not an error.
+/// (transfer::resolve_credentials does the work.)
 credentials resolve_credentials(const transfer_options& options, const url::parsed_url& url);
+
+/// The transfer library's options for one URL of this group: every credential, TLS, limit and
+/// request option; the proxy is -x, else curl's *_proxy environment variables for `url`
+/// (parsed like -x: throws option_error when malformed).
+transfer::options library_options(const transfer_options& options, const url::parsed_url& url);
 
 }  // namespace inet::cli

@@ -1,4 +1,5 @@
-// `inet get pop3://…` and `pop3s://…`: curl's POP3 forms with byte-identical output.
+// `inet get pop3://…` and `pop3s://…`: curl's POP3 forms with byte-identical output, done by
+// the transfer library (protocols/transfer/pop3.cc); the URLs of a group share a connection.
 //
 //   pop3://host/            LIST: "n size\r\n" lines, as the server sent them (dot-unstuffed)
 //   pop3://host/N           RETR N: the message, dot-unstuffed, ending with its CRLF
@@ -15,6 +16,7 @@
 #include <string>
 #include <system_error>
 
+#include "protocols/transfer/error.hpp"
 #include "protocols/url/url.hpp"
 #include "tools/inet/exit_codes.hpp"
 #include "tools/inet/handlers.hpp"
@@ -27,10 +29,11 @@ namespace inet::pop3_cli {
 using cli::phase;
 
 /// curl's exit code for a failure `ec` in `p` (e.g. unexpected_eof in `transfer` is 18,
-/// partial file; in `connect`/`login` it is 56, receive error).
+/// partial file; in `connect`/`login` it is 56, receive error): transfer::curl_exit_code.
 cli::exit_code exit_code_for(const std::error_code& ec, phase p);
 
-/// The transfer handler registered for pop3 and pop3s (see handlers.hpp). Returns the exit
+/// The transfer handler for pop3 and pop3s (see handlers.hpp): the library's pop3 handler
+/// (protocols/transfer/pop3.cc) through tools/inet/library_handlers.hpp. Returns the exit
 /// status; prints "inet: (N) reason" to ctx.err on failure unless silenced (-s without -S).
 int pop3_get(const cli::transfer_options& options, const url::parsed_url& url,
              cli::transfer_context& ctx);

@@ -1,11 +1,11 @@
-#include "tools/inet/netrc.hpp"
+#include "protocols/transfer/netrc.hpp"
 
 #include <cctype>
 #include <cstdlib>
 #include <fstream>
 #include <iterator>
 
-namespace inet::cli {
+namespace inet::transfer {
 namespace {
 
 class netrc_category_impl : public std::error_category {
@@ -188,4 +188,4 @@ std::optional<netrc_entry> find_netrc(const std::vector<netrc_entry>& entries,
   return std::nullopt;
 }
 
-}  // namespace inet::cli
+}  // namespace inet::transfer

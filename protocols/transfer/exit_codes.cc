@@ -1,6 +1,6 @@
-#include "tools/inet/exit_codes.hpp"
+#include "protocols/transfer/exit_codes.hpp"
 
-namespace inet::cli {
+namespace inet::transfer {
 
 std::string_view describe(exit_code code) noexcept {
   switch (code) {
@@ -45,4 +45,4 @@ std::string_view describe(exit_code code) noexcept {
   return "Unknown error";
 }
 
-}  // namespace inet::cli
+}  // namespace inet::transfer

@@ -1,0 +1,125 @@
+// Options of one transfer (get or put of one URL), common to every scheme, with curl's meanings.
+// The CLI (`inet get`/`inet put`) fills this from curl's command-line options; an application
+// fills it directly. Unset optionals mean "not given".
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "protocols/url/url.hpp"
+
+namespace inet::sasl {
+class token_provider;  // protocols/sasl/oauth2.hpp
+}
+
+namespace inet::transfer {
+
+/// How to use TLS on schemes that upgrade with STARTTLS/STLS (smtp, pop3, imap; later ftp).
+/// Implicit-TLS schemes (smtps, pop3s, imaps, https, ftps) always use TLS whatever this says.
+enum class tls_mode {
+  none,           ///< never upgrade (cleartext)
+  opportunistic,  ///< upgrade if the server offers it
+  required,       ///< fail (curl exit 64) if it cannot upgrade
+};
+
+/// A proxy: `-x/--proxy`, or from the environment (see proxy_from_environment()).
+struct proxy_spec {
+  enum class kind {
+    http,     ///< HTTP CONNECT tunnel (curl's default)
+    socks5,   ///< SOCKS5 (RFC 1928), names resolved locally
+    socks5h,  ///< SOCKS5, names resolved by the proxy
+  };
+  kind type = kind::http;
+  std::string host;           ///< IPv6 without brackets
+  std::uint16_t port = 1080;  ///< curl's default proxy port when none is given
+  std::optional<std::string> user, password;  ///< percent-decoded
+};
+
+/// Called as bytes move: `done` so far in this transfer, `total` when the protocol announced it
+/// (an IMAP literal's size, an upload's size), else nullopt. Called on the session's executor;
+/// it must not block. Throwing aborts the transfer (error::write_error for a get).
+using progress_fn = std::function<void(std::uint64_t done, std::optional<std::uint64_t> total)>;
+
+struct options {
+  // Credentials. Precedence as curl: `user`, then the URL's user info, then netrc.
+  std::optional<std::string> user;      ///< -u USER[:PASS]
+  std::optional<std::string> password;  ///< absent: none (no prompting)
+  bool netrc = false;                   ///< --netrc: netrc replaces URL credentials
+  bool netrc_optional = false;          ///< --netrc-optional: netrc only fills what is missing
+  std::optional<std::string> netrc_file;  ///< --netrc-file F (implies netrc_optional)
+  /// Login options (curl's --login-options / the URL's ";AUTH="): "AUTH=PLAIN", "AUTH=*",
+  /// "AUTH=+APOP" (pop3). The URL's ";AUTH=" wins.
+  std::optional<std::string> login_options;
+  std::optional<std::string> oauth2_bearer;  ///< --oauth2-bearer TOKEN (XOAUTH2/OAUTHBEARER)
+  /// OAuth2 token source (refreshed once and retried when the server rejects a token); wins
+  /// over oauth2_bearer. Connections are keyed by the provider's address.
+  std::shared_ptr<sasl::token_provider> token_provider;
+
+  // TLS.
+  std::optional<std::string> cacert;  ///< PEM bundle (--cacert)
+  std::optional<std::string> capath;  ///< hashed directory (--capath)
+  bool insecure = false;              ///< -k: skip certificate verification (never silently)
+  std::optional<std::string> pinned_fingerprint;  ///< "sha256//BASE64" or hex, see transport
+  std::optional<std::string> client_cert, client_key;  ///< --cert / --key (PEM files)
+  /// STARTTLS policy. Unset: `required` when a password or token would be sent (stricter than
+  /// curl, which never upgrades by default), else `opportunistic`.
+  std::optional<tls_mode> tls;
+
+  /// Proxy for every connection; none = direct (see proxy_from_environment() for curl's
+  /// *_proxy variables, which the CLI consults when -x is not given).
+  std::optional<proxy_spec> proxy;
+
+  // Limits. Every connection is bounded even when nothing is given (transport defaults).
+  std::optional<std::chrono::milliseconds> connect_timeout;  ///< resolve + connect + proxy
+  std::optional<std::chrono::milliseconds> idle_timeout;     ///< per read/write progress
+  /// The whole transfer, counted from the call (also on a reused connection).
+  std::optional<std::chrono::milliseconds> max_time;
+  std::optional<std::uint64_t> max_filesize;  ///< bytes; more fails with curl's 63
+
+  // Request shape (what curl's -X, -l, -I, --compressed, -T, --mail-* say).
+  std::optional<std::string> custom_request;  ///< -X: POP3/IMAP command instead of the default
+  bool list_only = false;                     ///< -l: POP3 LIST N instead of RETR N
+  bool no_body = false;                       ///< -I: POP3 single-line custom command
+  bool compressed = false;                    ///< --compressed: IMAP COMPRESS=DEFLATE
+  /// -T FILE's name: the IMAP mailbox when the URL has none (curl's rule).
+  std::optional<std::string> upload_name;
+  /// Upload size in bytes when known: IMAP APPEND announces it first, so without it the
+  /// source is spooled to a temporary file; SMTP sends it as SIZE=.
+  std::optional<std::uint64_t> upload_size;
+  std::optional<std::string> mail_from;  ///< --mail-from: SMTP reverse path ("" = <>)
+  std::vector<std::string> mail_rcpt;    ///< --mail-rcpt, repeatable: SMTP recipients
+
+  // Observation.
+  progress_fn progress;
+  /// Wire trace on stderr, redacted (passwords, AUTH payloads): transport::enable_stderr_trace.
+  bool trace = false;
+};
+
+/// The user name and password a transfer will present, after applying precedence.
+struct credentials {
+  std::optional<std::string> user, password;
+};
+
+/// Resolves credentials as curl does: options.user first, then the URL's user info, then (with
+/// netrc, netrc_optional or netrc_file) the netrc entry for the URL's host — matching the user
+/// name when one is known. With plain `netrc`, the entry replaces URL credentials (curl's
+/// CURL_NETRC_REQUIRED). Throws std::system_error (netrc_error, netrc.hpp) if the netrc file is
+/// requested but unreadable or malformed; a missing default ~/.netrc is not an error.
+credentials resolve_credentials(const options& o, const url::parsed_url& u);
+
+/// The proxy text curl would use for `u` from the environment (curl's rules): `<scheme>_proxy`
+/// (lower case, then upper case except for http), then `all_proxy`/`ALL_PROXY`, unless
+/// `no_proxy`/`NO_PROXY` matches the host (comma-separated host names or domain suffixes,
+/// a leading '.' allowed; "*" matches every host). nullopt when no proxy applies. The text is
+/// "[scheme://][user:password@]host[:port]" as for -x.
+std::optional<std::string> proxy_from_environment(const url::parsed_url& u);
+
+/// The TLS policy for a STARTTLS-capable scheme (see options::tls).
+tls_mode effective_tls(const options& o, bool password_will_be_sent);
+
+}  // namespace inet::transfer

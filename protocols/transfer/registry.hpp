@@ -1,0 +1,72 @@
+// Scheme handlers: each protocol registers what get/put of its URLs means. The transfer session
+// (session.hpp) finds the handler by scheme and direction and gives it a `call`.
+//
+// Built in: imap, imaps (get, put), pop3, pop3s (get), smtp, smtps (put). A new protocol adds a
+// handler (a coroutine) and registers it once with register_handler(), e.g. at start-up.
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "protocols/transfer/error.hpp"
+#include "protocols/transfer/options.hpp"
+#include "protocols/url/url.hpp"
+#include "transport/body.hpp"
+
+namespace inet::transfer {
+
+struct result;
+
+enum class direction { get, put };
+
+/// A protocol connection the session may cache between transfers.
+class connection {
+ public:
+  virtual ~connection() = default;
+  /// Ends the session politely (LOGOUT, QUIT) and closes. Must not throw.
+  virtual boost::asio::awaitable<void> goodbye() = 0;
+};
+
+/// One transfer as a handler sees it.
+struct call {
+  const url::parsed_url& url;
+  const options& opts;
+  const credentials& creds;  ///< resolved (options, URL user info, netrc)
+  /// get: the caller's sink, counting bytes into result::bytes and reporting progress; throws
+  /// transfer_exception(write_error) when the caller's sink throws.
+  byte_sink sink;
+  byte_source* source = nullptr;  ///< put: the caller's source
+  result& res;
+  /// The handler advances this as it goes; it selects the curl exit code of a failure.
+  stage where = stage::connect;
+  /// A cached connection for this URL's key (reused), or null: the handler opens one.
+  std::unique_ptr<connection> cached;
+  /// Set by the handler (also when it throws) to a connection fit for the next transfer with
+  /// the same key; left null when the connection is broken, closed or must not be reused.
+  std::unique_ptr<connection> keep;
+  /// The announced size of what is being received (progress `total`), when known.
+  std::optional<std::uint64_t> expected_total;
+  /// The handler calls this once for each connection it opens.
+  std::function<void()> opened;
+};
+
+/// A handler: does the transfer, throwing on failure (std::system_error with the protocol's
+/// code, or transfer_exception). It must never leave a connection in `keep` that is out of step.
+using handler_fn = std::function<boost::asio::awaitable<void>(call&)>;
+
+/// Registers (or replaces) the handler of `s` for `d`. Not synchronised: call it before any
+/// transfer runs (at start-up).
+void register_handler(url::scheme s, direction d, handler_fn fn);
+
+/// The handler of `s` for `d`, or nullptr. The built-in handlers are registered on first use.
+const handler_fn* find_handler(url::scheme s, direction d);
+
+/// Schemes with a handler for `d`, in enum order.
+std::vector<url::scheme> supported_schemes(direction d);
+
+}  // namespace inet::transfer

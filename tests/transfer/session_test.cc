@@ -1,0 +1,457 @@
+// transfer::session: one call for imap://, pop3:// and smtp:// URLs against the mock servers
+// (exact bytes on the wire), the connection cache (one connection for N URLs, a new one when
+// the TLS policy changes, a dead cached one reopened), per-host limits, curl exit codes.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+
+#include <optional>
+
+#include "protocols/imap/error.hpp"
+#include "protocols/pop3/client.hpp"
+#include "protocols/smtp/client.hpp"
+#include "protocols/transfer/session.hpp"
+#include "tests/mock/pki.hpp"
+#include "tests/mock/server.hpp"
+#include "transport/error.hpp"
+
+namespace inet::transfer {
+namespace {
+
+using test::mock_server;
+using test::script;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+std::string base(const mock_server& srv, const char* scheme, const char* user = "alice:secret@") {
+  return std::string(scheme) + "://" + user + srv.host() + ":" + std::to_string(srv.port()) + "/";
+}
+
+options plain() {
+  options o;
+  o.tls = tls_mode::none;
+  o.connect_timeout = std::chrono::seconds(5);
+  o.idle_timeout = std::chrono::seconds(5);
+  return o;
+}
+
+script pop3_login(script s = script()) {
+  return s.send("+OK ready\r\n")
+      .expect("CAPA").send("+OK\r\nUSER\r\n.\r\n")
+      .expect("USER alice").send("+OK\r\n")
+      .expect("PASS secret").send("+OK\r\n");
+}
+
+script imap_login() {
+  return script()
+      .send("* OK [CAPABILITY IMAP4rev1 LITERAL+] ready\r\n")
+      .expect("A1 LOGIN alice secret")
+      .send("A1 OK [CAPABILITY IMAP4rev1 LITERAL+ UIDPLUS] done\r\n");
+}
+
+script smtp_greet() {
+  return script()
+      .send("220 mock.test ESMTP\r\n")
+      .expect("EHLO client.test")
+      .send("250-mock.test\r\n250 AUTH PLAIN\r\n")
+      .expect("AUTH PLAIN AGFsaWNlAHNlY3JldA==")
+      .send("235 ok\r\n");
+}
+
+// --- pop3 ------------------------------------------------------------------------------------
+
+TEST(TransferPop3, GetRetrievesTheMessageAndQuitsAtClose) {
+  mock_server srv(pop3_login()
+                      .expect("RETR 2").send("+OK\r\nSubject: x\r\n\r\n..dot\r\n.\r\n")
+                      .expect("QUIT").send("+OK bye\r\n"));
+  blocking_session s;
+  std::string body;
+  const result r = s.get(base(srv, "pop3") + "2", plain(), string_sink(body));
+  EXPECT_EQ(body, "Subject: x\r\n\r\n.dot\r\n");
+  EXPECT_EQ(r.bytes, body.size());
+  EXPECT_FALSE(r.reused_connection);
+  s.close();
+  EXPECT_SCRIPT_OK(srv);
+}
+
+TEST(TransferPop3, ManyUrlsToOneHostUseOneConnection) {
+  script sc = pop3_login();
+  for (int i = 1; i <= 5; ++i)
+    sc.expect("RETR " + std::to_string(i)).send("+OK\r\nmessage " + std::to_string(i) + "\r\n.\r\n");
+  sc.expect("QUIT").send("+OK\r\n");
+  mock_server srv(std::move(sc));  // one accept: a second connection would be refused
+  blocking_session s;
+  std::string all;
+  for (int i = 1; i <= 5; ++i) {
+    const result r = s.get(base(srv, "pop3") + std::to_string(i), plain(), string_sink(all));
+    EXPECT_EQ(r.reused_connection, i > 1);
+  }
+  EXPECT_EQ(all, "message 1\r\nmessage 2\r\nmessage 3\r\nmessage 4\r\nmessage 5\r\n");
+  EXPECT_EQ(s.connections_opened(), 1u);
+  s.close();
+  EXPECT_SCRIPT_OK(srv);
+}
+
+TEST(TransferPop3, TlsPolicyChangeBetweenUrlsOpensANewConnection) {
+  // No credentials: the opportunistic session without STLS offered stays in clear text.
+  mock_server srv(script()
+                      .send("+OK ready\r\n").expect("CAPA").send("+OK\r\nUSER\r\n.\r\n")
+                      .expect("RETR 1").send("+OK\r\none\r\n.\r\n")
+                      .accept_next()
+                      .send("+OK ready\r\n").expect("CAPA").send("+OK\r\nUSER\r\n.\r\n")
+                      .expect("RETR 2").send("+OK\r\ntwo\r\n.\r\n")
+                      .expect("QUIT").send("+OK\r\n"));
+  session_options so;
+  so.goodbye_timeout = std::chrono::milliseconds(200);  // the first connection's QUIT: unread
+  blocking_session s(so);
+  std::string out;
+  s.get(base(srv, "pop3", "") + "1", plain(), string_sink(out));
+  options opportunistic = plain();
+  opportunistic.tls = tls_mode::opportunistic;
+  const result r = s.get(base(srv, "pop3", "") + "2", opportunistic, string_sink(out));
+  EXPECT_FALSE(r.reused_connection);
+  EXPECT_EQ(out, "one\r\ntwo\r\n");
+  EXPECT_EQ(s.connections_opened(), 2u);
+  s.close();
+  EXPECT_SCRIPT_OK(srv);
+}
+
+TEST(TransferPop3, VerificationSettingsChangeOpensANewConnection) {
+  // pop3s: the second URL skips certificate verification (-k): never on the verified connection.
+  test::server_options tls_server{.implicit_tls = true};
+  mock_server srv(pop3_login()
+                      .expect("RETR 1").send("+OK\r\none\r\n.\r\n")
+                      .accept_next()
+                      .send("+OK ready\r\n").expect("CAPA").send("+OK\r\nUSER\r\n.\r\n")
+                      .expect("USER alice").send("+OK\r\n").expect("PASS secret").send("+OK\r\n")
+                      .expect("RETR 2").send("+OK\r\ntwo\r\n.\r\n"),
+                  tls_server);
+  session_options so;
+  so.goodbye_timeout = std::chrono::milliseconds(200);
+  blocking_session s(so);
+  options verified = plain();
+  verified.cacert = test::test_pki::instance().ca_file();
+  std::string out;
+  s.get(base(srv, "pop3s") + "1", verified, string_sink(out));
+  options insecure = plain();
+  insecure.insecure = true;
+  const result r = s.get(base(srv, "pop3s") + "2", insecure, string_sink(out));
+  EXPECT_FALSE(r.reused_connection);
+  EXPECT_EQ(out, "one\r\ntwo\r\n");
+  EXPECT_EQ(s.connections_opened(), 2u);
+  EXPECT_SCRIPT_OK(srv);
+}
+
+TEST(TransferPop3, ExpiredIdleConnectionIsClosedNotReused) {
+  mock_server srv(pop3_login()
+                      .expect("RETR 1").send("+OK\r\none\r\n.\r\n")
+                      .expect("QUIT").send("+OK\r\n")
+                      .accept_next()
+                      .send("+OK ready\r\n").expect("CAPA").send("+OK\r\nUSER\r\n.\r\n")
+                      .expect("USER alice").send("+OK\r\n").expect("PASS secret").send("+OK\r\n")
+                      .expect("RETR 2").send("+OK\r\ntwo\r\n.\r\n")
+                      .expect("QUIT").send("+OK\r\n"));
+  session_options so;
+  so.idle_expiry = std::chrono::milliseconds(0);  // every idle connection has expired
+  blocking_session s(so);
+  std::string out;
+  s.get(base(srv, "pop3") + "1", plain(), string_sink(out));
+  EXPECT_FALSE(s.get(base(srv, "pop3") + "2", plain(), string_sink(out)).reused_connection);
+  EXPECT_EQ(s.connections_opened(), 2u);
+  s.close();
+  EXPECT_SCRIPT_OK(srv);
+}
+
+TEST(TransferPop3, DeadCachedConnectionIsReopenedTransparently) {
+  mock_server srv(pop3_login()
+                      .expect("RETR 1").send("+OK\r\none\r\n.\r\n")
+                      .close()
+                      .accept_next()
+                      .send("+OK ready\r\n").expect("CAPA").send("+OK\r\nUSER\r\n.\r\n")
+                      .expect("USER alice").send("+OK\r\n").expect("PASS secret").send("+OK\r\n")
+                      .expect("RETR 2").send("+OK\r\ntwo\r\n.\r\n")
+                      .expect("QUIT").send("+OK\r\n"));
+  blocking_session s;
+  std::string out;
+  s.get(base(srv, "pop3") + "1", plain(), string_sink(out));
+  std::error_code ec;
+  const result r = s.get(base(srv, "pop3") + "2", plain(), string_sink(out), ec);
+  EXPECT_FALSE(ec) << ec.message() << " " << r.message;
+  EXPECT_EQ(out, "one\r\ntwo\r\n");
+  EXPECT_EQ(s.connections_opened(), 2u);
+  s.close();
+  EXPECT_SCRIPT_OK(srv);
+}
+
+TEST(TransferPop3, CutOffTransferIsPartialFile18) {
+  mock_server srv(pop3_login().expect("RETR 1").send("+OK\r\nline one\r\n").close());
+  blocking_session s;
+  std::string out;
+  std::error_code ec;
+  const result r = s.get(base(srv, "pop3") + "1", plain(), string_sink(out), ec);
+  EXPECT_EQ(curl_exit_code(ec, r.failed_in), exit_code::partial_file);
+  EXPECT_EQ(r.failed_in, stage::transfer);
+  EXPECT_THAT(r.message, HasSubstr("Transfer closed before the end of the response"));
+  EXPECT_EQ(out, "line one\r\n");
+  EXPECT_THROW(s.get(base(srv, "pop3") + "1", plain(), string_sink(out)), transfer_exception);
+}
+
+TEST(TransferPop3, AsyncTransfersAreBoundedPerHostAndShareTheConnection) {
+  script sc = pop3_login();
+  for (int i = 1; i <= 3; ++i)
+    sc.expect("RETR " + std::to_string(i)).send("+OK\r\nm" + std::to_string(i) + "\r\n.\r\n");
+  sc.expect("QUIT").send("+OK\r\n");
+  mock_server srv(std::move(sc));
+  boost::asio::io_context io;
+  session_options so;
+  so.max_per_host = 1;  // the three run one after the other, in order, on one connection
+  session s(io.get_executor(), so);
+  std::string out[3];
+  int done = 0;
+  for (int i = 0; i < 3; ++i)
+    s.async_get(base(srv, "pop3") + std::to_string(i + 1), plain(), string_sink(out[i]),
+                [&done](std::error_code ec, result) {
+                  EXPECT_FALSE(ec) << ec.message();
+                  ++done;
+                });
+  io.run();
+  EXPECT_EQ(done, 3);
+  EXPECT_EQ(out[0] + out[1] + out[2], "m1\r\nm2\r\nm3\r\n");
+  EXPECT_EQ(s.connections_opened(), 1u);
+  s.async_close([](std::error_code, int n) { EXPECT_EQ(n, 1); });
+  io.restart();
+  io.run();
+  EXPECT_SCRIPT_OK(srv);
+}
+
+TEST(TransferPop3, MaxTimeBoundsATransferOnAReusedConnection) {
+  mock_server srv(pop3_login()
+                      .expect("RETR 1").send("+OK\r\none\r\n.\r\n")
+                      .expect("RETR 2").send("+OK\r\nstart\r\n")
+                      .stall(std::chrono::seconds(4)));
+  blocking_session s;
+  options o = plain();
+  o.max_time = std::chrono::milliseconds(300);
+  std::string out;
+  s.get(base(srv, "pop3") + "1", o, string_sink(out));
+  std::error_code ec;
+  const result r = s.get(base(srv, "pop3") + "2", o, string_sink(out), ec);
+  EXPECT_TRUE(r.reused_connection);
+  EXPECT_EQ(curl_exit_code(ec, r.failed_in), exit_code::operation_timedout) << r.message;
+  EXPECT_EQ(out, "one\r\nstart\r\n");
+  EXPECT_EQ(s.async().idle_connections(), 0u);  // the cut-off connection is not kept
+}
+
+TEST(TransferImap, MaxTimeDoesNotHideAFailure) {
+  mock_server srv(imap_login()
+                      .expect("A2 SELECT INBOX").send("A2 NO [NONEXISTENT] no\r\n")
+                      .expect("A3 LOGOUT").send("* BYE\r\nA3 OK\r\n"));
+  blocking_session s;
+  options o = plain();
+  o.max_time = std::chrono::seconds(30);
+  std::string out;
+  std::error_code ec;
+  const result r = s.get(base(srv, "imap") + "INBOX;UID=1", o, string_sink(out), ec);
+  EXPECT_EQ(r.failed_in, stage::select);  // at once, not after 30 s as a timeout
+  EXPECT_EQ(curl_exit_code(ec, r.failed_in), exit_code::login_denied);
+  s.close();
+  EXPECT_SCRIPT_OK(srv);
+}
+
+TEST(TransferPop3, CancellationSlotOfTheTokenCancelsTheTransfer) {
+  mock_server srv(pop3_login()
+                      .expect("RETR 1").send("+OK\r\nstart\r\n")
+                      .stall(std::chrono::seconds(4)));
+  boost::asio::io_context io;
+  session s(io.get_executor());
+  boost::asio::cancellation_signal cancel;
+  std::optional<std::error_code> got;
+  std::string out;
+  options o = plain();
+  o.idle_timeout = std::chrono::seconds(30);  // only the cancellation can end it early
+  s.async_get(base(srv, "pop3") + "1", o,
+              [&](std::string_view chunk) {
+                out.append(chunk);
+                // Once the first line is in, cancel (after the sink returns).
+                boost::asio::post(io, [&] { cancel.emit(boost::asio::cancellation_type::terminal); });
+              },
+              boost::asio::bind_cancellation_slot(
+                  cancel.slot(), [&](std::error_code ec, result) { got = ec; }));
+  io.run();
+  ASSERT_TRUE(got.has_value());
+  EXPECT_TRUE(*got);
+  EXPECT_EQ(out, "start\r\n");
+  EXPECT_EQ(s.idle_connections(), 0u);
+}
+
+// --- imap ------------------------------------------------------------------------------------
+
+TEST(TransferImap, AsyncListReportsTheUntaggedLinesAndTheTaggedStatus) {
+  mock_server srv(imap_login()
+                      .expect("A2 LIST \"\" *")
+                      .send("* LIST () \".\" INBOX\r\n* 4 EXISTS\r\nA2 OK listed\r\n")
+                      .expect("A3 LOGOUT").send("* BYE\r\nA3 OK\r\n"));
+  boost::asio::io_context io;
+  session s(io.get_executor());
+  std::string out;
+  std::error_code got_ec = make_error_code(error::failed_init);
+  result got;
+  s.async_get(base(srv, "imap"), plain(), string_sink(out), [&](std::error_code ec, result r) {
+    got_ec = ec;
+    got = std::move(r);
+  });
+  io.run();
+  EXPECT_FALSE(got_ec) << got_ec.message() << " " << got.message;
+  EXPECT_EQ(out, "* LIST () \".\" INBOX\r\n");  // the unsolicited EXISTS is not written
+  EXPECT_THAT(got.untagged, ElementsAre("* LIST () \".\" INBOX"));
+  EXPECT_THAT(got.reply_text, HasSubstr("listed"));
+  s.async_close([](std::error_code, int) {});
+  io.restart();
+  io.run();
+  EXPECT_SCRIPT_OK(srv);
+}
+
+TEST(TransferImap, FetchesThenAppendsOnOneConnection) {
+  mock_server srv(imap_login()
+                      .expect("A2 SELECT INBOX")
+                      .send("* 3 EXISTS\r\n* OK [UIDVALIDITY 7] v\r\nA2 OK [READ-WRITE] sel\r\n")
+                      .expect("A3 UID FETCH 1 (BODY[])")
+                      .send("* 1 FETCH (UID 1 BODY[] {5}\r\nhello)\r\nA3 OK\r\n")
+                      .expect("A4 APPEND INBOX (\\Seen) {4+}")
+                      .expect("abcd")
+                      .send("A4 OK [APPENDUID 7 9] done\r\n")
+                      .expect("A5 LOGOUT").send("* BYE\r\nA5 OK\r\n"));
+  blocking_session s;
+  std::string out;
+  options progress = plain();
+  std::vector<std::pair<std::uint64_t, std::optional<std::uint64_t>>> seen;
+  progress.progress = [&seen](std::uint64_t done, std::optional<std::uint64_t> total) {
+    seen.emplace_back(done, total);
+  };
+  EXPECT_EQ(s.get(base(srv, "imap") + "INBOX;UID=1", progress, string_sink(out)).bytes, 5u);
+  ASSERT_FALSE(seen.empty());
+  EXPECT_EQ(seen.back().first, 5u);
+  EXPECT_EQ(seen.back().second, std::optional<std::uint64_t>(5));  // the literal's size
+  EXPECT_EQ(out, "hello");
+  memory_source src("abcd");  // size unknown: spooled first
+  const result r = s.put(base(srv, "imap") + "INBOX", plain(), src);
+  EXPECT_TRUE(r.reused_connection);
+  EXPECT_EQ(r.bytes, 4u);
+  EXPECT_EQ(s.connections_opened(), 1u);
+  s.close();
+  EXPECT_SCRIPT_OK(srv);
+}
+
+TEST(TransferImap, NoSuchMessageIs78AndSelectRefusedIs67) {
+  mock_server srv(imap_login()
+                      .expect("A2 SELECT INBOX").send("A2 OK [READ-WRITE] sel\r\n")
+                      .expect("A3 UID FETCH 9 (BODY[])").send("A3 OK nothing\r\n")
+                      .expect("A4 SELECT Nope").send("A4 NO no such mailbox\r\n")
+                      .expect("A5 LOGOUT").send("* BYE\r\nA5 OK\r\n"));
+  blocking_session s;
+  std::string out;
+  std::error_code ec;
+  result r = s.get(base(srv, "imap") + "INBOX;UID=9", plain(), string_sink(out), ec);
+  EXPECT_EQ(ec, error::remote_file_not_found);
+  EXPECT_EQ(curl_exit_code(ec, r.failed_in), exit_code::remote_file_not_found);
+  r = s.get(base(srv, "imap") + "Nope;UID=1", plain(), string_sink(out), ec);
+  EXPECT_EQ(r.failed_in, stage::select);
+  EXPECT_EQ(curl_exit_code(ec, r.failed_in), exit_code::login_denied);  // curl's choice
+  s.close();
+  EXPECT_SCRIPT_OK(srv);
+}
+
+// --- smtp ------------------------------------------------------------------------------------
+
+TEST(TransferSmtp, PutSendsTwoMessagesOverOneConnection) {
+  std::string first, second;
+  mock_server srv(smtp_greet()
+                      .expect("MAIL FROM:<alice@example.test>").send("250 ok\r\n")
+                      .expect("RCPT TO:<bob@example.test>").send("250 ok\r\n")
+                      .expect("DATA").send("354 go\r\n")
+                      .expect_until(".", &first).send("250 2.0.0 queued as A\r\n")
+                      .expect("MAIL FROM:<alice@example.test>").send("250 ok\r\n")
+                      .expect("RCPT TO:<bob@example.test>").send("250 ok\r\n")
+                      .expect("DATA").send("354 go\r\n")
+                      .expect_until(".", &second).send("250 2.0.0 queued as B\r\n")
+                      .expect("QUIT").send("221 bye\r\n"));
+  blocking_session s;
+  options o = plain();
+  o.mail_from = "<alice@example.test>";
+  o.mail_rcpt = {"bob@example.test"};
+  memory_source m1("Subject: one\r\n\r\n.hi\r\n");
+  const result r1 = s.put(base(srv, "smtp") + "client.test", o, m1);
+  EXPECT_EQ(r1.reply_code, 250);
+  EXPECT_THAT(r1.reply_text, HasSubstr("queued as A"));
+  EXPECT_EQ(r1.bytes, 21u);
+  memory_source m2("Subject: two\r\n\r\nbye\r\n");
+  EXPECT_TRUE(s.put(base(srv, "smtp") + "client.test", o, m2).reused_connection);
+  EXPECT_EQ(s.connections_opened(), 1u);
+  s.close();
+  EXPECT_SCRIPT_OK(srv);
+  EXPECT_THAT(first, HasSubstr("..hi"));  // dot-stuffed on the wire
+  EXPECT_THAT(second, HasSubstr("Subject: two"));
+}
+
+TEST(TransferSmtp, RefusedRecipientIsSendError55AndAuthRefusedIs67) {
+  mock_server srv(script()
+                      .send("220 mock.test ESMTP\r\n")
+                      .expect("EHLO client.test").send("250-mock.test\r\n250 AUTH PLAIN\r\n")
+                      .expect("AUTH PLAIN AGFsaWNlAHNlY3JldA==").send("535 5.7.8 no\r\n"));
+  blocking_session s;
+  options o = plain();
+  o.mail_rcpt = {"bob@example.test"};
+  memory_source m("x\r\n");
+  std::error_code ec;
+  result r = s.put(base(srv, "smtp") + "client.test", o, m, ec);
+  EXPECT_EQ(curl_exit_code(ec, r.failed_in), exit_code::login_denied);
+
+  mock_server srv2(smtp_greet()
+                       .expect("MAIL FROM:<>").send("250 ok\r\n")
+                       .expect("RCPT TO:<bob@example.test>").send("550 5.1.1 unknown\r\n")
+                       .expect("RSET").send("250 ok\r\n")
+                       .expect("QUIT").send("221 bye\r\n"));
+  r = s.put(base(srv2, "smtp") + "client.test", o, m, ec);
+  EXPECT_EQ(r.failed_in, stage::send);
+  EXPECT_EQ(curl_exit_code(ec, r.failed_in), exit_code::send_error);
+  s.close();
+  EXPECT_SCRIPT_OK(srv2);
+}
+
+// --- dispatch and mapping --------------------------------------------------------------------
+
+TEST(TransferSession, UnsupportedSchemeAndDirectionAreExit1) {
+  blocking_session s;
+  std::error_code ec;
+  memory_source m("x");
+  result r = s.put("pop3://127.0.0.1:1/1", plain(), m, ec);
+  EXPECT_EQ(ec, error::unsupported_protocol);
+  EXPECT_EQ(r.message, "Protocol \"pop3\" not supported or disabled for uploads");
+  r = s.get("gopher://h/", plain(), {}, ec);
+  EXPECT_EQ(curl_exit_code(ec, r.failed_in), exit_code::unsupported_protocol);
+  r = s.get("imap://h/INBOX;UID=abc", plain(), {}, ec);
+  EXPECT_EQ(curl_exit_code(ec, r.failed_in), exit_code::remote_file_not_found);
+  EXPECT_EQ(s.connections_opened(), 0u);
+}
+
+TEST(TransferSession, CurlExitCodesDependOnTheStage) {
+  EXPECT_EQ(curl_exit_code(transport::error::unexpected_eof, stage::transfer),
+            exit_code::partial_file);
+  EXPECT_EQ(curl_exit_code(transport::error::unexpected_eof, stage::connect),
+            exit_code::recv_error);
+  EXPECT_EQ(curl_exit_code(imap::error::command_failed, stage::fetch),
+            exit_code::remote_file_not_found);
+  EXPECT_EQ(curl_exit_code(imap::error::command_failed, stage::listing), exit_code::quote_error);
+  EXPECT_EQ(curl_exit_code(imap::error::command_failed, stage::append), exit_code::upload_failed);
+  EXPECT_EQ(curl_exit_code(pop3::error::mailbox_in_use, stage::connect), exit_code::login_denied);
+  EXPECT_EQ(curl_exit_code(smtp::error::permanent_failure, stage::send), exit_code::send_error);
+  EXPECT_EQ(curl_exit_code(smtp::error::tls_required, stage::connect), exit_code::use_ssl_failed);
+  EXPECT_EQ(curl_exit_code({}, stage::connect), exit_code::ok);
+}
+
+}  // namespace
+}  // namespace inet::transfer

@@ -1,0 +1,166 @@
+#include "tools/inet/library_handlers.hpp"
+
+#include <filesystem>
+#include <fstream>
+#include <istream>
+#include <memory>
+
+#include "protocols/transfer/glob.hpp"
+#include "protocols/transfer/registry.hpp"
+#include "protocols/transfer/session.hpp"
+#include "tools/inet/cli.hpp"
+#include "tools/inet/transfer_support.hpp"
+
+namespace inet::cli {
+namespace {
+
+/// The session of the current group and how many of its library URLs ran.
+struct group_state {
+  const transfer_options* group = nullptr;
+  std::size_t calls = 0, total = 0;
+  std::unique_ptr<transfer::blocking_session> session;
+
+  void close() {
+    if (session) session->close();  // LOGOUT/QUIT on the cached connections
+    session.reset();
+  }
+};
+
+group_state& state() {
+  static group_state s;
+  return s;
+}
+
+transfer::direction to_library(direction d) {
+  return d == direction::get ? transfer::direction::get : transfer::direction::put;
+}
+
+bool handled(const std::string& text, direction d) {
+  try {
+    return transfer::find_handler(url::parse(text).scheme, to_library(d)) != nullptr;
+  } catch (const std::system_error&) {
+    return false;
+  }
+}
+
+/// The URLs of the group the CLI will hand to the library (globs expanded as cli.cc does).
+std::size_t library_urls_in(const transfer_options& o, direction d) {
+  std::size_t n = 0;
+  for (const auto& text : o.urls) {
+    if (o.globoff) {
+      n += handled(text, d);
+      continue;
+    }
+    try {
+      const transfer::url_glob g(text);
+      for (std::size_t i = 0; i < g.size(); ++i) n += handled(g.at(i).url, d);
+    } catch (const transfer::transfer_exception&) {
+    }
+  }
+  return n;
+}
+
+/// Registers this call with the group; returns true if it is the group's last library URL.
+bool enter_group(const transfer_options& o, direction d) {
+  group_state& g = state();
+  if (g.group != &o || g.calls >= g.total) {
+    g.close();
+    g.group = &o;
+    g.calls = 0;
+    g.total = library_urls_in(o, d);
+    g.session = std::make_unique<transfer::blocking_session>();
+  }
+  ++g.calls;
+  return g.calls >= g.total;
+}
+
+/// A byte_source over an open stream (-T FILE, or stdin).
+class stream_source final : public byte_source {
+ public:
+  stream_source(std::istream& in, std::string what) : in_(in), what_(std::move(what)) {}
+  std::size_t read(std::span<char> buf) override {
+    in_.read(buf.data(), static_cast<std::streamsize>(buf.size()));
+    if (in_.bad())
+      throw transfer::transfer_exception(make_error_code(transfer::error::read_error),
+                                         "Failed to read " + what_);
+    return static_cast<std::size_t>(in_.gcount());
+  }
+
+ private:
+  std::istream& in_;
+  std::string what_;
+};
+
+int report(const transfer_options& o, transfer_context& ctx, const std::error_code& ec,
+           const transfer::result& r) {
+  return report_failure(o, ctx, transfer::curl_exit_code(ec, r.failed_in), r.message);
+}
+
+int run_get(transfer::blocking_session& s, const transfer_options& o, const url::parsed_url& u,
+            const transfer::options& t, transfer_context& ctx) {
+  try {
+    output out(o, ctx);
+    std::error_code ec;
+    const transfer::result r = s.get(u, t, out.sink(), ec);
+    if (ec) return report(o, ctx, ec, r);
+    out.finish();
+    return 0;
+  } catch (const write_failure& e) {
+    return report_failure(o, ctx, exit_code::write_error, e.what());
+  }
+}
+
+int run_put(transfer::blocking_session& s, const transfer_options& o, const url::parsed_url& u,
+            transfer::options t, transfer_context& ctx) {
+  const std::string name = o.upload_file.value_or("-");
+  std::ifstream file;
+  std::istream* in = &ctx.in;
+  if (name != "-") {
+    file.open(name, std::ios::in | std::ios::binary);
+    std::error_code size_ec;
+    t.upload_size = std::filesystem::file_size(name, size_ec);
+    if (!file || size_ec)
+      return report_failure(o, ctx, exit_code::read_error, "Can't open '" + name + "'");
+    in = &file;
+  }
+  stream_source src(*in, name == "-" ? "stdin" : "'" + name + "'");
+  std::error_code ec;
+  const transfer::result r = s.put(u, t, src, ec);
+  return ec ? report(o, ctx, ec, r) : 0;
+}
+
+}  // namespace
+
+int library_transfer(direction d, const transfer_options& o, const url::parsed_url& u,
+                     transfer_context& ctx) {
+  const bool last = enter_group(o, d);
+  group_state& g = state();
+  int rc = 0;
+  try {
+    const transfer::options t = library_options(o, u);
+    rc = d == direction::get ? run_get(*g.session, o, u, t, ctx)
+                             : run_put(*g.session, o, u, t, ctx);
+  } catch (...) {
+    if (last) g.close();
+    throw;  // reported by the CLI (exit 2, or 27 for bad_alloc)
+  }
+  if (last) g.close();
+  return rc;
+}
+
+namespace {
+
+/// Every scheme the library handles, registered with the CLI at start-up.
+const bool registered = [] {
+  for (auto d : {direction::get, direction::put}) {
+    for (url::scheme s : transfer::supported_schemes(to_library(d))) {
+      handler_registrar{d, s, [d](const transfer_options& o, const url::parsed_url& u,
+                                  transfer_context& ctx) { return library_transfer(d, o, u, ctx); }};
+    }
+  }
+  return true;
+}();
+
+}  // namespace
+
+}  // namespace inet::cli
