@@ -14,6 +14,7 @@
 
 #include "protocols/imap/client.hpp"
 #include "protocols/imap/mutf7.hpp"
+#include "tools/inet/progress_meter.hpp"
 #include "tools/inet/transfer_support.hpp"
 #include "transport/error.hpp"
 
@@ -257,7 +258,8 @@ exit_code select_mailbox(imap::blocking_client& c, const request& r, std::string
 }
 
 exit_code run_fetch(imap::blocking_client& c, const request& r, cli::output& out,
-                    const cli::transfer_options& o, std::string& why) {
+                    const cli::transfer_options& o, std::string& why,
+                    cli::progress_meter* meter) {
   imap::fetch_items items;
   items.uid = false;
   imap::section_spec sec;
@@ -270,6 +272,7 @@ exit_code run_fetch(imap::blocking_client& c, const request& r, cli::output& out
   fo.max_section_bytes = o.max_filesize.value_or(0);
   byte_sink sink = out.sink();
   fo.sink = [&sink](const imap::section_ref&, std::string_view chunk) { sink(chunk); };
+  if (meter) fo.progress = meter->download_fn();
   const auto got = c.fetch(imap::sequence_set(r.number), items, fo);
   for (const auto& f : got)
     for (const auto& s : f.sections) {
@@ -326,9 +329,12 @@ bool curl_prints_untagged(const request& r, std::string_view first_line) {
 namespace {
 
 exit_code run_listing(imap::blocking_client& c, const request& r, cli::output& out,
-                      std::string& why) {
+                      std::string& why, cli::progress_meter* meter) {
+  transport::progress_reporter counted(meter ? meter->download_fn() : nullptr);
+  const byte_sink sink = meter ? transport::progress_sink(out.sink(), counted) : out.sink();
   const imap::command_result res = c.command(
-      r.line, out.sink(), [&r](std::string_view first) { return curl_prints_untagged(r, first); });
+      r.line, sink, [&r](std::string_view first) { return curl_prints_untagged(r, first); });
+  counted.finish();
   if (res.status.status != imap::status_response::kind::ok) {
     why = (r.what == request::kind::custom ? "Quote command returned error: "
                                            : "Command returned error: ") + res.status.summary();
@@ -390,7 +396,8 @@ void open_upload(const cli::transfer_options& o, cli::transfer_context& ctx, upl
 }
 
 exit_code run_request(session& s, const request& r, const cli::transfer_options& o,
-                      cli::transfer_context& ctx, step& st, std::string& why) {
+                      cli::transfer_context& ctx, step& st, std::string& why,
+                      cli::progress_meter* meter) {
   imap::blocking_client& c = s.client;
   if (r.what == request::kind::append) {
     upload up;
@@ -399,6 +406,7 @@ exit_code run_request(session& s, const request& r, const cli::transfer_options&
     st = step::append;
     imap::append_options ao;
     ao.flags = {"\\Seen"};
+    if (meter) ao.progress = meter->upload_fn();
     c.append(r.mailbox, src, up.size, ao);
     return exit_code::ok;
   }
@@ -410,10 +418,10 @@ exit_code run_request(session& s, const request& r, const cli::transfer_options&
   exit_code e = exit_code::ok;
   if (r.what == request::kind::fetch) {
     st = step::fetch;
-    e = run_fetch(c, r, out, o, why);
+    e = run_fetch(c, r, out, o, why, meter);
   } else {
     st = step::listing;
-    e = run_listing(c, r, out, why);
+    e = run_listing(c, r, out, why, meter);
   }
   out.finish();
   return e;
@@ -427,10 +435,13 @@ int transfer(const cli::transfer_options& o, const url::parsed_url& u,
   std::string why;
   exit_code code = exit_code::ok;
   bool broken = false;  // the connection cannot be trusted for the next URL
+  // curl's meter (or -# bar) on a terminal's stderr; drawn to its end before any error line.
+  const std::unique_ptr<cli::progress_meter> meter =
+      cli::make_progress_meter(o, ctx.out, ctx.err);
   try {
     const request r = plan_request(o, u, upload);
     session& s = connect(o, u);
-    code = run_request(s, r, o, ctx, st, why);
+    code = run_request(s, r, o, ctx, st, why, meter.get());
     // A custom command may change the selection behind the client's back: no reuse after it.
     if (r.what == request::kind::custom) c.drop(true);
   } catch (const plan_error& e) {
@@ -453,6 +464,7 @@ int transfer(const cli::transfer_options& o, const url::parsed_url& u,
   }
   if (broken) c.drop(false);
   if (last) c.drop(true);
+  if (meter) meter->finish();
   if (code == exit_code::ok) return 0;
   return cli::report_failure(o, ctx, code, why);
 }

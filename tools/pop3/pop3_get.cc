@@ -11,6 +11,7 @@
 #include "protocols/line/engine.hpp"
 #include "protocols/pop3/client.hpp"
 #include "protocols/sasl/mechanism.hpp"
+#include "tools/inet/progress_meter.hpp"
 #include "transport/error.hpp"
 #include "transport/trace.hpp"
 
@@ -97,8 +98,12 @@ exit_code exit_code_for(const std::error_code& ec, phase p) {
 
 int pop3_get(const cli::transfer_options& o, const url::parsed_url& u,
              cli::transfer_context& ctx) {
-  const pop3::client_options opts = make_options(o, u);
+  pop3::client_options opts = make_options(o, u);
   const request req = make_request(o, u);
+  // curl's meter (or -# bar) on a terminal's stderr: the client reports the body download
+  // (total unknown: curl sends no LIST first either); drawn to its end before any error line.
+  const std::unique_ptr<cli::progress_meter> meter = cli::make_progress_meter(o, ctx.out, ctx.err);
+  if (meter) opts.progress = meter->download_fn();
 
   phase p = phase::connect;
   try {
@@ -116,10 +121,13 @@ int pop3_get(const cli::transfer_options& o, const url::parsed_url& u,
     }
     out.finish();
     c.quit();
+    if (meter) meter->finish();
     return 0;
   } catch (const cli::write_failure& e) {
+    if (meter) meter->finish();
     return cli::report_failure(o, ctx, exit_code::write_error, e.what());
   } catch (const std::system_error& e) {
+    if (meter) meter->finish();
     const exit_code code = exit_code_for(e.code(), p);
     std::string why = e.what();
     if (code == exit_code::partial_file)
