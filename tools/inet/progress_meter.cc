@@ -265,6 +265,37 @@ void progress_meter::fly(bool moved) {
   }
 }
 
+large_upload_meter::large_upload_meter(std::ostream& err, std::uint64_t min_bytes,
+                                       std::chrono::milliseconds min_time,
+                                       transport::progress_clock clock)
+    : err_(err), min_bytes_(min_bytes), min_time_(min_time), clock_(std::move(clock)) {}
+
+steady_clock::time_point large_upload_meter::now() const {
+  return clock_ ? clock_() : steady_clock::now();
+}
+
+void large_upload_meter::on_upload(const transport::progress& p) {
+  if (!meter_) {
+    meter_ = std::make_unique<progress_meter>(err_, progress_meter::style::meter, 79, clock_);
+    first_ = now();
+    shown_ = false;
+  }
+  if (!shown_)
+    shown_ = p.total.value_or(0) >= min_bytes_ || p.done >= min_bytes_ || now() - first_ >= min_time_;
+  if (shown_) meter_->on_upload(p);
+  if (p.finished) end();
+}
+
+transport::progress_fn large_upload_meter::fn() {
+  return [this](const transport::progress& p) { on_upload(p); };
+}
+
+void large_upload_meter::end() {
+  if (meter_ && shown_) meter_->finish();
+  meter_.reset();
+  shown_ = false;
+}
+
 bool progress_wanted(const transfer_options& o, bool stderr_is_terminal,
                      bool output_is_terminal) {
   return stderr_is_terminal && !o.silent && !o.no_progress_meter && !output_is_terminal;

@@ -103,6 +103,34 @@ class progress_meter {
   int bar_pos_ = 0, bar_move_ = 1;
 };
 
+/// `inet mail`'s display: curl's meter for one message upload at a time, shown only once the
+/// message proves large (its size or the bytes sent reach `min_bytes`, 1 MiB) or slow (still
+/// sending `min_time`, 1 s, after its first byte); small quick messages print nothing. Feed it
+/// smtp::client_options::progress reports (fn()); a report with finished = true ends the
+/// transfer (the meter line gets its newline) and the next report starts a new one.
+class large_upload_meter {
+ public:
+  explicit large_upload_meter(std::ostream& err, std::uint64_t min_bytes = 1u << 20,
+                              std::chrono::milliseconds min_time = std::chrono::seconds(1),
+                              transport::progress_clock clock = {});
+  void on_upload(const transport::progress& p);
+  transport::progress_fn fn();
+  /// Ends the current transfer: a meter on screen gets its final line and newline (call it
+  /// before printing an error about a failed send). Nothing happens if nothing was shown.
+  void end();
+
+ private:
+  std::chrono::steady_clock::time_point now() const;
+
+  std::ostream& err_;
+  std::uint64_t min_bytes_;
+  std::chrono::milliseconds min_time_;
+  transport::progress_clock clock_;
+  std::unique_ptr<progress_meter> meter_;
+  std::chrono::steady_clock::time_point first_{};
+  bool shown_ = false;
+};
+
 /// Whether `inet get/put` draws a meter for this run: stderr is a terminal and -s was not
 /// given (and not --no-progress-meter), and the data does not go to a terminal (curl switches
 /// the meter off when the output is the terminal, so it never overwrites the data).

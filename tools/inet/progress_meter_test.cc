@@ -169,6 +169,52 @@ TEST(ProgressMeter, BarNeverDrawnWhenNothingWasReported) {
   EXPECT_EQ(err.str(), "\n");
 }
 
+TEST(LargeUploadMeter, SmallQuickMessagesShowNothing) {
+  fake_clock clock;
+  std::ostringstream err;
+  large_upload_meter m(err, 1 << 20, 1s, clock.fn());
+  m.on_upload({1000, 5000, false});
+  clock.now += 200ms;
+  m.on_upload({5000, 5000, true});
+  m.end();
+  EXPECT_EQ(err.str(), "");
+}
+
+TEST(LargeUploadMeter, LargeMessageShowsTheMeterFromItsFirstReport) {
+  fake_clock clock;
+  std::ostringstream err;
+  large_upload_meter m(err, 1 << 20, 1s, clock.fn());
+  m.on_upload({65536, 2u << 20, false});
+  clock.now += 2s;
+  m.on_upload({2u << 20, 2u << 20, true});  // the final report ends the line
+  const std::string shown = err.str();
+  EXPECT_EQ(shown.rfind(meter_header() + "\r  3 2048k    0     0    3 65536      0  61.0G ", 0), 0u)
+      << shown;  // (no time has passed at the first report: curl's speed is bytes * 10^6 then)
+  const std::string last =
+      "\r100 2048k    0     0  100 2048k      0  1024k  0:00:02  0:00:02 --:--:--  992k\n";
+  ASSERT_GE(shown.size(), last.size());
+  EXPECT_EQ(shown.substr(shown.size() - last.size()), last);
+  // The next message is a new transfer: small, nothing more.
+  err.str("");
+  m.on_upload({10, 10, true});
+  EXPECT_EQ(err.str(), "");
+}
+
+TEST(LargeUploadMeter, SlowMessageAppearsAfterASecondAndEndTerminatesTheLine) {
+  fake_clock clock;
+  std::ostringstream err;
+  large_upload_meter m(err, 1 << 20, 1s, clock.fn());
+  m.on_upload({100, std::nullopt, false});
+  clock.now += 500ms;
+  m.on_upload({200, std::nullopt, false});
+  EXPECT_EQ(err.str(), "");
+  clock.now += 600ms;
+  m.on_upload({300, std::nullopt, false});
+  EXPECT_EQ(err.str().rfind(meter_header(), 0), 0u);
+  m.end();  // the send failed: the line is finished before the error message
+  EXPECT_EQ(err.str().back(), '\n');
+}
+
 TEST(ProgressWanted, TerminalOnlyNotSilentNotOverData) {
   transfer_options o;
   EXPECT_TRUE(progress_wanted(o, true, false));
