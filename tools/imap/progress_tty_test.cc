@@ -101,6 +101,42 @@ TEST(ProgressTty, MeterOnATerminal) {
   EXPECT_SCRIPT_OK(srv);
 }
 
+TEST(ProgressTty, UploadBarOnATerminal) {
+  // inet put -T FILE: stdout is the terminal too, but an upload writes no data there.
+  const fs::path file = temp("upload.eml");
+  std::ofstream(file, std::ios::binary) << std::string(message_size, 'u');
+  std::string got;
+  mock_server srv(script()
+                      .send("* OK [CAPABILITY IMAP4rev1 LITERAL+] ready\r\n")
+                      .expect("A1 LOGIN alice secret")
+                      .send("A1 OK [CAPABILITY IMAP4rev1 LITERAL+] done\r\n")
+                      .expect("A2 APPEND INBOX (\\Seen) {" + std::to_string(message_size) + "+}")
+                      .expect_bytes(message_size, &got)
+                      .expect("")
+                      .send("A2 OK done\r\n")
+                      .expect("A3 LOGOUT")
+                      .send("* BYE bye\r\nA3 OK\r\n"));
+  const std::string url = "imap://alice:secret@" + srv.host() + ":" + std::to_string(srv.port()) +
+                          "/INBOX";
+  const std::string tty = on_a_terminal("tools/inet/inet put --tls none -# -T '" +
+                                            file.string() + "' '" + url + "'",
+                                        "upload");
+  EXPECT_THAT(tty, HasSubstr("\r" + std::string(53, '#') + " 100.0%\r\n"));
+  EXPECT_SCRIPT_OK(srv);
+  EXPECT_EQ(got.size(), message_size);
+}
+
+TEST(ProgressTty, DataToTheTerminalMeansNoMeter) {
+  // Without -o the message goes to stdout, the terminal: curl then draws no meter.
+  mock_server srv(fetch_session());
+  const std::string url = "imap://alice:secret@" + srv.host() + ":" + std::to_string(srv.port()) +
+                          "/INBOX;UID=1";
+  const std::string tty = on_a_terminal("tools/inet/inet get --tls none -# '" + url + "'", "stdout");
+  EXPECT_THAT(tty, Not(HasSubstr("100.0%")));
+  EXPECT_EQ(tty.size(), message_size);  // the message, and nothing else
+  EXPECT_SCRIPT_OK(srv);
+}
+
 TEST(ProgressTty, SilentMeansNothingOnTheTerminal) {
   mock_server srv(fetch_session());
   const fs::path out = temp("silent.out");

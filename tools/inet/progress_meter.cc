@@ -181,7 +181,7 @@ void progress_meter::finish() {
 void progress_meter::update(bool final) {
   if (finished_) return;
   if (style_ == style::meter) draw_meter(final);
-  else draw_bar(final);
+  else draw_bar();
   err_.flush();
 }
 
@@ -221,8 +221,8 @@ void progress_meter::draw_meter(bool force) {
 
 // curl's tool_progress_cb(): at most every 100 ms (a known total reaching 100% is drawn at
 // once), nothing when the count did not move; the fly animation while the total is unknown.
-void progress_meter::draw_bar(bool final) {
-  (void)final;
+// The final display goes through the same rules, as in curl.
+void progress_meter::draw_bar() {
   const auto t = now();
   const std::uint64_t total =
       numbers_.download_size.value_or(0) + numbers_.upload_size.value_or(0);
@@ -305,7 +305,8 @@ std::unique_ptr<progress_meter> make_progress_meter(const transfer_options& o,
                                                     const std::ostream& out,
                                                     std::ostream& err) {
   if (&err != &std::cerr) return nullptr;
-  const bool to_stdout = !o.output || *o.output == "-";
+  // Uploads write no data to stdout (curl's output_expected()), so a terminal there is fine.
+  const bool to_stdout = !o.upload_file && (!o.output || *o.output == "-");
   const bool out_tty = to_stdout && &out == &std::cout && ::isatty(STDOUT_FILENO) == 1;
   if (!progress_wanted(o, ::isatty(STDERR_FILENO) == 1, out_tty)) return nullptr;
   return std::make_unique<progress_meter>(

@@ -78,7 +78,7 @@ class progress_meter {
  private:
   void update(bool final);
   void draw_meter(bool force);
-  void draw_bar(bool final);
+  void draw_bar();
   void fly(bool moved);
   std::chrono::steady_clock::time_point now() const;
 
@@ -133,7 +133,8 @@ class large_upload_meter {
 
 /// Whether `inet get/put` draws a meter for this run: stderr is a terminal and -s was not
 /// given (and not --no-progress-meter), and the data does not go to a terminal (curl switches
-/// the meter off when the output is the terminal, so it never overwrites the data).
+/// the meter off when the output is the terminal, so it never overwrites the data; an upload
+/// writes no data, so `inet put` shows it whatever stdout is).
 bool progress_wanted(const transfer_options& o, bool stderr_is_terminal,
                      bool output_is_terminal);
 
