@@ -26,8 +26,9 @@
 
 namespace inet::cli {
 
-/// curl's max5data(): `bytes` in at most 5 columns, right-aligned: "12345", " 976k",
-/// " 1.5M" (below 100 MiB: one decimal, truncated), "1234M", "12.3G", "1234G", "1234T", "12P".
+/// curl's max5data(): `bytes` in 5 columns, right-aligned, units of 1024: below 100000 plain
+/// ("99999"), then k below 10000 KiB ("9999k"), XX.XM below 100 MiB (" 9.7M", one decimal,
+/// truncated), XXXXM below 10000 MiB, XX.XG below 100 GiB, XXXXG, XXXXT, XXXXP.
 std::string format_max5(std::uint64_t bytes);
 
 /// curl's time2str(): 8 columns, " 0:00:05" ... "99:59:59", then "  4d 03h", "   1234d";
