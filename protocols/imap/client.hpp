@@ -34,6 +34,7 @@
 #include "transport/body.hpp"
 #include "transport/error.hpp"
 #include "transport/options.hpp"
+#include "transport/progress.hpp"
 #include "transport/stream.hpp"
 
 namespace inet::imap {
@@ -205,6 +206,11 @@ struct fetch_options {
   /// Largest section accepted, in bytes; a larger literal fails with error::literal_too_large
   /// before any of it is read. 0 = 1 MiB when kept, 4 GiB when streamed to `sink`.
   std::uint64_t max_section_bytes = 0;
+  /// Progress of each body section (streamed or kept), one transfer per literal: done = bytes
+  /// of the literal read so far, total = the literal's size, at most ten calls a second and a
+  /// final call when the literal is complete (transport/progress.hpp). Empty sections report
+  /// nothing.
+  transport::progress_fn progress;
 };
 
 /// STORE (RFC 3501 §6.4.6, RFC 7162 §3.1.3).
@@ -232,6 +238,9 @@ struct copy_result {
 struct append_options {
   std::vector<std::string> flags;  ///< e.g. {"\\Seen"}
   std::string internal_date;       ///< "" or RFC 3501 date-time "17-Jul-1996 02:44:25 -0700"
+  /// Upload progress: bytes of the message read from the source, total = the announced size,
+  /// at most ten calls a second and a final call after the tagged OK (transport/progress.hpp).
+  transport::progress_fn progress;
 };
 
 struct append_result {

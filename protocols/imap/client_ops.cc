@@ -320,7 +320,7 @@ awaitable<std::vector<fetch_data>> client::fetch(sequence_set set, fetch_items i
   std::vector<std::string> kept;
   std::uint64_t left = 0;
   s.prs.set_max_streamed_literal(max);
-  s.literal_sink = [&](const parser::literal_request& lit, std::string_view chunk) {
+  auto deliver = [&](const parser::literal_request& lit, std::string_view chunk) {
     if (opts.sink) {
       opts.sink(section_ref{lit.seq, lit.item, lit.size}, chunk);
       return;
@@ -331,6 +331,14 @@ awaitable<std::vector<fetch_data>> client::fetch(sequence_set set, fetch_items i
     }
     kept.back().append(chunk);
     left -= chunk.size();
+  };
+  std::optional<transport::progress_reporter> meter;  // the section being read
+  s.literal_sink = [&](const parser::literal_request& lit, std::string_view chunk) {
+    if (!opts.progress) return deliver(lit, chunk);
+    if (!meter || meter->finished()) meter.emplace(opts.progress, lit.size);
+    deliver(lit, chunk);
+    meter->add(chunk.size());
+    if (meter->done() >= lit.size) meter->finish();
   };
   s.keep_streamed = !opts.sink;  // kept sections count as kept bytes in the command's budget
   struct restore {
@@ -522,7 +530,11 @@ awaitable<append_result> client::append(std::string mailbox, byte_source& messag
   }
   if (!opts.internal_date.empty()) b.string(opts.internal_date);
   b.external_literal(size);
-  status_response done = co_await s.run_ok(b.build(), {}, "APPEND " + mailbox, &message);
+  transport::progress_reporter meter(opts.progress, size);
+  transport::progress_source counted(message, meter);
+  byte_source* body = meter.active() ? static_cast<byte_source*>(&counted) : &message;
+  status_response done = co_await s.run_ok(b.build(), {}, "APPEND " + mailbox, body);
+  meter.finish();
   append_result out;
   if (done.has_code("APPENDUID") && done.code->tokens.size() >= 2) {
     out.uidvalidity = u32(done.code->tokens[0]);

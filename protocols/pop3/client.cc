@@ -2,6 +2,7 @@
 // greeting, CAPA, STLS, CAPA, login, TRANSACTION commands, QUIT and the UPDATE state).
 #include <algorithm>
 #include <cctype>
+#include <map>
 
 #include "protocols/pop3/client.hpp"
 #include "protocols/pop3/internal.hpp"
@@ -50,6 +51,7 @@ struct client::impl {
   response greet;
   std::string auth_mech;
   std::set<std::uint32_t> pending;
+  std::map<std::uint32_t, std::uint64_t> listed_sizes;  // from LIST: progress totals
   bool connected = false;
 
   awaitable<detail::status_line> read_status(bool allow_continuation = false) {
@@ -89,6 +91,21 @@ struct client::impl {
       connected = false;
       std::rethrow_exception(failure);
     }
+    co_return n;
+  }
+
+  /// read_body of a message, reporting to opts.progress (see client_options::progress).
+  awaitable<std::uint64_t> read_message(const byte_sink& sink, std::uint64_t max_bytes,
+                                        std::optional<std::uint32_t> number = std::nullopt) {
+    if (!opts.progress) co_return co_await read_body(sink, max_bytes);
+    std::optional<std::uint64_t> total;
+    if (auto it = number ? listed_sizes.find(*number) : listed_sizes.end();
+        it != listed_sizes.end())
+      total = it->second;
+    transport::progress_reporter meter(opts.progress, total);
+    const byte_sink counted = transport::progress_sink(sink, meter);
+    const std::uint64_t n = co_await read_body(counted, max_bytes);
+    meter.finish();
     co_return n;
   }
 
@@ -306,7 +323,7 @@ awaitable<std::vector<std::uint64_t>> client::impl::retr_many(std::vector<std::u
       }
       const std::uint32_t n = numbers[i];
       const std::uint64_t size =
-          co_await read_body([&](std::string_view chunk) { sink(n, chunk); }, max_bytes);
+          co_await read_message([&](std::string_view chunk) { sink(n, chunk); }, max_bytes, n);
       sizes.push_back(size);
     }
     if (refused) throw *refused;
@@ -345,6 +362,7 @@ awaitable<void> client::connect(client_options opts) {
   impl& s = *impl_;
   s.opts = std::move(opts);
   s.pending.clear();
+  s.listed_sizes.clear();
   s.auth_mech.clear();
   co_await s.stream.connect(s.opts.host, s.opts.port, s.opts.connect);
   if (s.opts.security == security::implicit_tls)
@@ -375,13 +393,16 @@ awaitable<std::vector<message_info>> client::list() {
   // (the co_await result is held in a named variable: GCC 12 mishandles coroutine temporaries)
   const auto lines = co_await impl_->read_body_lines();
   for (const auto& l : lines) out.push_back(detail::parse_scan_listing(l));
+  for (const auto& m : out) impl_->listed_sizes[m.number] = m.octets;
   co_return out;
 }
 
 awaitable<message_info> client::list(std::uint32_t number) {
   impl_->require_session("LIST");
   const response r = co_await impl_->expect_ok(line::command("LIST").arg(std::to_string(number)));
-  co_return detail::parse_scan_listing(r.raw);
+  const message_info m = detail::parse_scan_listing(r.raw);
+  impl_->listed_sizes[m.number] = m.octets;
+  co_return m;
 }
 
 awaitable<std::vector<unique_id>> client::uidl() {
@@ -403,7 +424,7 @@ awaitable<std::uint64_t> client::retr(std::uint32_t number, byte_sink sink,
                                       std::uint64_t max_bytes) {
   impl_->require_session("RETR");
   co_await impl_->expect_ok(line::command("RETR").arg(std::to_string(number)));
-  co_return co_await impl_->read_body(sink, max_bytes);
+  co_return co_await impl_->read_message(sink, max_bytes, number);
 }
 
 awaitable<std::uint64_t> client::top(std::uint32_t number, std::uint32_t lines, byte_sink sink,
@@ -411,7 +432,7 @@ awaitable<std::uint64_t> client::top(std::uint32_t number, std::uint32_t lines, 
   impl_->require_session("TOP");
   co_await impl_->expect_ok(
       line::command("TOP").arg(std::to_string(number)).arg(std::to_string(lines)));
-  co_return co_await impl_->read_body(sink, max_bytes);
+  co_return co_await impl_->read_message(sink, max_bytes);
 }
 
 awaitable<std::vector<std::uint64_t>> client::retr_many(std::vector<std::uint32_t> numbers,
@@ -479,7 +500,7 @@ awaitable<response> client::command_multiline(std::string line, byte_sink sink,
                             transport::redact_credentials(line));
   const line::command c(line);
   response r = co_await impl_->expect_ok(c);
-  co_await impl_->read_body(sink, max_bytes);
+  co_await impl_->read_message(sink, max_bytes);
   co_return r;
 }
 

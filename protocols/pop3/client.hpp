@@ -30,6 +30,7 @@
 #include "transport/body.hpp"
 #include "transport/error.hpp"
 #include "transport/options.hpp"
+#include "transport/progress.hpp"
 #include "transport/stream.hpp"
 
 namespace inet::pop3 {
@@ -144,6 +145,12 @@ struct client_options {
   /// Cap (bytes) on LIST/UIDL/CAPA bodies kept in memory; more is error body_too_large.
   std::uint64_t max_listing_bytes = 16u << 20;
   line::limits limits;
+  /// Progress of every message download (retr, top, retr_many — once per message — and
+  /// command_multiline bodies): bytes delivered to the sink, at most ten calls a second and a
+  /// final call when the body's "." line arrived (transport/progress.hpp). total = the size
+  /// list() or list(n) reported for that message in this session, else unknown (TOP and
+  /// command_multiline: unknown).
+  transport::progress_fn progress;
 };
 
 /// STAT: messages in the maildrop and their total size in octets (RFC 1939 §5).

@@ -420,10 +420,14 @@ awaitable<send_result> client::impl::send_transaction(envelope env, byte_source&
     throw smtp_exception(make_error_code(error::no_recipients_accepted), "RCPT TO (" + why + ")",
                          first);
   }
+  transport::progress_reporter meter(opts.progress, env.size_hint);
+  transport::progress_source counted(message, meter);
+  byte_source& body = meter.active() ? static_cast<byte_source&>(counted) : message;
   if (use_bdat)
-    co_await send_bdat(message, result);
+    co_await send_bdat(body, result);
   else
-    co_await send_data(message, result);
+    co_await send_data(body, result);
+  meter.finish();
   if (result.final_reply.code != 250) {
     if (result.final_reply.code != 421 && use_bdat) co_await transact(line::command("RSET"));
     fail("end of message data", result.final_reply);

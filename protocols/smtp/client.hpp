@@ -23,6 +23,7 @@
 #include "transport/body.hpp"
 #include "transport/error.hpp"
 #include "transport/options.hpp"
+#include "transport/progress.hpp"
 #include "transport/stream.hpp"
 
 namespace inet::smtp {
@@ -126,6 +127,10 @@ struct client_options {
   /// (recipient_result::delivery). For delivery into a local message store (dovecot, Cyrus).
   bool lmtp = false;
   line::limits limits;
+  /// Progress of every message send(): bytes read from the message source (before
+  /// dot-stuffing and CRLF normalisation), at most ten calls a second, and a final call once
+  /// the server answered the end of data (transport/progress.hpp). total = envelope::size_hint.
+  transport::progress_fn progress;
 };
 
 /// Per-recipient DSN options (RFC 3461 §4).

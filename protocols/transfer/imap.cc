@@ -315,8 +315,7 @@ asio::awaitable<void> run_append(imap::client& c, const request& r, call& cl) {
   imap::append_options ao;
   ao.flags = {"\\Seen"};
   co_await c.append(r.mailbox, *src, size, ao);
-  cl.res.bytes = size;
-  if (cl.opts.progress) cl.opts.progress(size, size);
+  cl.moved(size, size);
 }
 
 asio::awaitable<void> run_request(imap::client& c, const request& r, call& cl) {

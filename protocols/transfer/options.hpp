@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "protocols/url/url.hpp"
+#include "transport/progress.hpp"
 
 namespace inet::sasl {
 class token_provider;  // protocols/sasl/oauth2.hpp
@@ -40,10 +41,12 @@ struct proxy_spec {
   std::optional<std::string> user, password;  ///< percent-decoded
 };
 
-/// Called as bytes move: `done` so far in this transfer, `total` when the protocol announced it
-/// (an IMAP literal's size, an upload's size), else nullopt. Called on the session's executor;
-/// it must not block. Throwing aborts the transfer (error::write_error for a get).
-using progress_fn = std::function<void(std::uint64_t done, std::optional<std::uint64_t> total)>;
+/// Called as bytes move (transport/progress.hpp): `done` so far in this transfer, `total` when
+/// the protocol announced it (an IMAP literal's size, an upload's size), else nullopt; at most
+/// about ten calls a second (transport::progress_interval), then one last call with
+/// `finished = true` when the transfer completed. Called on the session's executor; it must not
+/// block. Throwing aborts the transfer (error::write_error for a get).
+using progress_fn = transport::progress_fn;
 
 struct options {
   // Credentials. Precedence as curl: `user`, then the URL's user info, then netrc.

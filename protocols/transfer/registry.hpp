@@ -17,6 +17,7 @@
 #include "protocols/transfer/options.hpp"
 #include "protocols/url/url.hpp"
 #include "transport/body.hpp"
+#include "transport/progress.hpp"
 
 namespace inet::transfer {
 
@@ -51,6 +52,11 @@ struct call {
   std::unique_ptr<connection> keep;
   /// The announced size of what is being received (progress `total`), when known.
   std::optional<std::uint64_t> expected_total;
+  /// Rate-limits options::progress (created at the first byte, with expected_total or the
+  /// upload size); the session makes its final call when the transfer succeeded.
+  std::optional<transport::progress_reporter> progress;
+  /// Counts `n` more bytes moved in either direction and reports progress.
+  void moved(std::uint64_t n, std::optional<std::uint64_t> total);
   /// The handler calls this once for each connection it opens.
   std::function<void()> opened;
 };

@@ -194,17 +194,22 @@ struct session::impl {
   asio::awaitable<void> attempt(const handler_fn& h, call& c, const std::string& key);
 };
 
+void call::moved(std::uint64_t n, std::optional<std::uint64_t> total) {
+  res.bytes += n;
+  if (!opts.progress) return;
+  if (!progress) progress.emplace(opts.progress, total);
+  progress->add(n);
+}
+
 namespace {
 
 /// Wraps the caller's sink: counts bytes, reports progress, turns its exceptions into
 /// error::write_error with their what().
-byte_sink counting_sink(byte_sink inner, result& r, const options& o,
-                        std::optional<std::uint64_t>* total) {
-  return [inner = std::move(inner), &r, &o, total](std::string_view chunk) {
+byte_sink counting_sink(byte_sink inner, call& c) {
+  return [inner = std::move(inner), &c](std::string_view chunk) {
     try {
       if (inner) inner(chunk);
-      r.bytes += chunk.size();
-      if (o.progress) o.progress(r.bytes, *total);
+      c.moved(chunk.size(), c.expected_total);
     } catch (const transfer_exception&) {
       throw;
     } catch (const std::exception& e) {
@@ -306,7 +311,7 @@ asio::awaitable<std::pair<std::error_code, result>> session::impl::run(
   co_await acquire(host);
   co_await goodbye_all(evict(0));  // expired connections are never reused
   call c{u, o, creds, {}, source, res};
-  c.sink = counting_sink(std::move(sink), res, o, &c.expected_total);
+  c.sink = counting_sink(std::move(sink), c);
   c.opened = [this] { ++opened; };
   std::error_code ec;
   for (int round = 0; round < 2; ++round) {
@@ -323,10 +328,15 @@ asio::awaitable<std::pair<std::error_code, result>> session::impl::run(
           round == 0) {
         ec.clear();
         res = result{};
+        c.progress.reset();
         continue;
       }
     }
     break;
+  }
+  if (!ec && o.progress) {
+    if (!c.progress) c.progress.emplace(o.progress, c.expected_total);
+    c.progress->finish();  // the last call, with the exact count
   }
   if (c.keep) {
     auto gone = evict(1);

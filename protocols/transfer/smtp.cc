@@ -70,8 +70,7 @@ class counting_source final : public byte_source {
     } catch (const std::exception& e) {
       throw transfer_exception(make_error_code(error::read_error), e.what(), stage::send);
     }
-    c_.res.bytes += n;
-    if (c_.opts.progress) c_.opts.progress(c_.res.bytes, c_.opts.upload_size);
+    c_.moved(n, c_.opts.upload_size);
     return n;
   }
 

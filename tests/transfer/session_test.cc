@@ -328,14 +328,14 @@ TEST(TransferImap, FetchesThenAppendsOnOneConnection) {
   blocking_session s;
   std::string out;
   options progress = plain();
-  std::vector<std::pair<std::uint64_t, std::optional<std::uint64_t>>> seen;
-  progress.progress = [&seen](std::uint64_t done, std::optional<std::uint64_t> total) {
-    seen.emplace_back(done, total);
-  };
+  std::vector<inet::transport::progress> seen;
+  progress.progress = [&seen](const inet::transport::progress& p) { seen.push_back(p); };
   EXPECT_EQ(s.get(base(srv, "imap") + "INBOX;UID=1", progress, string_sink(out)).bytes, 5u);
-  ASSERT_FALSE(seen.empty());
-  EXPECT_EQ(seen.back().first, 5u);
-  EXPECT_EQ(seen.back().second, std::optional<std::uint64_t>(5));  // the literal's size
+  ASSERT_EQ(seen.size(), 2u);  // the first byte at once, then the one final call
+  EXPECT_FALSE(seen.front().finished);
+  EXPECT_TRUE(seen.back().finished);
+  EXPECT_EQ(seen.back().done, 5u);
+  EXPECT_EQ(seen.back().total, std::optional<std::uint64_t>(5));  // the literal's size
   EXPECT_EQ(out, "hello");
   memory_source src("abcd");  // size unknown: spooled first
   const result r = s.put(base(srv, "imap") + "INBOX", plain(), src);

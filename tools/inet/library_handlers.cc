@@ -9,6 +9,7 @@
 #include "protocols/transfer/registry.hpp"
 #include "protocols/transfer/session.hpp"
 #include "tools/inet/cli.hpp"
+#include "tools/inet/progress_meter.hpp"
 #include "tools/inet/transfer_support.hpp"
 
 namespace inet::cli {
@@ -97,15 +98,20 @@ int report(const transfer_options& o, transfer_context& ctx, const std::error_co
 }
 
 int run_get(transfer::blocking_session& s, const transfer_options& o, const url::parsed_url& u,
-            const transfer::options& t, transfer_context& ctx) {
+            transfer::options t, transfer_context& ctx) {
+  // curl's meter (or -# bar) on a terminal's stderr; drawn to its end before any error line.
+  const std::unique_ptr<progress_meter> meter = make_progress_meter(o, ctx.out, ctx.err);
+  if (meter) t.progress = meter->download_fn();
   try {
     output out(o, ctx);
     std::error_code ec;
     const transfer::result r = s.get(u, t, out.sink(), ec);
+    if (meter) meter->finish();
     if (ec) return report(o, ctx, ec, r);
     out.finish();
     return 0;
   } catch (const write_failure& e) {
+    if (meter) meter->finish();
     return report_failure(o, ctx, exit_code::write_error, e.what());
   }
 }
@@ -124,8 +130,11 @@ int run_put(transfer::blocking_session& s, const transfer_options& o, const url:
     in = &file;
   }
   stream_source src(*in, name == "-" ? "stdin" : "'" + name + "'");
+  const std::unique_ptr<progress_meter> meter = make_progress_meter(o, ctx.out, ctx.err);
+  if (meter) t.progress = meter->upload_fn();
   std::error_code ec;
   const transfer::result r = s.put(u, t, src, ec);
+  if (meter) meter->finish();
   return ec ? report(o, ctx, ec, r) : 0;
 }
 

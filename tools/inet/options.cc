@@ -15,7 +15,8 @@ namespace {
 
 constexpr std::string_view footer_common =
     "Options before --next (or -:) apply only to the URLs before it; the next group starts\n"
-    "from fresh options, except -v, -s and -S, which are global as in curl.\n"
+    "from fresh options, except -v, -s, -S, -# and --no-progress-meter, which are global as in\n"
+    "curl.\n"
     "\n"
     "TLS on ftp://, smtp://, pop3://, imap:// (STARTTLS / AUTH TLS / STLS): --ssl-reqd or\n"
     "--tls required fails (exit 64) unless the connection is upgraded; --ssl or --tls\n"
@@ -113,6 +114,10 @@ void add_output_options(CLI::App& app, transfer_options& o) {
   app.add_flag("-v,--verbose", o.verbosity, "Show protocol traces on stderr (global)");
   app.add_flag("-s,--silent", o.silent, "No progress or error messages (global)");
   app.add_flag("-S,--show-error", o.show_error, "Show error messages even with -s (global)");
+  app.add_flag("-#,--progress-bar", o.progress_bar,
+               "Show a bar (###  42.0%) instead of the meter; stderr on a terminal only (global)");
+  app.add_flag("--no-progress-meter", o.no_progress_meter,
+               "Never show the progress meter, but still show errors (global)");
   app.add_flag("-i,--include", o.include, "Include response headers in the output (HTTP)");
   app.add_flag("-f,--fail", o.fail, "Exit 22 without output on HTTP status >= 400");
 }
@@ -258,17 +263,21 @@ std::vector<transfer_options> parse_transfer_args(const std::vector<std::string>
   std::vector<transfer_options> out;
   for (const auto& group : split_next_groups(args)) out.push_back(parse_group(group));
   int verbosity = 0;
-  bool silent = false, show_error = false;
+  bool silent = false, show_error = false, bar = false, no_meter = false;
   for (const auto& o : out) {
     verbosity = std::max(verbosity, o.verbosity);
     silent = silent || o.silent;
     show_error = show_error || o.show_error;
+    bar = bar || o.progress_bar;
+    no_meter = no_meter || o.no_progress_meter;
   }
   for (std::size_t i = 0; i < out.size(); ++i) {
     auto& o = out[i];
     o.verbosity = verbosity;
     o.silent = silent;
     o.show_error = show_error;
+    o.progress_bar = bar;
+    o.no_progress_meter = no_meter;
     if (o.urls.empty()) {
       throw option_error(out.size() == 1 ? std::string("no URL specified")
                                          : "no URL specified in --next group " +

@@ -45,6 +45,8 @@ struct transfer_options {
   int verbosity = 0;                  ///< number of -v/--verbose
   bool silent = false;                ///< -s/--silent: no progress, no error messages
   bool show_error = false;            ///< -S/--show-error: error messages even with -s
+  bool progress_bar = false;          ///< -#/--progress-bar: the bar instead of the meter (global)
+  bool no_progress_meter = false;     ///< --no-progress-meter: no meter, errors still shown (global)
   bool include = false;               ///< -i/--include: headers in the output
   bool fail = false;                  ///< -f/--fail: exit 22 on HTTP status >= 400
 

@@ -137,6 +137,7 @@ struct flusher {
       std::unique_ptr<byte_source> msg = open_message(e);
       result = client->send(env, *msg);
     } catch (const std::exception& ex) {
+      if (c.meter) c.meter->end();
       failed(e, ex);
       return;
     }

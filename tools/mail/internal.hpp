@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "protocols/smtp/client.hpp"
+#include "tools/inet/progress_meter.hpp"
 #include "tools/mail/log.hpp"
 #include "tools/mail/options.hpp"
 #include "tools/mail/settings.hpp"
@@ -23,6 +24,8 @@ struct context {
   const command_runner& run_command;
   syslog_fn syslog = {};  ///< empty = system_syslog
   log_record record = {}; ///< filled while sending; logged by do_send
+  /// curl's meter for large or slow messages (stderr on a terminal, no -v); set by connect().
+  std::shared_ptr<cli::large_upload_meter> meter = {};
 };
 
 /// The exit status for an exception of any kind: config_error and setting_error (by kind) as
@@ -30,7 +33,8 @@ struct context {
 int exit_code_of(const std::exception& e);
 
 /// Loads secrets, arms the timeouts and connects (warning on stderr for --tls=off with
-/// credentials). Throws what smtp::blocking_client::connect throws.
+/// credentials). On a terminal's stderr without -v, hooks c.meter to the client's upload
+/// progress (shown for messages of 1 MiB or more, or sending for more than a second). Throws what smtp::blocking_client::connect throws.
 void connect(context& c, smtp::blocking_client& client);
 
 /// Recipient arguments ("a@b", "A <a@b>, c@d") as validated addr-specs. Throws setting_error

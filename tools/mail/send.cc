@@ -7,6 +7,7 @@
 #include <cctype>
 #include <cerrno>
 #include <initializer_list>
+#include <iostream>
 #include <optional>
 #include <span>
 #include <string_view>
@@ -282,6 +283,7 @@ int send_direct(context& c, const smtp::envelope& env, byte_source& src) {
     record_session(c, client);
     result = client.send(env, src);
   } catch (const std::exception& e) {
+    if (c.meter) c.meter->end();  // finish a meter line before the error message
     client.quit();  // polite QUIT when the connection still works; never throws
     const std::string why = describe_failure(e, c.acct.server());
     record_failure(c, e, why);
@@ -391,6 +393,7 @@ int send_queued(context& c, prepared& p, smtp::envelope& env) {
     record_session(c, client);
     result = client.send(env, *src);
   } catch (const std::exception& e) {
+    if (c.meter) c.meter->end();
     client.quit();
     return queued_failure(c, e, entry);
   }
@@ -427,6 +430,11 @@ void connect(context& c, smtp::blocking_client& client) {
     c.err << "inet mail: warning: sending credentials to " << c.acct.server()
           << " WITHOUT TLS (--tls=off)\n";
   arm_timeouts(c.acct, std::chrono::steady_clock::now());
+  // msmtp shows no progress; inet mail shows curl's meter for large or slow messages, only on
+  // a terminal and never with -v (the trace owns stderr then).
+  if (!c.meter && !c.opts.verbose && &c.err == &std::cerr && ::isatty(STDERR_FILENO) == 1)
+    c.meter = std::make_shared<cli::large_upload_meter>(c.err);
+  if (c.meter) c.acct.client.progress = c.meter->fn();
   client.connect(c.acct.client);
 }
 
