@@ -3,8 +3,13 @@
 #include <array>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/buffer.hpp>
+#include <boost/beast/core/stream_traits.hpp>
 
 namespace inet::transport::detail {
+
+static_assert(boost::beast::is_async_read_stream<stream>::value &&
+                  boost::beast::is_async_write_stream<stream>::value,
+              "transport::stream must stay an Asio AsyncReadStream/AsyncWriteStream");
 
 namespace asio = boost::asio;
 

@@ -110,7 +110,11 @@ struct stream::impl {
     w.armed = false;
     w.timer.cancel();
   }
-  void disarm() { disarm(rd); }
+  // Ends a read-side operation that needs no verdict (EOF, graceful close, handshake failure).
+  void disarm() {
+    disarm(rd);
+    rd.fired.reset();
+  }
   // Converts an operation's result into an exception, naming timeouts precisely. An operation
   // aborted because the other direction's watchdog fired reports that watchdog's reason.
   void check(boost::system::error_code ec, const char* what, watchdog& w) {
