@@ -32,6 +32,8 @@ class category final : public std::error_category {
       case error::body_too_large: return "body exceeds the maximum size";
       case error::operation_aborted: return "operation cancelled";
       case error::compression_failed: return "corrupt compressed data from the peer (DEFLATE)";
+      case error::unexpected_peer:
+        return "connection from an unexpected address (not the server's)";
     }
     return "unknown transport error";
   }
@@ -45,7 +47,8 @@ class category final : public std::error_category {
       case error::tls_required: return condition::tls_required;
       case error::proxy_failed:
       case error::proxy_auth_failed:
-      case error::resolve_failed: return condition::connection_failed;
+      case error::resolve_failed:
+      case error::unexpected_peer: return condition::connection_failed;
       case error::line_too_long:
       case error::reply_too_large:
       case error::unexpected_eof:

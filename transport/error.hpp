@@ -32,6 +32,7 @@ enum class error {
   body_too_large,         ///< a body exceeded a caller-set maximum (bytes)
   operation_aborted,      ///< cancelled by the caller
   compression_failed,     ///< corrupt DEFLATE data from the peer (RFC 4978), or zlib failed
+  unexpected_peer,        ///< a listener was reached from an address other than the expected one
 };
 
 const std::error_category& transport_category() noexcept;

@@ -16,6 +16,8 @@
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/system/system_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 
@@ -30,47 +32,69 @@ namespace asio = boost::asio;
 using asio::ip::tcp;
 using std::chrono::steady_clock;
 
+// Bounds one pending operation (a read, or a write): its idle bound cut short by the deadline.
+struct watchdog {
+  explicit watchdog(const asio::any_io_executor& ex) : timer(ex) {}
+  asio::steady_timer timer;
+  std::uint64_t generation = 0;
+  bool armed = false;              // an operation is pending under this watchdog
+  std::chrono::milliseconds idle{0};  // that operation's idle bound
+  std::optional<error> fired;      // which bound expired for that operation
+};
+
 struct stream::impl {
-  explicit impl(asio::any_io_executor ex) : sock(ex), timer(ex), resolver(ex) {}
+  explicit impl(asio::any_io_executor ex) : sock(ex), rd(ex), wr(ex), resolver(ex) {}
 
   tcp::socket sock;
-  asio::steady_timer timer;
+  watchdog rd;  // reads, and the exclusive operations (connect, handshake, graceful close)
+  watchdog wr;  // writes (may be pending together with a read)
   tcp::resolver resolver;
   std::unique_ptr<asio::ssl::context> ctx;
   std::unique_ptr<asio::ssl::stream<tcp::socket&>> tls;
   timeouts time;
+  int idle_suspended = 0;  // scoped_idle_suspension guards alive: only the deadline applies
   bool verified = false;
   bool eof = false;  // the peer closed: further reads return 0 at once (no second epoll wait)
-  std::uint64_t generation = 0;
-  std::optional<error> fired;  // which watchdog expired for the current operation
   trace tracer{"tls"};
   std::unique_ptr<deflate_codec> deflate;  // COMPRESS=DEFLATE (RFC 4978), until the next connect
+  std::vector<char> gathered;  // async_write_some's copy of several small buffers
 
   asio::awaitable<std::size_t> raw_read_some(asio::mutable_buffer buf);
   asio::awaitable<void> raw_write(asio::const_buffer buf);
 
-  // Arms the watchdog for one operation: the idle bound, cut short by the deadline.
-  void arm(std::chrono::milliseconds idle) {
-    const auto now = steady_clock::now();
-    if (time.deadline && *time.deadline <= now) {
+  // Arms `w` for one operation: the idle bound, cut short by the deadline.
+  void arm(std::chrono::milliseconds idle, watchdog& w) {
+    if (time.deadline && *time.deadline <= steady_clock::now()) {
       // Already overdue: fail now rather than race a data-ready operation against the timer.
       boost::system::error_code ignored;
       sock.close(ignored);
       throw std::system_error(make_error_code(error::deadline_exceeded),
                               "operation started after the deadline");
     }
-    auto expiry = now + idle;
+    w.armed = true;
+    w.idle = idle;
+    w.fired.reset();
+    schedule(w);
+  }
+  void arm(std::chrono::milliseconds idle) { arm(idle, rd); }
+  // (Re)starts `w`'s timer from now: idle bound (unless suspended), cut short by the deadline.
+  void schedule(watchdog& w) {
+    std::optional<steady_clock::time_point> expiry;
     error reason = error::timeout;
-    if (time.deadline && *time.deadline < expiry) {
+    if (idle_suspended == 0) expiry = steady_clock::now() + w.idle;
+    if (time.deadline && (!expiry || *time.deadline < *expiry)) {
       expiry = *time.deadline;
       reason = error::deadline_exceeded;
     }
-    fired.reset();
-    const auto gen = ++generation;
-    timer.expires_at(expiry);
-    timer.async_wait([this, gen, reason](boost::system::error_code ec) {
-      if (ec || gen != generation) return;
-      fired = reason;
+    const auto gen = ++w.generation;
+    if (!expiry) {
+      w.timer.cancel();
+      return;
+    }
+    w.timer.expires_at(*expiry);
+    w.timer.async_wait([this, &w, gen, reason](boost::system::error_code ec) {
+      if (ec || gen != w.generation) return;
+      w.fired = reason;
       boost::system::error_code ignored;
       sock.cancel(ignored);
       resolver.cancel();
@@ -81,24 +105,44 @@ struct stream::impl {
     ctx.reset();
     verified = false;
   }
-  void disarm() {
-    ++generation;
-    timer.cancel();
+  void disarm(watchdog& w) {
+    ++w.generation;
+    w.armed = false;
+    w.timer.cancel();
   }
-  // Converts an operation's result into an exception, naming timeouts precisely.
-  void check(boost::system::error_code ec, const char* what) {
-    disarm();
-    if (!ec) return;
+  // Ends a read-side operation that needs no verdict (EOF, graceful close, handshake failure).
+  void disarm() {
+    disarm(rd);
+    rd.fired.reset();
+  }
+  // Converts an operation's result into an exception, naming timeouts precisely. An operation
+  // aborted because the other direction's watchdog fired reports that watchdog's reason.
+  void check(boost::system::error_code ec, const char* what, watchdog& w) {
+    disarm(w);
+    if (!ec) {
+      w.fired.reset();  // a watchdog that fired as the operation completed decides nothing
+      return;
+    }
+    const watchdog& other = &w == &rd ? wr : rd;
+    const std::optional<error> fired = w.fired ? w.fired : other.fired;
     if (fired && ec == asio::error::operation_aborted) {
-      const error e = *fired;
-      fired.reset();
+      w.fired.reset();
       boost::system::error_code ignored;
       sock.close(ignored);
-      throw std::system_error(make_error_code(e), what);
+      throw std::system_error(make_error_code(*fired), what);
     }
     if (ec == asio::error::operation_aborted)
       throw std::system_error(make_error_code(error::operation_aborted), what);
     throw std::system_error(ec, what);
+  }
+  void check(boost::system::error_code ec, const char* what) { check(ec, what, rd); }
+  // A new connection: no TLS, no DEFLATE, no EOF, no watchdog verdicts.
+  void fresh_connection() {
+    reset_tls();
+    deflate.reset();
+    eof = false;
+    rd.fired.reset();
+    wr.fired.reset();
   }
 };
 
@@ -242,9 +286,7 @@ asio::awaitable<tcp::resolver::results_type> bounded_resolve(asio::any_io_execut
 asio::awaitable<void> stream::connect(std::string host, std::uint16_t port, connect_options opts) {
   impl& s = *impl_;
   s.time = opts.time;
-  s.reset_tls();
-  s.deflate.reset();
-  s.eof = false;
+  s.fresh_connection();
   host = to_ascii_host(host);  // IDNA2008: resolve, proxy requests and SNI use the A-label
   const bool via_proxy = opts.proxy.type != proxy_options::kind::none;
   const std::string dial_host = via_proxy ? to_ascii_host(opts.proxy.host) : host;
@@ -465,7 +507,7 @@ asio::awaitable<void> stream::handshake(const tls_options& tls, std::string_view
   s.arm(s.time.idle);
   co_await s.tls->async_handshake(asio::ssl::stream_base::client,
                                   asio::redirect_error(asio::use_awaitable, ec));
-  if (ec && !(s.fired && ec == asio::error::operation_aborted)) {
+  if (ec && !(s.rd.fired && ec == asio::error::operation_aborted)) {
     s.disarm();
     const long vr = SSL_get_verify_result(ssl);
     s.tls.reset();
@@ -518,12 +560,12 @@ asio::awaitable<std::size_t> stream::impl::raw_read_some(asio::mutable_buffer bu
 asio::awaitable<void> stream::impl::raw_write(asio::const_buffer buf) {
   if (!sock.is_open()) throw std::system_error(make_error_code(error::not_connected), "write");
   boost::system::error_code ec;
-  arm(time.idle);
+  arm(time.idle, wr);
   if (tls)
     co_await asio::async_write(*tls, buf, asio::redirect_error(asio::use_awaitable, ec));
   else
     co_await asio::async_write(sock, buf, asio::redirect_error(asio::use_awaitable, ec));
-  check(ec, "write");
+  check(ec, "write", wr);
 }
 
 asio::awaitable<std::size_t> stream::read_some(asio::mutable_buffer buf) {
@@ -575,7 +617,8 @@ asio::awaitable<void> stream::graceful_close() {
 
 void stream::close() noexcept {
   boost::system::error_code ignored;
-  impl_->disarm();
+  impl_->disarm(impl_->rd);
+  impl_->disarm(impl_->wr);
   impl_->sock.shutdown(tcp::socket::shutdown_both, ignored);
   impl_->sock.close(ignored);
   // The TLS state stays until the next connect(): freeing it here would mark its session as
@@ -637,6 +680,79 @@ std::string stream::remote_endpoint() const {
   boost::system::error_code ec;
   const auto ep = impl_->sock.remote_endpoint(ec);
   return ec ? std::string() : endpoint_text(ep);
+}
+
+std::string stream::local_endpoint() const {
+  boost::system::error_code ec;
+  const auto ep = impl_->sock.local_endpoint(ec);
+  return ec ? std::string() : endpoint_text(ep);
+}
+
+tcp::endpoint stream::remote_ip_endpoint() const {
+  boost::system::error_code ec;
+  const auto ep = impl_->sock.remote_endpoint(ec);
+  return ec ? tcp::endpoint() : ep;
+}
+
+tcp::endpoint stream::local_ip_endpoint() const {
+  boost::system::error_code ec;
+  const auto ep = impl_->sock.local_endpoint(ec);
+  return ec ? tcp::endpoint() : ep;
+}
+
+void stream::attach(tcp::socket&& sock) {
+  close();
+  impl_->fresh_connection();
+  impl_->sock = std::move(sock);
+  boost::system::error_code ignored;
+  impl_->sock.set_option(tcp::no_delay(true), ignored);
+}
+
+// ------------------------------------------------------------------ completion-token forms
+// The token forms run the coroutine forms above (one implementation of TLS, DEFLATE and the
+// watchdogs) through detail::spawn, which adapts exceptions to error codes.
+
+namespace {
+
+asio::awaitable<std::size_t> read_some_or_eof(stream& s, asio::mutable_buffer buf) {
+  // A cancelled read consumed nothing the next read will not return (bytes already taken off
+  // the socket stay inside OpenSSL or the inflater): every cancellation type is safe.
+  co_await asio::this_coro::reset_cancellation_state(asio::enable_total_cancellation());
+  if (buf.size() == 0) co_return 0;
+  const std::size_t n = co_await s.read_some(buf);
+  if (n == 0) throw boost::system::system_error(asio::error::eof);
+  co_return n;
+}
+
+asio::awaitable<std::size_t> write_whole(stream& s, asio::const_buffer buf) {
+  if (buf.size() > 0) co_await s.write(buf);
+  co_return buf.size();
+}
+
+}  // namespace
+
+void stream::start_read_some(asio::mutable_buffer buf, detail::size_handler h) {
+  detail::spawn(get_executor(), read_some_or_eof(*this, buf), std::move(h));
+}
+
+void stream::start_write_some(asio::const_buffer buf, detail::size_handler h) {
+  detail::spawn(get_executor(), write_whole(*this, buf), std::move(h));
+}
+
+asio::mutable_buffer stream::gather_space(std::size_t n) {
+  impl_->gathered.resize(n);
+  return asio::buffer(impl_->gathered);
+}
+
+// ------------------------------------------------------------------------- idle suspension
+
+void stream::suspend_idle(bool on) noexcept {
+  impl& s = *impl_;
+  s.idle_suspended += on ? 1 : -1;
+  if (s.idle_suspended > 1 || (!on && s.idle_suspended > 0)) return;  // no change of regime
+  // Pending operations switch bounds now: deadline only, or a fresh idle bound from now.
+  for (watchdog* w : {&s.rd, &s.wr})
+    if (w->armed) s.schedule(*w);
 }
 
 void stream::set_timeouts(const timeouts& t) noexcept { impl_->time = t; }

@@ -1,15 +1,18 @@
 #include "protocols/http/post.hpp"
 
-#include <boost/asio/buffer.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/redirect_error.hpp>
 #include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/write.hpp>
 #include <boost/url/parse.hpp>
 
 #include <algorithm>
-#include <array>
 #include <cctype>
 
 #include "protocols/url/url.hpp"
@@ -21,6 +24,7 @@ namespace inet::http {
 namespace {
 
 namespace asio = boost::asio;
+namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 using asio::awaitable;
 
@@ -105,18 +109,19 @@ target parse_target(const std::string& text) {
   return t;
 }
 
-std::string build_request(const target& t, const std::string& content_type,
-                          const std::string& body) {
-  std::string r;
-  r.reserve(256 + body.size());
-  r += "POST " + t.request_target + " HTTP/1.1\r\n";
-  r += "Host: " + t.host_header + "\r\n";
-  r += "User-Agent: inetpp\r\n";
-  r += "Accept: application/json\r\n";
-  r += "Content-Type: " + content_type + "\r\n";
-  r += "Content-Length: " + std::to_string(body.size()) + "\r\n";
-  r += "Connection: close\r\n\r\n";
-  r += body;
+using request = bhttp::request<bhttp::string_body>;
+using response = bhttp::response<bhttp::string_body>;
+
+// The request, its header fields in this order (Beast serializes fields in insertion order).
+request build_request(const target& t, const std::string& content_type, const std::string& body) {
+  request r(bhttp::verb::post, t.request_target, 11);
+  r.set(bhttp::field::host, t.host_header);
+  r.set(bhttp::field::user_agent, "inetpp");
+  r.set(bhttp::field::accept, "application/json");
+  r.set(bhttp::field::content_type, content_type);
+  r.set(bhttp::field::content_length, std::to_string(body.size()));
+  r.set(bhttp::field::connection, "close");
+  r.body() = body;
   return r;
 }
 
@@ -124,50 +129,32 @@ std::string build_request(const target& t, const std::string& content_type,
   if (ec == bhttp::error::body_limit || ec == bhttp::error::header_limit ||
       ec == bhttp::error::buffer_overflow)
     fail(error::response_too_large, "HTTP response too large: " + ec.message());
+  if (ec == bhttp::error::end_of_stream)
+    fail(error::truncated_response, "the server closed the connection without a response");
   if (ec == bhttp::error::partial_message)
     fail(error::truncated_response, "the connection closed before the HTTP response ended");
   fail(error::malformed_response, "malformed HTTP response: " + ec.message());
 }
 
-using response = bhttp::response<bhttp::string_body>;
-
-// Reads one response message into `p`; `pending` holds bytes received but not yet parsed
-// (they may belong to the next message after a 1xx reply).
-awaitable<void> read_message(transport::stream& s, bhttp::response_parser<bhttp::string_body>& p,
-                             std::string& pending) {
-  std::array<char, 16 * 1024> chunk;
-  for (;;) {
-    if (!pending.empty()) {
-      boost::system::error_code ec;
-      const std::size_t used = p.put(asio::buffer(pending), ec);
-      pending.erase(0, used);
-      if (ec && ec != bhttp::error::need_more) fail_parse(ec);
-      if (p.is_done()) co_return;
-      if (!ec && used > 0) continue;
-    }
-    if (pending.size() > header_limit + chunk.size())
-      fail(error::response_too_large, "HTTP response element larger than 64 KiB");
-    const std::size_t n = co_await s.read_some(asio::buffer(chunk));
-    if (n == 0) {
-      boost::system::error_code ec;
-      if (!p.got_some() && pending.empty())
-        fail(error::truncated_response, "the server closed the connection without a response");
-      p.put_eof(ec);
-      if (ec) fail_parse(ec);
-      co_return;
-    }
-    pending.append(chunk.data(), n);
-  }
+// Beast's errors are the parser's verdict; anything else (timeouts, TLS, socket) is the
+// transport's and keeps its code.
+[[noreturn]] void fail_read(const boost::system::error_code& ec) {
+  if (ec.category() == boost::system::error_code(bhttp::error::need_more).category()) fail_parse(ec);
+  throw std::system_error(ec, "HTTP response");
 }
 
+// Reads the final response with Beast's http::async_read on the transport stream, skipping
+// interim 1xx replies. `buffer` is bounded so that no header section or chunk header can make
+// it grow past 64 KiB (+ one read); bytes after a 1xx reply stay in it for the next message.
 awaitable<response> read_response(transport::stream& s, std::size_t max_body) {
-  std::string pending;
+  beast::flat_buffer buffer(header_limit + 16 * 1024);
   for (int i = 0; i <= max_interim_replies; ++i) {
     bhttp::response_parser<bhttp::string_body> p;
     p.header_limit(header_limit);
     p.body_limit(max_body);
-    p.eager(true);
-    co_await read_message(s, p, pending);
+    boost::system::error_code ec;
+    co_await bhttp::async_read(s, buffer, p, asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) fail_read(ec);
     if (p.get().result_int() >= 200) co_return p.release();
   }
   fail(error::unexpected_status, "more than 8 interim (1xx) HTTP replies");
@@ -212,7 +199,7 @@ awaitable<std::string> async_https_post(std::string url, std::string content_typ
   if (has_ctl(content_type) || content_type.empty())
     throw std::system_error(make_error_code(transport::error::invalid_argument),
                             "HTTP POST: Content-Type is empty or contains control characters");
-  const std::string request = build_request(t, content_type, body);
+  request req = build_request(t, content_type, body);
   transport::connect_options co = opts.connect;
   if (!co.time.deadline) co.time.deadline = std::chrono::steady_clock::now() + opts.total_timeout;
   transport::stream s(co_await asio::this_coro::executor);
@@ -222,7 +209,9 @@ awaitable<std::string> async_https_post(std::string url, std::string content_typ
     tls.alpn = {"http/1.1"};
     co_await s.handshake(tls, t.host);
   }
-  co_await s.write(asio::buffer(request));
+  boost::system::error_code ec;
+  co_await bhttp::async_write(s, req, asio::redirect_error(asio::use_awaitable, ec));
+  if (ec) throw std::system_error(ec, "HTTP request");
   response r = co_await read_response(s, opts.max_body);
   s.close();
   co_return check_status(std::move(r), url);

@@ -48,7 +48,8 @@ exit_code transport_exit(transport::error e, phase p) {
     case error::certificate_verify_failed: return exit_code::peer_failed_verification;
     case error::invalid_argument: return exit_code::bad_function_argument;
     case error::proxy_failed:
-    case error::proxy_auth_failed: return exit_code::couldnt_connect;
+    case error::proxy_auth_failed:
+    case error::unexpected_peer: return exit_code::couldnt_connect;
     case error::resolve_failed: return exit_code::couldnt_resolve_host;
     case error::body_too_large: return exit_code::filesize_exceeded;
     case error::compression_failed: return exit_code::bad_content_encoding;

@@ -70,7 +70,8 @@ int transport_exit(transport::error e) {
     case error::compression_failed:
     case error::tls_handshake_failed: return ex_protocol;
     case error::tls_required:
-    case error::proxy_failed: return ex_unavailable;
+    case error::proxy_failed:
+    case error::unexpected_peer: return ex_unavailable;
     case error::certificate_verify_failed:
     case error::proxy_auth_failed: return ex_noperm;
     case error::invalid_argument:
