@@ -8,6 +8,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace inet::transport {
 
@@ -41,7 +42,7 @@ struct redaction_rule {
 };
 
 /// Table-driven redaction for redactors: looks up the word at index `verb_at` (0 = first word;
-/// 1 = after an IMAP tag) in `rules`. On a match with at least one word after the kept ones,
+/// 1 = after a tag) in `rules`. On a match with at least one word after the kept ones,
 /// returns the line up to that word followed by "<redacted>"; otherwise std::nullopt.
 /// E.g. {"AUTH", 1}: "AUTH PLAIN dGVzdA==" -> "AUTH PLAIN <redacted>"; "AUTH LOGIN" -> nullopt.
 std::optional<std::string> redact_after_verb(std::string_view line,
