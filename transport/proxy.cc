@@ -5,7 +5,7 @@
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
-#include "protocols/codec/base64.hpp"
+#include "base/base64.hpp"
 #include "transport/error.hpp"
 #include "transport/stream.hpp"
 #include "transport/trace.hpp"

@@ -113,28 +113,30 @@ std::string escape_control(std::string_view bytes) {
   return out;
 }
 
-std::string redact_credentials(std::string_view line) {
+std::optional<std::string> redact_after_verb(std::string_view line,
+                                             std::span<const redaction_rule> rules,
+                                             std::size_t verb_at) {
   const auto w = words(line);
-  if (w.empty()) return std::string(line);
-  // IMAP commands start with a tag: skip it when the second word is a known verb.
-  std::size_t verb = 0;
-  if (w.size() > 1) {
-    const std::string second = upper(w[1].second);
-    if (second == "LOGIN" || second == "AUTHENTICATE") verb = 1;
+  if (w.size() <= verb_at) return std::nullopt;
+  const std::string v = upper(w[verb_at].second);
+  for (const redaction_rule& r : rules) {
+    if (v != upper(r.verb)) continue;
+    const std::size_t first_secret = verb_at + 1 + r.keep;
+    if (first_secret >= w.size()) return std::nullopt;  // nothing secret follows
+    return std::string(line.substr(0, w[first_secret].first)) + "<redacted>";
   }
-  const std::string v = upper(w[verb].second);
-  std::size_t keep = 0;  // number of words kept in clear after the verb
-  if (v == "AUTH" || v == "AUTHENTICATE") keep = 1;       // mechanism name
-  else if (v == "PASS") keep = 0;
-  else if (v == "LOGIN" || v == "APOP") keep = 1;          // user name
-  else if (v == "AUTHORIZATION:" || v == "PROXY-AUTHORIZATION:") keep = 1;  // scheme
-  else return std::string(line);
-  const std::size_t first_secret = verb + 1 + keep;
-  if (first_secret >= w.size()) return std::string(line);
-  return std::string(line.substr(0, w[first_secret].first)) + "<redacted>";
+  return std::nullopt;
 }
 
-trace::trace(std::string tag) : tag_(std::move(tag)) {}
+trace::trace(std::string tag, redactor redact)
+    : tag_(std::move(tag)), redact_(std::move(redact)) {}
+
+std::string trace::shown(std::string_view line) const {
+  if (redact_) {
+    if (auto r = redact_(line)) return std::move(*r);
+  }
+  return std::string(line);
+}
 
 bool trace::enabled() const noexcept {
   auto l = logger();
@@ -143,7 +145,7 @@ bool trace::enabled() const noexcept {
 
 void trace::sent(std::string_view line, std::string_view redacted) const {
   if (!enabled()) return;
-  logger()->debug("> {}", escape_control(redacted.empty() ? redact_credentials(line) : std::string(redacted)));
+  logger()->debug("> {}", escape_control(redacted.empty() ? shown(line) : std::string(redacted)));
 }
 
 void trace::received(std::string_view line) const {

@@ -1,9 +1,14 @@
 // Protocol trace (like `curl -v`) through spdlog: every command and reply line, with
-// credentials redacted and control characters escaped.
+// credentials redacted (by the protocol's own redactor) and control characters escaped.
 #pragma once
 
+#include <cstddef>
+#include <functional>
+#include <optional>
+#include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace inet::transport {
 
@@ -21,17 +26,41 @@ void enable_stderr_trace();
 /// pass unchanged (IMAP flags like \Seen stay readable).
 std::string escape_control(std::string_view bytes);
 
-/// Redacts credentials from a command line (a safety net under the callers' own redaction):
-/// the arguments after AUTH <mech>, AUTHENTICATE <mech>, PASS, APOP user, LOGIN user, and the
-/// value of Authorization / Proxy-Authorization headers become "<redacted>".
-std::string redact_credentials(std::string_view line);
+/// A protocol's credential redactor, the safety net under the callers' own redaction
+/// (line::command::redact_as): given a command line as sent (without CRLF), returns the form to
+/// trace instead when the line carries credentials, std::nullopt to trace it as it is. Each
+/// protocol supplies its own (registered through line::engine's constructor): the transport
+/// knows no protocol's commands, so a tracer without a redactor shows every line unchanged.
+using redactor = std::function<std::optional<std::string>(std::string_view line)>;
 
-/// A per-connection tracer; `tag` names the protocol ("smtp", "imap") in the log.
+/// One row of a protocol's verb table: after the verb (ASCII case-insensitive), `keep`
+/// whitespace-separated words stay in clear (a mechanism or user name); the rest of the line
+/// becomes "<redacted>".
+struct redaction_rule {
+  std::string_view verb;
+  std::size_t keep = 0;
+};
+
+/// Table-driven redaction for redactors: looks up the word at index `verb_at` (0 = first word;
+/// 1 = after a tag) in `rules`. On a match with at least one word after the kept ones,
+/// returns the line up to that word followed by "<redacted>"; otherwise std::nullopt.
+/// E.g. {"AUTH", 1}: "AUTH PLAIN dGVzdA==" -> "AUTH PLAIN <redacted>"; "AUTH LOGIN" -> nullopt.
+std::optional<std::string> redact_after_verb(std::string_view line,
+                                             std::span<const redaction_rule> rules,
+                                             std::size_t verb_at = 0);
+
+/// A per-connection tracer; `tag` names the protocol ("smtp", "imap") in the log; `redact`
+/// (may be empty) is the protocol's redactor for sent lines.
 class trace {
  public:
-  explicit trace(std::string tag = {});
+  explicit trace(std::string tag = {}, redactor redact = {});
   bool enabled() const noexcept;
-  /// A line we sent (without CRLF). `redacted`, when non-empty, is printed instead.
+  /// Replaces the redactor (empty: none).
+  void set_redactor(redactor redact) { redact_ = std::move(redact); }
+  /// What sent(line) prints for `line` before escaping: the redactor's form, else `line`.
+  std::string shown(std::string_view line) const;
+  /// A line we sent (without CRLF). `redacted`, when non-empty, is printed instead; otherwise
+  /// the redactor decides (see shown()).
   void sent(std::string_view line, std::string_view redacted = {}) const;
   /// A line we received (without CRLF).
   void received(std::string_view line) const;
@@ -40,6 +69,7 @@ class trace {
 
  private:
   std::string tag_;
+  redactor redact_;
 };
 
 }  // namespace inet::transport

@@ -38,7 +38,7 @@ void check_atom(std::string_view a, const char* what) {
                             std::string(what) + " is not a valid IMAP atom");
 }
 
-client_state::client_state(asio::any_io_executor ex) : stream(ex), eng(stream, "imap") {}
+client_state::client_state(asio::any_io_executor ex) : stream(ex), eng(stream, "imap", redact_trace) {}
 
 bool client_state::has(std::string_view cap) const noexcept {
   return std::any_of(caps.begin(), caps.end(), [&](const std::string& c) { return iequals(c, cap); });
@@ -574,7 +574,7 @@ awaitable<command_result> client::command(std::string line, byte_sink out,
                             "raw IMAP command is empty or contains CR, LF or NUL");
   wire_command w;
   w.lines.push_back(s.tag() + " " + line);
-  w.trace = transport::redact_credentials(w.lines.back());
+  w.trace = s.eng.tracer().shown(w.lines.back());
   command_result result;
   s.raw_out = std::move(out);
   s.raw_filter = std::move(mirror);

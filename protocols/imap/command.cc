@@ -4,7 +4,7 @@
 #include <system_error>
 
 #include "protocols/imap/mutf7.hpp"
-#include "transport/error.hpp"
+#include "base/error.hpp"
 
 namespace inet::imap {
 namespace {

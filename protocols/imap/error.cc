@@ -1,6 +1,6 @@
 #include "protocols/imap/error.hpp"
 
-#include "transport/error.hpp"
+#include "base/error.hpp"
 
 namespace inet::imap {
 namespace {

@@ -87,6 +87,11 @@ struct client_state {
 std::error_code code_for(const status_response& r);
 void check_atom(std::string_view a, const char* what);
 
+/// The trace's credential redactor for IMAP (registered with the line engine; see
+/// transport::redactor): after the tag, LOGIN keeps the user name and AUTHENTICATE
+/// the mechanism name (RFC 3501 §6.2.2-3); the rest becomes "<redacted>".
+std::optional<std::string> redact_trace(std::string_view line);
+
 }  // namespace inet::imap::detail
 
 namespace inet::imap {

@@ -92,6 +92,11 @@ engine::engine(transport::stream& s, std::string tag, limits l)
       limits_(l),
       reader_(std::make_unique<transport::line_reader>(s, l.max_line_bytes)) {}
 
+engine::engine(transport::stream& s, std::string tag, transport::redactor redact, limits l)
+    : engine(s, std::move(tag), l) {
+  trace_.set_redactor(std::move(redact));
+}
+
 void engine::set_limits(limits l) {
   limits_ = l;
   reader_ = std::make_unique<transport::line_reader>(stream_, l.max_line_bytes);

@@ -1,7 +1,8 @@
 // The shared line-protocol engine (the role of curl's "pingpong"): validated commands out,
 // framed replies in, for SMTP, FTP, POP3 and IMAP. The engine owns what is common — CRLF/NUL
 // checks, line/reply limits, timeouts (through the stream), pipelining, STARTTLS upgrade and
-// the credential-redacting trace; each protocol parses its replies' meaning itself.
+// the trace (credentials hidden by the redactor each protocol registers); each protocol parses
+// its replies' meaning itself.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
@@ -69,6 +70,9 @@ class engine {
  public:
   /// The engine reads and writes through `s`; `tag` names the protocol in the trace.
   engine(transport::stream& s, std::string tag, limits l = {});
+  /// As above, with the protocol's credential redactor for the trace (transport/trace.hpp):
+  /// commands sent without line::command::redact_as are traced in the form it returns.
+  engine(transport::stream& s, std::string tag, transport::redactor redact, limits l = {});
 
   transport::stream& stream() noexcept { return stream_; }
   transport::line_reader& reader() noexcept { return *reader_; }

@@ -6,7 +6,7 @@
 
 #include "protocols/mime/codecs.hpp"
 #include "protocols/mime/error.hpp"
-#include "transport/idn.hpp"
+#include "base/idn.hpp"
 
 namespace inet::mime {
 namespace {

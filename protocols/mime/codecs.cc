@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <cctype>
 
-#include "protocols/codec/base64.hpp"
+#include "base/base64.hpp"
 
 namespace inet::mime {
 namespace {

@@ -4,7 +4,7 @@
 
 #include <random>
 
-#include "protocols/codec/base64.hpp"
+#include "base/base64.hpp"
 
 namespace inet::mime {
 namespace {

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "protocols/mime/address.hpp"
-#include "transport/body.hpp"
+#include "base/body.hpp"
 
 namespace inet::mime {
 

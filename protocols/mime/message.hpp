@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "protocols/mime/address.hpp"
-#include "transport/body.hpp"
+#include "base/body.hpp"
 
 namespace inet::mime {
 

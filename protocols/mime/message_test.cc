@@ -6,7 +6,7 @@
 #include <fstream>
 #include <random>
 
-#include "protocols/codec/base64.hpp"
+#include "base/base64.hpp"
 #include "protocols/mime/codecs.hpp"
 #include "protocols/mime/error.hpp"
 

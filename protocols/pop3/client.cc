@@ -42,7 +42,7 @@ std::vector<std::string> split_lines(std::string_view body) {
 }  // namespace
 
 struct client::impl {
-  explicit impl(asio::any_io_executor ex) : stream(ex), eng(stream, "pop3") {}
+  explicit impl(asio::any_io_executor ex) : stream(ex), eng(stream, "pop3", detail::redact_trace) {}
 
   transport::stream stream;
   line::engine eng;
@@ -489,7 +489,7 @@ awaitable<quit_result> client::quit() {
 awaitable<response> client::command(std::string line) {
   if (!impl_->stream.is_open())
     throw std::system_error(make_error_code(error::not_connected),
-                            transport::redact_credentials(line));
+                            impl_->eng.tracer().shown(line));
   co_return co_await impl_->transact(line::command(line));
 }
 
@@ -497,7 +497,7 @@ awaitable<response> client::command_multiline(std::string line, byte_sink sink,
                                               std::uint64_t max_bytes) {
   if (!impl_->stream.is_open())
     throw std::system_error(make_error_code(error::not_connected),
-                            transport::redact_credentials(line));
+                            impl_->eng.tracer().shown(line));
   const line::command c(line);
   response r = co_await impl_->expect_ok(c);
   co_await impl_->read_message(sink, max_bytes);

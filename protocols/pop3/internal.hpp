@@ -33,4 +33,9 @@ struct status_line {
 /// `allow_continuation`. Throws error::malformed_response for anything else.
 status_line parse_status_line(std::string_view line, bool allow_continuation);
 
+/// The trace's credential redactor for POP3 (registered with the line engine; see
+/// transport::redactor): PASS hides its argument (RFC 1939 §7), APOP keeps
+/// the user name, AUTH keeps the mechanism name (RFC 5034).
+std::optional<std::string> redact_trace(std::string_view line);
+
 }  // namespace inet::pop3::detail

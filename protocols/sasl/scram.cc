@@ -8,7 +8,7 @@
 #include <charconv>
 #include <vector>
 
-#include "protocols/codec/base64.hpp"
+#include "base/base64.hpp"
 #include "protocols/sasl/internal.hpp"
 #include "protocols/sasl/saslprep.hpp"
 

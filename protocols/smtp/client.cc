@@ -33,7 +33,7 @@ std::string default_helo_name() {
 }  // namespace
 
 struct client::impl {
-  explicit impl(asio::any_io_executor ex) : stream(ex), eng(stream, "smtp") {}
+  explicit impl(asio::any_io_executor ex) : stream(ex), eng(stream, "smtp", detail::redact_trace) {}
 
   transport::stream stream;
   line::engine eng;

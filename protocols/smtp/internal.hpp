@@ -54,4 +54,9 @@ class data_encoder {
   bool pending_cr_ = false;
 };
 
+/// The trace's credential redactor for SMTP/LMTP (registered with the line engine; see
+/// transport::redactor): AUTH <mechanism> keeps the mechanism name, hides the
+/// initial response (RFC 4954 §4).
+std::optional<std::string> redact_trace(std::string_view line);
+
 }  // namespace inet::smtp::detail

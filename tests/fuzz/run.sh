@@ -24,8 +24,8 @@ srcs=(
   "$root"/protocols/sasl/{command,mechanism,scram,saslprep,oauth2,oauth_mechanisms,simple_mechanisms,json_impl}.cc
   "$root"/protocols/mime/{address,codecs,error,util}.cc
   "$root"/protocols/url/url.cc
-  "$root"/protocols/codec/base64.cc
-  "$root"/transport/{error,idn,trace}.cc
+  "$root"/base/{base64,error,idn}.cc
+  "$root"/transport/trace.cc
 )
 if [ ! -x "$out/parsers_fuzz" ] || [ -n "$(find "${srcs[@]}" -newer "$out/parsers_fuzz" 2>/dev/null)" ]; then
   "$cxx" -std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \

@@ -1,4 +1,4 @@
-#include "transport/idn.hpp"
+#include "base/idn.hpp"
 
 #include <idn2.h>
 
@@ -6,7 +6,7 @@
 #include <cstdlib>
 #include <system_error>
 
-#include "transport/error.hpp"
+#include "base/error.hpp"
 
 namespace inet::transport {
 

@@ -1,7 +1,8 @@
-#include "transport/error.hpp"
+#include "base/error.hpp"
 
-#include <boost/asio/error.hpp>
-#include <boost/asio/ssl/error.hpp>
+#include <netdb.h>
+
+#include <string_view>
 
 namespace inet::transport {
 namespace {
@@ -71,6 +72,17 @@ const std::error_category& transport_category() noexcept {
 namespace inet {
 namespace {
 
+// Connect/resolve failures as asio reports them, recognised without linking asio: socket errors
+// come in the system category (errno), resolver errors in asio's "asio.netdb" category with
+// <netdb.h> values (base/error_test.cc checks both against asio's own codes).
+bool is_asio_connection_failure(const std::error_code& ec) noexcept {
+  if (ec == std::errc::connection_refused || ec == std::errc::network_unreachable ||
+      ec == std::errc::host_unreachable || ec == std::errc::timed_out)
+    return true;
+  return std::string_view(ec.category().name()) == "asio.netdb" &&
+         (ec.value() == HOST_NOT_FOUND || ec.value() == TRY_AGAIN);
+}
+
 class condition_cat final : public std::error_category {
  public:
   const char* name() const noexcept override { return "inet"; }
@@ -87,12 +99,8 @@ class condition_cat final : public std::error_category {
   }
   bool equivalent(const std::error_code& ec, int cond) const noexcept override {
     if (ec.category() == *this) return ec.value() == cond;
-    namespace ae = boost::asio::error;
     if (cond == static_cast<int>(condition::connection_failed)) {
-      auto is = [&](auto e) { return ec == std::error_code(boost::system::error_code(e)); };
-      return is(ae::connection_refused) || is(ae::host_not_found) ||
-             is(ae::host_not_found_try_again) || is(ae::network_unreachable) ||
-             is(ae::host_unreachable) || is(ae::timed_out) ||
+      return is_asio_connection_failure(ec) ||
              ec.default_error_condition() == std::error_condition(cond, *this);
     }
     return ec.default_error_condition() == std::error_condition(cond, *this);
