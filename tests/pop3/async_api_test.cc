@@ -181,6 +181,47 @@ TEST(Pop3AsyncApi, CancelledRetrOfAStalledServerAbortsAndClosesTheSession) {
   EXPECT_EQ(srv.received(), "CAPA\r\nUSER alice\r\nPASS secret\r\nRETR 1\r\n");
 }
 
+TEST(Pop3AsyncApi, ASinkThatThrowsIsUnexpectedExceptionAndKeepsTheException) {
+  mock_server srv(logged_in().expect("RETR 1").send("+OK\r\nSubject: x\r\n.\r\n").expect_eof());
+  asio::io_context io;
+  client c(io.get_executor());
+  async_error_code got;
+  c.async_connect(login_options(srv), [&](async_error_code ec) {
+    ASSERT_FALSE(ec);
+    c.async_retr(
+        1, [](std::string_view) { throw std::runtime_error("disk full"); },
+        [&](async_error_code ec, std::uint64_t) { got = ec; });
+  });
+  io.run();
+  EXPECT_EQ(got, transport::async_errc::unexpected_exception);
+  try {
+    std::rethrow_exception(c.last_failure());
+  } catch (const std::runtime_error& e) {
+    EXPECT_STREQ(e.what(), "disk full");
+  }
+  EXPECT_SCRIPT_OK(srv);  // the half-read session was closed
+}
+
+TEST(Pop3AsyncApi, IdleTimeoutStillAppliesUnderACancellationSlot) {
+  mock_server srv(logged_in().expect("STAT").expect_eof());  // no answer
+  asio::io_context io;
+  client c(io.get_executor());
+  asio::cancellation_signal never_emitted;
+  async_error_code got;
+  c.async_connect(login_options(srv), [&](async_error_code ec) {
+    ASSERT_FALSE(ec);
+    transport::timeouts t = c.timeouts();
+    t.idle = 100ms;
+    c.set_timeouts(t);
+    c.async_stat(asio::bind_cancellation_slot(never_emitted.slot(),
+                                              [&](async_error_code ec, maildrop_stat) { got = ec; }));
+  });
+  io.run();
+  EXPECT_EQ(got, transport::error::timeout);
+  EXPECT_EQ(got, inet::condition::timeout);
+  EXPECT_SCRIPT_OK(srv);
+}
+
 TEST(Pop3BlockingErrorCode, OverloadsSetErrorCodeThrowingOnesKeepTheTypedException) {
   mock_server srv(logged_in()
                       .expect("DELE 3")
