@@ -5,8 +5,11 @@
 // (RFC 7888), UTF8=ACCEPT (RFC 6855), CONDSTORE (RFC 7162), ESEARCH (RFC 4731), IDLE (RFC 2177),
 // BINARY (RFC 3516), UNSELECT (RFC 3691).
 //
-// Every operation is one C++20 coroutine (`client`); `blocking_client` runs the same coroutines
-// on a private io_context. Body sections stream to a caller's sink in chunks no larger than the
+// Every operation is one C++20 coroutine (`client`, throwing typed exceptions). The Asio
+// completion-token form `async_xxx(..., CompletionToken&&)` (callbacks, use_awaitable, deferred,
+// use_future, as_tuple; per-operation cancellation) and `blocking_client` (throwing and
+// error_code& overloads, run on a private io_context) are generated from one table,
+// INET_IMAP_OPERATIONS below; see transport/async.hpp for the error mapping and cancellation. Body sections stream to a caller's sink in chunks no larger than the
 // line reader's buffer (limits.max_line_bytes + 2 + 16 KiB), so a message of any size uses a
 // fixed amount of memory.
 // Untagged responses a command does not own (EXISTS, EXPUNGE, FETCH FLAGS, BYE, ALERT ...) go to
@@ -31,6 +34,7 @@
 #include "protocols/line/engine.hpp"
 #include "protocols/sasl/mechanism.hpp"
 #include "protocols/sasl/oauth2.hpp"
+#include "transport/async.hpp"
 #include "transport/body.hpp"
 #include "transport/error.hpp"
 #include "transport/options.hpp"
@@ -260,6 +264,91 @@ struct command_result {
   std::vector<response> untagged;
 };
 
+/// Every operation of `client`, one row per overload (a default argument gives one row per
+/// arity): X(result, name, (parameters), (arguments)). Each row gives
+/// client::async_name(parameters..., token) completing with void(error_code[, result]), and
+/// blocking_client::name(parameters...) (throwing) plus name(parameters..., error_code&).
+/// A new operation needs a row here. Sinks and handlers are called on the client's executor;
+/// async_append's `message` must stay alive until the operation completes.
+#define INET_IMAP_OPERATIONS(X)                                                                   \
+  X(void, connect, (client_options opts), (std::move(opts)))                                      \
+  X(std::vector<std::string>, capability, (), ())                                                 \
+  X(std::vector<response>, noop, (), ())                                                          \
+  X(id_data, id, (std::vector<std::pair<std::string, std::string>> fields), (std::move(fields)))  \
+  X(std::vector<std::string>, enable, (std::vector<std::string> caps), (std::move(caps)))         \
+  X(namespace_data, get_namespace, (), ())                                                        \
+  X(void, compress, (), ())                                                                       \
+  X(void, logout, (), ())                                                                         \
+  X(std::vector<list_data>, list, (std::string reference, std::string pattern),                   \
+    (std::move(reference), std::move(pattern)))                                                   \
+  X(std::vector<list_data>, list, (std::string reference, std::string pattern, list_options opts),\
+    (std::move(reference), std::move(pattern), opts))                                             \
+  X(std::vector<list_data>, lsub, (std::string reference, std::string pattern),                   \
+    (std::move(reference), std::move(pattern)))                                                   \
+  X(std::vector<mailbox_listing>, list_status,                                                    \
+    (std::string reference, std::string pattern, std::vector<std::string> items),                 \
+    (std::move(reference), std::move(pattern), std::move(items)))                                 \
+  X(std::vector<mailbox_listing>, list_status,                                                    \
+    (std::string reference, std::string pattern, std::vector<std::string> items,                  \
+     list_options opts),                                                                          \
+    (std::move(reference), std::move(pattern), std::move(items), opts))                           \
+  X(status_data, status, (std::string mailbox, std::vector<std::string> items),                   \
+    (std::move(mailbox), std::move(items)))                                                       \
+  X(mailbox_info, select, (std::string mailbox), (std::move(mailbox)))                            \
+  X(mailbox_info, select, (std::string mailbox, bool condstore), (std::move(mailbox), condstore)) \
+  X(mailbox_info, select, (std::string mailbox, select_options opts),                             \
+    (std::move(mailbox), std::move(opts)))                                                        \
+  X(mailbox_info, examine, (std::string mailbox), (std::move(mailbox)))                           \
+  X(mailbox_info, examine, (std::string mailbox, bool condstore), (std::move(mailbox), condstore))\
+  X(mailbox_info, examine, (std::string mailbox, select_options opts),                            \
+    (std::move(mailbox), std::move(opts)))                                                        \
+  X(void, create, (std::string mailbox), (std::move(mailbox)))                                    \
+  X(void, delete_mailbox, (std::string mailbox), (std::move(mailbox)))                            \
+  X(void, rename, (std::string from, std::string to), (std::move(from), std::move(to)))           \
+  X(void, subscribe, (std::string mailbox), (std::move(mailbox)))                                 \
+  X(void, unsubscribe, (std::string mailbox), (std::move(mailbox)))                               \
+  X(void, close_mailbox, (), ())                                                                  \
+  X(void, unselect, (), ())                                                                       \
+  X(std::vector<fetch_data>, fetch, (sequence_set set, fetch_items items),                        \
+    (std::move(set), std::move(items)))                                                           \
+  X(std::vector<fetch_data>, fetch, (sequence_set set, fetch_items items, fetch_options opts),    \
+    (std::move(set), std::move(items), std::move(opts)))                                          \
+  X(search_result, search, (search_key key), (std::move(key)))                                    \
+  X(search_result, search, (search_key key, bool by_uid), (std::move(key), by_uid))               \
+  X(store_result, store, (sequence_set set, store_action action),                                 \
+    (std::move(set), std::move(action)))                                                          \
+  X(store_result, store, (sequence_set set, store_action action, bool by_uid),                    \
+    (std::move(set), std::move(action), by_uid))                                                  \
+  X(copy_result, copy, (sequence_set set, std::string mailbox),                                   \
+    (std::move(set), std::move(mailbox)))                                                         \
+  X(copy_result, copy, (sequence_set set, std::string mailbox, bool by_uid),                      \
+    (std::move(set), std::move(mailbox), by_uid))                                                 \
+  X(copy_result, move, (sequence_set set, std::string mailbox),                                   \
+    (std::move(set), std::move(mailbox)))                                                         \
+  X(copy_result, move, (sequence_set set, std::string mailbox, bool by_uid),                      \
+    (std::move(set), std::move(mailbox), by_uid))                                                 \
+  X(std::vector<std::uint32_t>, expunge, (), ())                                                  \
+  X(std::vector<std::uint32_t>, uid_expunge, (sequence_set uids), (std::move(uids)))              \
+  X(sequence_set, expunge_uids, (), ())                                                           \
+  X(append_result, append, (std::string mailbox, byte_source& message, std::uint64_t size),       \
+    (std::move(mailbox), message, size))                                                          \
+  X(append_result, append,                                                                        \
+    (std::string mailbox, byte_source& message, std::uint64_t size, append_options opts),         \
+    (std::move(mailbox), message, size, std::move(opts)))                                         \
+  X(std::vector<response>, idle, (std::chrono::milliseconds timeout), (timeout))                  \
+  X(std::vector<response>, idle, (std::chrono::milliseconds timeout, bool return_on_first),       \
+    (timeout, return_on_first))                                                                   \
+  X(command_result, command, (std::string line), (std::move(line)))                               \
+  X(command_result, command, (std::string line, byte_sink out), (std::move(line), std::move(out)))\
+  X(command_result, command,                                                                      \
+    (std::string line, byte_sink out, std::function<bool(std::string_view first_line)> mirror),   \
+    (std::move(line), std::move(out), std::move(mirror)))
+
+/// The accessors blocking_client forwards to `client` unchanged (no arguments, const).
+#define INET_IMAP_ACCESSORS(X)                                                                    \
+  X(capabilities) X(greeting) X(selected) X(is_tls) X(tls_details) X(authenticated_with)          \
+  X(utf8_enabled) X(qresync_enabled) X(compression_active) X(timeouts) X(last_failure)
+
 /// Asynchronous IMAP client. One instance = one connection at a time (connect() again starts
 /// afresh). Not thread-safe; one operation at a time. After a protocol violation (malformed
 /// response, unexpected tag, injection, a command's responses over client_options::per_command:
@@ -387,66 +476,55 @@ class client {
   bool utf8_enabled() const noexcept;
   bool qresync_enabled() const noexcept;  ///< ENABLE QRESYNC succeeded on this connection
   bool compression_active() const noexcept;  ///< COMPRESS DEFLATE succeeded (RFC 4978)
+  /// The connection's timeouts (connect, idle per read/write in milliseconds, overall
+  /// deadline), as set by connect() from client_options::connect.time.
+  const transport::timeouts& timeouts() const noexcept;
+  /// Replaces the timeouts for the following operations on this connection. An expired
+  /// deadline fails the next read/write with transport::error::deadline_exceeded.
+  void set_timeouts(const transport::timeouts& t) noexcept;
   void close() noexcept;
 
+  // ---- Asio completion-token form (transport/async.hpp) ----
+  using executor_type = boost::asio::any_io_executor;
+  executor_type get_executor() const noexcept;
+  /// async_connect, async_capability, async_noop, async_id, async_enable, async_get_namespace,
+  /// async_compress, async_logout, async_list, async_lsub, async_list_status, async_status,
+  /// async_select, async_examine, async_create, async_delete_mailbox, async_rename,
+  /// async_subscribe, async_unsubscribe, async_close_mailbox, async_unselect, async_fetch,
+  /// async_search, async_store, async_copy, async_move, async_expunge, async_uid_expunge,
+  /// async_expunge_uids, async_append, async_idle, async_command: the coroutines above with a
+  /// token as last argument, completing with void(error_code) / void(error_code, T). A
+  /// cancelled operation (e.g. an IDLE) completes with boost::asio::error::operation_aborted
+  /// and leaves the client closed: the next operation fails with error::not_connected.
+  INET_IMAP_OPERATIONS(INET_ASYNC_FRONT)
+  /// The exception behind the error_code of the last failed async_ operation or error_code&
+  /// blocking call (an imap_exception keeps the tagged response); null after a success.
+  const std::exception_ptr& last_failure() const noexcept { return last_failure_; }
+
  private:
+  friend class blocking_client;
+  transport::async_target async_target_();
   struct impl;
   std::unique_ptr<impl> impl_;
+  std::exception_ptr last_failure_;
 };
 
-/// Blocking facade: the same operations run to completion on a private io_context.
+/// Blocking facade over `client`, generated from INET_IMAP_OPERATIONS: each operation run to
+/// completion on a private io_context. The throwing overloads throw exactly what the coroutines
+/// throw (imap_exception with the tagged response ...); the error_code& overloads (Asio's
+/// convention) set `ec` instead, return a value-initialised result on failure and keep the
+/// exception in last_failure(). Accessors are those of `client` (INET_IMAP_ACCESSORS).
 class blocking_client {
  public:
   blocking_client();
   ~blocking_client();
-  void connect(client_options opts);
-  std::vector<std::string> capability();
-  std::vector<response> noop();
-  id_data id(std::vector<std::pair<std::string, std::string>> fields);
-  std::vector<std::string> enable(std::vector<std::string> caps);
-  namespace_data get_namespace();
-  void logout();
-  std::vector<list_data> list(std::string reference, std::string pattern, list_options opts = {});
-  std::vector<list_data> lsub(std::string reference, std::string pattern);
-  std::vector<mailbox_listing> list_status(std::string reference, std::string pattern,
-                                           std::vector<std::string> items, list_options opts = {});
-  status_data status(std::string mailbox, std::vector<std::string> items);
-  mailbox_info select(std::string mailbox, bool condstore = false);
-  mailbox_info examine(std::string mailbox, bool condstore = false);
-  mailbox_info select(std::string mailbox, select_options opts);
-  mailbox_info examine(std::string mailbox, select_options opts);
-  void create(std::string mailbox);
-  void delete_mailbox(std::string mailbox);
-  void rename(std::string from, std::string to);
-  void subscribe(std::string mailbox);
-  void unsubscribe(std::string mailbox);
-  void close_mailbox();
-  void unselect();
-  std::vector<fetch_data> fetch(sequence_set set, fetch_items items, fetch_options opts = {});
-  search_result search(search_key key, bool by_uid = false);
-  store_result store(sequence_set set, store_action action, bool by_uid = false);
-  copy_result copy(sequence_set set, std::string mailbox, bool by_uid = false);
-  copy_result move(sequence_set set, std::string mailbox, bool by_uid = false);
-  std::vector<std::uint32_t> expunge();
-  std::vector<std::uint32_t> uid_expunge(sequence_set uids);
-  sequence_set expunge_uids();
-  append_result append(std::string mailbox, byte_source& message, std::uint64_t size,
-                       append_options opts = {});
-  std::vector<response> idle(std::chrono::milliseconds timeout, bool return_on_first = true);
-  command_result command(std::string line, byte_sink out = {},
-                         std::function<bool(std::string_view first_line)> mirror = {});
-
+  INET_IMAP_OPERATIONS(INET_BLOCKING_DECLARE)
+  INET_IMAP_ACCESSORS(INET_BLOCKING_ACCESSOR)
+  bool has_capability(std::string_view name) const noexcept { return client_->has_capability(name); }
   void set_unsolicited_handler(std::function<void(const response&)> handler);
+  void set_timeouts(const transport::timeouts& t) noexcept;  ///< see client::set_timeouts()
+  void close() noexcept;
   client& async() noexcept { return *client_; }  ///< the coroutine client underneath
-  const std::vector<std::string>& capabilities() const noexcept;
-  bool has_capability(std::string_view name) const noexcept;
-  const status_response& greeting() const noexcept;
-  const std::optional<mailbox_info>& selected() const noexcept;
-  transport::tls_info tls_details() const;
-  const std::string& authenticated_with() const noexcept;
-  bool qresync_enabled() const noexcept { return client_->qresync_enabled(); }
-  bool compression_active() const noexcept { return client_->compression_active(); }
-  void compress();
 
  private:
   boost::asio::io_context io_;

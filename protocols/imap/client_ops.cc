@@ -1,11 +1,10 @@
-// Mailbox and message commands of the IMAP client (RFC 3501 §6.3-6.4 and extensions), IDLE,
-// and the blocking facade.
+// Mailbox and message commands of the IMAP client (RFC 3501 §6.3-6.4 and extensions), IDLE
+// (the completion-token front and the blocking facade are generated in async.cc).
 #include <boost/asio/steady_timer.hpp>
 
 #include "protocols/imap/client.hpp"
 #include "protocols/imap/internal.hpp"
 #include "protocols/imap/mutf7.hpp"
-#include "transport/blocking.hpp"
 
 namespace inet::imap {
 
@@ -633,88 +632,5 @@ awaitable<std::vector<response>> client::idle(std::chrono::milliseconds timeout,
   }
   co_return seen;
 }
-
-// ---- blocking facade ----
-
-using transport::run_blocking;
-blocking_client::blocking_client() : client_(std::make_unique<client>(io_.get_executor())) {}
-blocking_client::~blocking_client() = default;
-void blocking_client::connect(client_options o) { run_blocking(io_, client_->connect(std::move(o))); }
-std::vector<std::string> blocking_client::capability() { return run_blocking(io_, client_->capability()); }
-std::vector<response> blocking_client::noop() { return run_blocking(io_, client_->noop()); }
-id_data blocking_client::id(std::vector<std::pair<std::string, std::string>> f) {
-  return run_blocking(io_, client_->id(std::move(f)));
-}
-std::vector<std::string> blocking_client::enable(std::vector<std::string> c) {
-  return run_blocking(io_, client_->enable(std::move(c)));
-}
-namespace_data blocking_client::get_namespace() { return run_blocking(io_, client_->get_namespace()); }
-void blocking_client::logout() { run_blocking(io_, client_->logout()); }
-std::vector<list_data> blocking_client::list(std::string r, std::string p, list_options o) {
-  return run_blocking(io_, client_->list(std::move(r), std::move(p), o));
-}
-std::vector<list_data> blocking_client::lsub(std::string r, std::string p) {
-  return run_blocking(io_, client_->lsub(std::move(r), std::move(p)));
-}
-status_data blocking_client::status(std::string m, std::vector<std::string> i) {
-  return run_blocking(io_, client_->status(std::move(m), std::move(i)));
-}
-mailbox_info blocking_client::select(std::string m, bool c) { return run_blocking(io_, client_->select(std::move(m), c)); }
-mailbox_info blocking_client::examine(std::string m, bool c) { return run_blocking(io_, client_->examine(std::move(m), c)); }
-std::vector<mailbox_listing> blocking_client::list_status(std::string r, std::string p, std::vector<std::string> i,
-                                                          list_options o) {
-  return run_blocking(io_, client_->list_status(std::move(r), std::move(p), std::move(i), o));
-}
-mailbox_info blocking_client::select(std::string m, select_options o) {
-  return run_blocking(io_, client_->select(std::move(m), std::move(o)));
-}
-mailbox_info blocking_client::examine(std::string m, select_options o) {
-  return run_blocking(io_, client_->examine(std::move(m), std::move(o)));
-}
-void blocking_client::create(std::string m) { run_blocking(io_, client_->create(std::move(m))); }
-void blocking_client::delete_mailbox(std::string m) { run_blocking(io_, client_->delete_mailbox(std::move(m))); }
-void blocking_client::rename(std::string f, std::string t) { run_blocking(io_, client_->rename(std::move(f), std::move(t))); }
-void blocking_client::subscribe(std::string m) { run_blocking(io_, client_->subscribe(std::move(m))); }
-void blocking_client::unsubscribe(std::string m) { run_blocking(io_, client_->unsubscribe(std::move(m))); }
-void blocking_client::close_mailbox() { run_blocking(io_, client_->close_mailbox()); }
-void blocking_client::unselect() { run_blocking(io_, client_->unselect()); }
-std::vector<fetch_data> blocking_client::fetch(sequence_set s, fetch_items i, fetch_options o) {
-  return run_blocking(io_, client_->fetch(std::move(s), std::move(i), std::move(o)));
-}
-search_result blocking_client::search(search_key k, bool u) { return run_blocking(io_, client_->search(std::move(k), u)); }
-store_result blocking_client::store(sequence_set s, store_action a, bool u) {
-  return run_blocking(io_, client_->store(std::move(s), std::move(a), u));
-}
-copy_result blocking_client::copy(sequence_set s, std::string m, bool u) {
-  return run_blocking(io_, client_->copy(std::move(s), std::move(m), u));
-}
-copy_result blocking_client::move(sequence_set s, std::string m, bool u) {
-  return run_blocking(io_, client_->move(std::move(s), std::move(m), u));
-}
-std::vector<std::uint32_t> blocking_client::expunge() { return run_blocking(io_, client_->expunge()); }
-void blocking_client::compress() { run_blocking(io_, client_->compress()); }
-sequence_set blocking_client::expunge_uids() { return run_blocking(io_, client_->expunge_uids()); }
-std::vector<std::uint32_t> blocking_client::uid_expunge(sequence_set u) {
-  return run_blocking(io_, client_->uid_expunge(std::move(u)));
-}
-append_result blocking_client::append(std::string m, byte_source& msg, std::uint64_t size, append_options o) {
-  return run_blocking(io_, client_->append(std::move(m), msg, size, std::move(o)));
-}
-std::vector<response> blocking_client::idle(std::chrono::milliseconds t, bool f) {
-  return run_blocking(io_, client_->idle(t, f));
-}
-command_result blocking_client::command(std::string l, byte_sink out,
-                                        std::function<bool(std::string_view)> mirror) {
-  return run_blocking(io_, client_->command(std::move(l), std::move(out), std::move(mirror)));
-}
-void blocking_client::set_unsolicited_handler(std::function<void(const response&)> h) {
-  client_->set_unsolicited_handler(std::move(h));
-}
-const std::vector<std::string>& blocking_client::capabilities() const noexcept { return client_->capabilities(); }
-bool blocking_client::has_capability(std::string_view n) const noexcept { return client_->has_capability(n); }
-const status_response& blocking_client::greeting() const noexcept { return client_->greeting(); }
-const std::optional<mailbox_info>& blocking_client::selected() const noexcept { return client_->selected(); }
-transport::tls_info blocking_client::tls_details() const { return client_->tls_details(); }
-const std::string& blocking_client::authenticated_with() const noexcept { return client_->authenticated_with(); }
 
 }  // namespace inet::imap

@@ -514,5 +514,12 @@ void client::close() noexcept {
   impl_->stream.close();
   impl_->connected = false;
 }
+const transport::timeouts& client::timeouts() const noexcept {
+  return impl_->stream.get_timeouts();
+}
+void client::set_timeouts(const transport::timeouts& t) noexcept { impl_->stream.set_timeouts(t); }
+boost::asio::any_io_executor client::get_executor() const noexcept {
+  return impl_->stream.get_executor();
+}
 
 }  // namespace inet::pop3

@@ -3,8 +3,12 @@
 // §7, only on request: MD5 is weak), the [IN-USE]/[LOGIN-DELAY] codes (RFC 2449 §8.1) and
 // [SYS/TEMP]/[SYS/PERM]/[AUTH] (RFC 3206), and PIPELINING (RFC 2449 §6.6) for bulk RETR/DELE.
 //
-// Every operation is written once as a C++20 coroutine (`client`); `blocking_client` runs the
-// same coroutines on a private io_context, so both get the same timeouts and limits.
+// Every operation is written once as a C++20 coroutine (`client`, throwing typed exceptions).
+// The Asio completion-token form `async_xxx(..., CompletionToken&&)` (callbacks, use_awaitable,
+// deferred, use_future, as_tuple; per-operation cancellation) and `blocking_client` (throwing
+// and error_code& overloads) are generated from one table, INET_POP3_OPERATIONS below; see
+// transport/async.hpp for the error mapping and cancellation rules. Both get the same timeouts
+// and limits as the coroutines.
 //
 // POP3 deletions are only marks: DELE flags a message, RSET unflags all, and nothing is removed
 // until QUIT moves the session to the UPDATE state (RFC 1939 §6). `pending_deletions()` shows
@@ -27,6 +31,7 @@
 #include "protocols/line/engine.hpp"
 #include "protocols/sasl/mechanism.hpp"
 #include "protocols/sasl/oauth2.hpp"
+#include "transport/async.hpp"
 #include "transport/body.hpp"
 #include "transport/error.hpp"
 #include "transport/options.hpp"
@@ -184,6 +189,47 @@ struct quit_result {
 /// Receives one chunk of message `number` (see byte_sink for the chunk's lifetime).
 using message_sink = std::function<void(std::uint32_t number, std::string_view chunk)>;
 
+/// Every operation of `client`, one row per overload (a default argument gives one row per
+/// arity): X(result, name, (parameters), (arguments)). Each row gives
+/// client::async_name(parameters..., token) completing with void(error_code[, result]), and
+/// blocking_client::name(parameters...) (throwing) plus name(parameters..., error_code&).
+/// A new operation needs a row here. Sinks are called on the client's executor.
+#define INET_POP3_OPERATIONS(X)                                                                \
+  X(void, connect, (client_options opts), (std::move(opts)))                                   \
+  X(maildrop_stat, stat, (), ())                                                               \
+  X(std::vector<message_info>, list, (), ())                                                   \
+  X(message_info, list, (std::uint32_t number), (number))                                      \
+  X(std::vector<unique_id>, uidl, (), ())                                                      \
+  X(unique_id, uidl, (std::uint32_t number), (number))                                         \
+  X(std::uint64_t, retr, (std::uint32_t number, byte_sink sink), (number, std::move(sink)))    \
+  X(std::uint64_t, retr, (std::uint32_t number, byte_sink sink, std::uint64_t max_bytes),      \
+    (number, std::move(sink), max_bytes))                                                      \
+  X(std::uint64_t, top, (std::uint32_t number, std::uint32_t lines, byte_sink sink),           \
+    (number, lines, std::move(sink)))                                                          \
+  X(std::uint64_t, top,                                                                        \
+    (std::uint32_t number, std::uint32_t lines, byte_sink sink, std::uint64_t max_bytes),      \
+    (number, lines, std::move(sink), max_bytes))                                               \
+  X(std::vector<std::uint64_t>, retr_many,                                                     \
+    (std::vector<std::uint32_t> numbers, message_sink sink), (std::move(numbers), std::move(sink))) \
+  X(std::vector<std::uint64_t>, retr_many,                                                     \
+    (std::vector<std::uint32_t> numbers, message_sink sink, std::uint64_t max_bytes),          \
+    (std::move(numbers), std::move(sink), max_bytes))                                          \
+  X(void, dele, (std::uint32_t number), (number))                                              \
+  X(void, dele_many, (std::vector<std::uint32_t> numbers), (std::move(numbers)))               \
+  X(response, rset, (), ())                                                                    \
+  X(response, noop, (), ())                                                                    \
+  X(quit_result, quit, (), ())                                                                 \
+  X(response, command, (std::string line), (std::move(line)))                                  \
+  X(response, command_multiline, (std::string line, byte_sink sink),                           \
+    (std::move(line), std::move(sink)))                                                        \
+  X(response, command_multiline, (std::string line, byte_sink sink, std::uint64_t max_bytes),  \
+    (std::move(line), std::move(sink), max_bytes))
+
+/// The accessors blocking_client forwards to `client` unchanged (no arguments, const).
+#define INET_POP3_ACCESSORS(X)                                                                 \
+  X(pending_deletions) X(server_capabilities) X(greeting) X(is_tls) X(tls_details)             \
+  X(authenticated_with) X(timeouts) X(last_failure)
+
 /// Asynchronous POP3 client. One instance = one session.
 ///
 /// Multi-line responses are read with dot-unstuffing into sinks in line-sized chunks; lines are
@@ -263,44 +309,51 @@ class client {
   transport::tls_info tls_details() const;
   /// How login happened: "USER", "APOP", a SASL mechanism name; empty if not logged in.
   const std::string& authenticated_with() const noexcept;
+  /// The connection's timeouts (connect, idle per read/write in milliseconds, overall
+  /// deadline), as set by connect() from client_options::connect.time.
+  const transport::timeouts& timeouts() const noexcept;
+  /// Replaces the timeouts for the following operations on this connection (e.g. a fresh
+  /// deadline per message). An expired deadline fails the next read/write with
+  /// transport::error::deadline_exceeded.
+  void set_timeouts(const transport::timeouts& t) noexcept;
   void close() noexcept;
 
+  // ---- Asio completion-token form (transport/async.hpp) ----
+  using executor_type = boost::asio::any_io_executor;
+  executor_type get_executor() const noexcept;
+  /// async_connect, async_stat, async_list, async_uidl, async_retr, async_top, async_retr_many,
+  /// async_dele, async_dele_many, async_rset, async_noop, async_quit, async_command,
+  /// async_command_multiline: the coroutines above with a token as last argument, completing
+  /// with void(error_code) / void(error_code, T). A cancelled operation completes with
+  /// boost::asio::error::operation_aborted and leaves the client closed (POP3 cannot be
+  /// resynchronised); the next operation fails with error::not_connected.
+  INET_POP3_OPERATIONS(INET_ASYNC_FRONT)
+  /// The exception behind the error_code of the last failed async_ operation or error_code&
+  /// blocking call (a pop3_exception keeps the server's response); null after a success.
+  const std::exception_ptr& last_failure() const noexcept { return last_failure_; }
+
  private:
+  friend class blocking_client;
+  transport::async_target async_target_();
   struct impl;
   std::unique_ptr<impl> impl_;
+  std::exception_ptr last_failure_;
 };
 
-/// Blocking facade over `client`: the same operations, run to completion on a private
-/// io_context; errors are thrown exactly as by the coroutines.
+/// Blocking facade over `client`, generated from INET_POP3_OPERATIONS: each operation run to
+/// completion on a private io_context. The throwing overloads throw exactly what the coroutines
+/// throw (pop3_exception with the server's response ...); the error_code& overloads (Asio's
+/// convention) set `ec` instead, return a value-initialised result on failure and keep the
+/// exception in last_failure(). Accessors are those of `client` (INET_POP3_ACCESSORS).
 class blocking_client {
  public:
   blocking_client();
   ~blocking_client();
-  void connect(client_options opts);
-  maildrop_stat stat();
-  std::vector<message_info> list();
-  message_info list(std::uint32_t number);
-  std::vector<unique_id> uidl();
-  unique_id uidl(std::uint32_t number);
-  std::uint64_t retr(std::uint32_t number, byte_sink sink, std::uint64_t max_bytes = UINT64_MAX);
-  std::uint64_t top(std::uint32_t number, std::uint32_t lines, byte_sink sink,
-                    std::uint64_t max_bytes = UINT64_MAX);
-  std::vector<std::uint64_t> retr_many(std::vector<std::uint32_t> numbers, message_sink sink,
-                                       std::uint64_t max_bytes = UINT64_MAX);
-  void dele(std::uint32_t number);
-  void dele_many(std::vector<std::uint32_t> numbers);
-  response rset();
-  response noop();
-  quit_result quit();
-  response command(std::string line);
-  response command_multiline(std::string line, byte_sink sink,
-                             std::uint64_t max_bytes = UINT64_MAX);
-  const std::set<std::uint32_t>& pending_deletions() const noexcept;
-  const capabilities& server_capabilities() const noexcept;
-  const response& greeting() const noexcept;
-  bool is_tls() const noexcept;
-  transport::tls_info tls_details() const;
-  const std::string& authenticated_with() const noexcept;
+  INET_POP3_OPERATIONS(INET_BLOCKING_DECLARE)
+  INET_POP3_ACCESSORS(INET_BLOCKING_ACCESSOR)
+  void set_timeouts(const transport::timeouts& t) noexcept;  ///< see client::set_timeouts()
+  void close() noexcept;
+  client& async() noexcept { return *client_; }  ///< the coroutine client underneath
 
  private:
   boost::asio::io_context io_;

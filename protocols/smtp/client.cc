@@ -8,7 +8,6 @@
 #include "protocols/session/sasl_driver.hpp"
 #include "protocols/session/tls_upgrade.hpp"
 #include "protocols/smtp/internal.hpp"
-#include "transport/blocking.hpp"
 
 namespace inet::smtp {
 
@@ -502,35 +501,6 @@ const transport::timeouts& client::timeouts() const noexcept {
 }
 void client::set_timeouts(const transport::timeouts& t) noexcept { impl_->stream.set_timeouts(t); }
 void client::close() noexcept { impl_->stream.close(); }
-
-blocking_client::blocking_client() : client_(std::make_unique<client>(io_.get_executor())) {}
-blocking_client::~blocking_client() = default;
-
-void blocking_client::connect(client_options opts) {
-  transport::run_blocking(io_, client_->connect(std::move(opts)));
-}
-send_result blocking_client::send(envelope env, byte_source& message) {
-  return transport::run_blocking(io_, client_->send(std::move(env), message));
-}
-reply blocking_client::noop() { return transport::run_blocking(io_, client_->noop()); }
-reply blocking_client::reset() { return transport::run_blocking(io_, client_->reset()); }
-void blocking_client::quit() { transport::run_blocking(io_, client_->quit()); }
-reply blocking_client::command(std::string line) {
-  return transport::run_blocking(io_, client_->command(std::move(line)));
-}
-const capabilities& blocking_client::server_capabilities() const noexcept {
-  return client_->server_capabilities();
-}
-const reply& blocking_client::greeting() const noexcept { return client_->greeting(); }
-transport::tls_info blocking_client::tls_details() const { return client_->tls_details(); }
-const std::string& blocking_client::authenticated_with() const noexcept {
-  return client_->authenticated_with();
-}
-const transport::timeouts& blocking_client::timeouts() const noexcept {
-  return client_->timeouts();
-}
-void blocking_client::set_timeouts(const transport::timeouts& t) noexcept {
-  client_->set_timeouts(t);
-}
+asio::any_io_executor client::get_executor() const noexcept { return impl_->stream.get_executor(); }
 
 }  // namespace inet::smtp

@@ -3,8 +3,11 @@
 // ENHANCEDSTATUSCODES (RFC 2034/3463), DSN (RFC 3461) and CHUNKING (RFC 3030 BDAT; the
 // content is still CRLF-normalised, so BODY=BINARYMIME is not offered).
 //
-// Every operation is written once as a C++20 coroutine (`client`); `blocking_client` runs the
-// same coroutines on a private io_context, so both get the same timeouts and limits.
+// Every operation is written once as a C++20 coroutine (`client`, throwing typed exceptions).
+// The Asio completion-token form `async_xxx(..., CompletionToken&&)` (callbacks, use_awaitable,
+// deferred, use_future, as_tuple; per-operation cancellation) and `blocking_client` (throwing
+// and error_code& overloads) are generated from one table, INET_SMTP_OPERATIONS below; see
+// transport/async.hpp for the error mapping and cancellation rules.
 #pragma once
 
 #include <boost/asio/any_io_executor.hpp>
@@ -20,6 +23,7 @@
 #include "protocols/line/engine.hpp"
 #include "protocols/sasl/mechanism.hpp"
 #include "protocols/sasl/oauth2.hpp"
+#include "transport/async.hpp"
 #include "transport/body.hpp"
 #include "transport/error.hpp"
 #include "transport/options.hpp"
@@ -170,6 +174,24 @@ struct send_result {
   std::vector<recipient_result> rejected() const;
 };
 
+/// Every operation of `client`, one row per overload: X(result, name, (parameters),
+/// (arguments)). Each row gives client::async_name(parameters..., token) completing with
+/// void(error_code[, result]), and blocking_client::name(parameters...) (throwing) plus
+/// blocking_client::name(parameters..., error_code&). A new operation needs a row here.
+/// async_send: `message` must stay alive until the operation completes.
+#define INET_SMTP_OPERATIONS(X)                                                          \
+  X(void, connect, (client_options opts), (std::move(opts)))                             \
+  X(send_result, send, (envelope env, byte_source& message), (std::move(env), message))  \
+  X(smtp::reply, noop, (), ())                                                           \
+  X(smtp::reply, reset, (), ())                                                          \
+  X(void, quit, (), ())                                                                  \
+  X(smtp::reply, command, (std::string line), (std::move(line)))
+
+/// The accessors blocking_client forwards to `client` unchanged (no arguments, const).
+#define INET_SMTP_ACCESSORS(X) \
+  X(server_capabilities) X(greeting) X(is_tls) X(tls_details) X(authenticated_with) X(timeouts) \
+  X(last_failure)
+
 /// Asynchronous SMTP client. One instance = one connection; send() may be called repeatedly
 /// for several messages over the same connection (RSET between them is automatic on failure).
 class client {
@@ -227,29 +249,40 @@ class client {
   void set_timeouts(const transport::timeouts& t) noexcept;
   void close() noexcept;
 
+  // ---- Asio completion-token form (transport/async.hpp) ----
+  using executor_type = boost::asio::any_io_executor;
+  executor_type get_executor() const noexcept;
+  /// async_connect(opts, token), async_send(env, message, token), async_noop(token),
+  /// async_reset(token), async_quit(token), async_command(line, token): the coroutines above,
+  /// completing with void(error_code) / void(error_code, T). A cancelled operation completes
+  /// with boost::asio::error::operation_aborted and leaves the client closed.
+  INET_SMTP_OPERATIONS(INET_ASYNC_FRONT)
+  /// The exception behind the error_code of the last failed async_ operation or error_code&
+  /// blocking call (an smtp_exception keeps the server's reply); null after a success.
+  const std::exception_ptr& last_failure() const noexcept { return last_failure_; }
+
  private:
+  friend class blocking_client;
+  transport::async_target async_target_();
   struct impl;
   std::unique_ptr<impl> impl_;
+  std::exception_ptr last_failure_;
 };
 
-/// Blocking facade over `client`: the same operations, run to completion on a private
-/// io_context; errors are thrown exactly as by the coroutines.
+/// Blocking facade over `client`, generated from INET_SMTP_OPERATIONS: each operation run to
+/// completion on a private io_context. The throwing overloads throw exactly what the coroutines
+/// throw (smtp_exception with the server's reply ...); the error_code& overloads (Asio's
+/// convention) set `ec` instead, return a value-initialised result on failure and keep the
+/// exception in last_failure(). Accessors are those of `client` (INET_SMTP_ACCESSORS).
 class blocking_client {
  public:
   blocking_client();
   ~blocking_client();
-  void connect(client_options opts);
-  send_result send(envelope env, byte_source& message);
-  smtp::reply noop();
-  smtp::reply reset();
-  void quit();
-  smtp::reply command(std::string line);
-  const capabilities& server_capabilities() const noexcept;
-  const smtp::reply& greeting() const noexcept;
-  transport::tls_info tls_details() const;
-  const std::string& authenticated_with() const noexcept;
-  const transport::timeouts& timeouts() const noexcept;  ///< see client::timeouts()
+  INET_SMTP_OPERATIONS(INET_BLOCKING_DECLARE)
+  INET_SMTP_ACCESSORS(INET_BLOCKING_ACCESSOR)
   void set_timeouts(const transport::timeouts& t) noexcept;  ///< see client::set_timeouts()
+  void close() noexcept;
+  client& async() noexcept { return *client_; }  ///< the coroutine client underneath
 
  private:
   boost::asio::io_context io_;
