@@ -2,6 +2,7 @@
 
 #include <boost/asio/buffer.hpp>
 
+#include "protocols/line/dot_body.hpp"
 #include "transport/error.hpp"
 
 namespace inet::line {
@@ -170,31 +171,54 @@ asio::awaitable<status_reply> engine::read_status_reply() {
   co_return r;
 }
 
+namespace {
+
+// Hands the complete lines at the front of `pending` to `sink` (the sink gets whole lines with
+// their CRLFs, never a line in pieces), keeping at most `room` bytes; returns the count given.
+std::size_t deliver_lines(std::string& pending, std::uint64_t room, const byte_sink& sink) {
+  std::size_t n = pending.rfind("\r\n");
+  n = n == std::string::npos ? 0 : n + 2;
+  if (n > room) {  // only the complete lines that fit
+    const std::size_t fit =
+        room < 2 ? std::string::npos : pending.rfind("\r\n", static_cast<std::size_t>(room) - 2);
+    n = fit == std::string::npos ? 0 : fit + 2;
+  }
+  if (n == 0) return 0;
+  sink(std::string_view(pending.data(), n));
+  pending.erase(0, n);
+  return n;
+}
+
+}  // namespace
+
 asio::awaitable<std::uint64_t> engine::read_dot_body(const byte_sink& sink,
                                                      std::uint64_t max_bytes) {
+  dot_decoder dec;
   std::uint64_t total = 0;
-  for (;;) {
-    std::string_view l;
+  std::string pending;  // decoded bytes of the line still open
+  while (!dec.done()) {
+    std::string_view in;
     try {
-      l = co_await reader_->read_line();
+      in = co_await reader_->read_some();
     } catch (const std::system_error& e) {
       if (e.code() == transport::make_error_code(terr::unexpected_eof))
         throw std::system_error(e.code(), "connection closed before the terminating \".\" line "
                                           "(partial transfer after " + std::to_string(total) + " bytes)");
       throw;
     }
-    if (l == ".") {
-      trace_.info("[" + std::to_string(total) + " bytes of multi-line body]");
-      co_return total;
-    }
-    if (!l.empty() && l[0] == '.') l.remove_prefix(1);  // dot-unstuffing
-    if (total + l.size() + 2 > max_bytes)
+    reader_->consume(dec.feed(in, pending));
+    const std::size_t complete = pending.rfind("\r\n");
+    const bool over = complete != std::string::npos && complete + 2 > max_bytes - total;
+    total += deliver_lines(pending, max_bytes - total, sink);
+    if (over)
       throw std::system_error(transport::make_error_code(terr::body_too_large),
                               "multi-line body exceeds " + std::to_string(max_bytes) + " bytes");
-    sink(l);
-    sink("\r\n");
-    total += l.size() + 2;
+    if (pending.size() > limits_.max_line_bytes)
+      throw std::system_error(transport::make_error_code(terr::line_too_long),
+                              "body line longer than " + std::to_string(limits_.max_line_bytes) + " bytes");
   }
+  trace_.info("[" + std::to_string(total) + " bytes of multi-line body]");
+  co_return total;
 }
 
 asio::awaitable<void> engine::start_tls(const transport::tls_options& tls, std::string_view host) {

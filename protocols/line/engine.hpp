@@ -96,10 +96,13 @@ class engine {
   /// Reads a POP3 "+OK ..." / "-ERR ..." line; anything else throws malformed_reply.
   boost::asio::awaitable<status_reply> read_status_reply();
 
-  /// Reads a POP3 multi-line body (RFC 1939 §3) up to the "." line, dot-unstuffing lines that
-  /// begin with "..", delivering each line with CRLF to `sink`. Returns the bytes delivered.
-  /// EOF before the "." line throws transport::error::unexpected_eof (a partial transfer);
-  /// more than `max_bytes` throws transport::error::body_too_large.
+  /// Reads a dot-terminated multi-line body (POP3 RFC 1939 §3, NNTP RFC 3977 §3.1.1) up to
+  /// CRLF "." CRLF — the only terminator: a bare LF or CR is body data (line::dot_decoder).
+  /// A line beginning with "." loses that dot. `sink` receives the unstuffed body with its
+  /// CRLFs, without the terminator, in chunks of any size (not one call per line). Returns the
+  /// bytes delivered. Nothing after the terminator is consumed. EOF before it throws
+  /// transport::error::unexpected_eof (a partial transfer); more than `max_bytes` throws
+  /// transport::error::body_too_large (nothing past the limit reaches the sink).
   boost::asio::awaitable<std::uint64_t> read_dot_body(const byte_sink& sink,
                                                       std::uint64_t max_bytes = UINT64_MAX);
 

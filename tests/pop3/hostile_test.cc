@@ -1,0 +1,72 @@
+// Hostile POP3 servers: a multi-line body ends ONLY at CRLF "." CRLF (a bare "\n.\n" is data:
+// the LF.LF smuggling class), dot-unstuffing survives one-byte writes, and a NUL or bare CR in a
+// status line is a malformed response.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "tests/pop3/test_util.hpp"
+#include "transport/error.hpp"
+
+namespace inet::pop3::testing {
+namespace {
+
+using mock::mock_server;
+using mock::script;
+
+TEST(Pop3Hostile, LfDotLfInsideAMessageIsDataAndTheNextCommandIsInStep) {
+  mock_server srv(logged_in()
+                      .expect("RETR 1")
+                      .send("+OK\r\ntext\n.\nRETR smuggled\r\n.\r\n")
+                      .expect("NOOP").send("+OK\r\n"));
+  blocking_client c;
+  c.connect(login_options(srv));
+  std::string body;
+  const std::uint64_t n = c.retr(1, string_sink(body));
+  EXPECT_EQ(n, body.size());
+  EXPECT_EQ(body, "text\n.\nRETR smuggled\r\n");
+  EXPECT_TRUE(c.noop().ok);
+  EXPECT_SCRIPT_OK(srv);
+}
+
+TEST(Pop3Hostile, MessageCutOffAfterLfDotLfIsAPartialTransfer) {
+  mock_server srv(logged_in().expect("RETR 1").send("+OK\r\nline\r\ntext\n.\n").close());
+  blocking_client c;
+  c.connect(login_options(srv));
+  std::string body;
+  try {
+    c.retr(1, string_sink(body));
+    FAIL() << "a RETR without CRLF.CRLF succeeded";
+  } catch (const std::system_error& e) {
+    EXPECT_EQ(e.code(), transport::error::unexpected_eof) << e.what();
+  }
+  EXPECT_EQ(body, "line\r\n");
+}
+
+TEST(Pop3Hostile, UnstuffingWithOneByteWrites) {
+  mock_server srv(logged_in()
+                      .expect("RETR 1")
+                      .trickle("+OK\r\n..\r\n...x\r\n.y\n.\r\n\r\n.\r\n", 1ms)
+                      .expect("NOOP").send("+OK\r\n"));
+  blocking_client c;
+  c.connect(login_options(srv));
+  std::string body;
+  c.retr(1, string_sink(body));
+  EXPECT_EQ(body, ".\r\n..x\r\ny\n.\r\n\r\n");
+  EXPECT_TRUE(c.noop().ok);
+  EXPECT_SCRIPT_OK(srv);
+}
+
+TEST(Pop3Hostile, LfDotLfDoesNotEndAListing) {
+  mock_server srv(logged_in().expect("UIDL").send("+OK\r\n1 abc\n.\n2 def\r\n.\r\n"));
+  blocking_client c;
+  c.connect(login_options(srv));
+  try {
+    c.uidl();
+    FAIL() << "a UIDL line holding a bare LF was accepted";
+  } catch (const std::system_error& e) {
+    EXPECT_EQ(e.code(), error::malformed_response) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace inet::pop3::testing
