@@ -91,7 +91,15 @@ void client_state::charge(std::uint64_t bytes, bool streamed) {
 
 awaitable<response> client_state::read_response() {
   for (;;) {
-    std::string_view line = co_await eng.read_line();
+    std::string_view line;
+    std::string bad;  // a NUL or CR in the line (line::check_reply_line; literals are apart)
+    try {
+      line = co_await eng.read_line();
+    } catch (const std::system_error& e) {
+      if (e.code() != line::error::malformed_reply) throw;
+      bad = e.what();
+    }
+    if (!bad.empty()) violation(make_error_code(error::malformed_response), bad);
     charge(line.size() + 2, false);
     // A response's continuation lines (after a literal) follow the decision of its first line.
     if (!prs.in_response())

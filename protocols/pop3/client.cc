@@ -52,7 +52,15 @@ struct client::impl {
   bool connected = false;
 
   awaitable<detail::status_line> read_status(bool allow_continuation = false) {
-    const std::string_view l = co_await eng.read_line();
+    std::string_view l;
+    std::string bad;  // a NUL or CR in the line (line::check_reply_line)
+    try {
+      l = co_await eng.read_line();
+    } catch (const std::system_error& e) {
+      if (e.code() != line::error::malformed_reply) throw;
+      bad = e.what();
+    }
+    if (!bad.empty()) throw std::system_error(make_error_code(error::malformed_response), bad);
     co_return detail::parse_status_line(l, allow_continuation);
   }
 

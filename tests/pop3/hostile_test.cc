@@ -12,6 +12,7 @@ namespace {
 
 using mock::mock_server;
 using mock::script;
+using namespace std::string_literals;
 
 TEST(Pop3Hostile, LfDotLfInsideAMessageIsDataAndTheNextCommandIsInStep) {
   mock_server srv(logged_in()
@@ -63,6 +64,32 @@ TEST(Pop3Hostile, LfDotLfDoesNotEndAListing) {
   try {
     c.uidl();
     FAIL() << "a UIDL line holding a bare LF was accepted";
+  } catch (const std::system_error& e) {
+    EXPECT_EQ(e.code(), error::malformed_response) << e.what();
+  }
+}
+
+TEST(Pop3Hostile, NulOrBareCrInAStatusLineIsMalformed) {
+  for (const std::string& bad : {"+OK 1\0 2\r\n"s, "+OK a\rb\r\n"s,
+                                 "-ERR x\r\r\n"s}) {
+    mock_server srv(logged_in().expect("NOOP").send(bad));
+    blocking_client c;
+    c.connect(login_options(srv));
+    try {
+      c.noop();
+      FAIL() << "accepted " << transport::escape_control(bad);
+    } catch (const std::system_error& e) {
+      EXPECT_EQ(e.code(), error::malformed_response) << e.what();
+    }
+  }
+}
+
+TEST(Pop3Hostile, NulInTheGreetingIsMalformed) {
+  mock_server srv(script().send("+OK ready\0\r\n"s));
+  blocking_client c;
+  try {
+    c.connect(options_for(srv));
+    FAIL() << "a greeting with a NUL was accepted";
   } catch (const std::system_error& e) {
     EXPECT_EQ(e.code(), error::malformed_response) << e.what();
   }

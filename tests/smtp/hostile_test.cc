@@ -14,6 +14,7 @@ namespace {
 using mock::mock_server;
 using mock::script;
 using ::testing::HasSubstr;
+using namespace std::string_literals;
 
 // Sends `body` and returns the std::system_error it fails with (what() in *what).
 std::error_code send_error(blocking_client& c, byte_source& body, std::string* what = nullptr) {
@@ -127,6 +128,34 @@ TEST(SmtpHostileData, NulInTheFirstReadIsRefusedBeforeMailWithBdatToo) {
   c.quit();
   EXPECT_SCRIPT_OK(srv);
   EXPECT_EQ(srv.received(), "EHLO client.test\r\nQUIT\r\n");
+}
+
+// A NUL or bare CR in a reply line is a malformed reply (RFC 5321 §4.2), never text.
+TEST(SmtpHostileReply, NulOrBareCrInAReplyIsMalformed) {
+  for (const std::string& bad : {"250 ok\0\r\n"s, "250-a\rb\r\n250 ok\r\n"s,
+                                 "250 ok\r\r\n"s}) {
+    mock_server srv(greet_ehlo({}).expect("NOOP").send(bad));
+    blocking_client c;
+    c.connect(options_for(srv));
+    try {
+      c.noop();
+      FAIL() << "accepted " << bad;
+    } catch (const std::system_error& e) {
+      EXPECT_EQ(e.code(), error::malformed_reply) << e.what();
+    }
+  }
+}
+
+TEST(SmtpHostileReply, NulInTheEhloReplyIsMalformed) {
+  mock_server srv(script().send("220 mock\r\n").expect("EHLO client.test")
+                      .send("250-mock\r\n250 AUTH PLAIN\0LOGIN\r\n"s));
+  blocking_client c;
+  try {
+    c.connect(options_for(srv));
+    FAIL() << "an EHLO reply with a NUL was accepted";
+  } catch (const std::system_error& e) {
+    EXPECT_EQ(e.code(), error::malformed_reply) << e.what();
+  }
 }
 
 }  // namespace
