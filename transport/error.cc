@@ -32,6 +32,8 @@ class category final : public std::error_category {
       case error::body_too_large: return "body exceeds the maximum size";
       case error::operation_aborted: return "operation cancelled";
       case error::compression_failed: return "corrupt compressed data from the peer (DEFLATE)";
+      case error::alpn_mismatch:
+        return "the server selected an application protocol (ALPN) that was not offered";
     }
     return "unknown transport error";
   }
@@ -41,6 +43,7 @@ class category final : public std::error_category {
       case error::deadline_exceeded:
       case error::connect_timeout: return condition::timeout;
       case error::tls_handshake_failed:
+      case error::alpn_mismatch:
       case error::certificate_verify_failed: return condition::tls_failure;
       case error::tls_required: return condition::tls_required;
       case error::proxy_failed:

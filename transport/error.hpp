@@ -32,6 +32,9 @@ enum class error {
   body_too_large,         ///< a body exceeded a caller-set maximum (bytes)
   operation_aborted,      ///< cancelled by the caller
   compression_failed,     ///< corrupt DEFLATE data from the peer (RFC 4978), or zlib failed
+  /// The server selected an ALPN protocol that was not offered (RFC 7301 §3.2; the ALPACA
+  /// cross-protocol class): the handshake is abandoned and the connection closed.
+  alpn_mismatch,
 };
 
 const std::error_category& transport_category() noexcept;

@@ -439,7 +439,11 @@ awaitable<void> client::connect(client_options opts) {
   s.prs = parser(s.opts.parser);
   s.eng.set_limits(s.opts.limits);  // also drops bytes buffered from a previous connection
   co_await s.stream.connect(s.opts.host, s.opts.port, s.opts.connect);
-  if (s.opts.security == security::implicit_tls) co_await s.stream.handshake(s.opts.tls, s.opts.host);
+  if (s.opts.security == security::implicit_tls) {
+    transport::tls_options tls = s.opts.tls;
+    if (tls.alpn.empty()) tls.alpn = {"imap"};  // IANA ALPN id (RFC 7301): no cross-protocol
+    co_await s.stream.handshake(tls, s.opts.host);
+  }
   co_await s.greeting();
   const bool wants_auth = !s.opts.credentials.username.empty() || s.opts.token_provider ||
                           !s.opts.credentials.oauth2_token.empty();

@@ -367,8 +367,11 @@ awaitable<void> client::connect(client_options opts) {
   s.pending.clear();
   s.auth_mech.clear();
   co_await s.stream.connect(s.opts.host, s.opts.port, s.opts.connect);
-  if (s.opts.security == security::implicit_tls)
-    co_await s.stream.handshake(s.opts.tls, s.opts.host);
+  if (s.opts.security == security::implicit_tls) {
+    transport::tls_options tls = s.opts.tls;
+    if (tls.alpn.empty()) tls.alpn = {"pop3"};  // IANA ALPN id (RFC 7301): no cross-protocol
+    co_await s.stream.handshake(tls, s.opts.host);
+  }
   detail::status_line g = co_await s.read_status();
   s.greet = g.reply;
   if (!s.greet.ok) {

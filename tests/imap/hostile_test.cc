@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "tests/imap/mock_session.hpp"
+#include "tests/transport/alpn_server.hpp"
 
 namespace inet::imap::test {
 namespace {
@@ -34,6 +35,26 @@ TEST(ImapHostile, LiteralsMayHoldNulAndCr) {
   EXPECT_EQ(code_of([&] { c.noop(); }), std::error_code());
   EXPECT_EQ(code_of([&] { c.noop(); }), std::error_code());
   EXPECT_SCRIPT_OK(srv);
+}
+
+// imaps offers ALPN "imap" (RFC 7301, IANA id); a server selecting another protocol (ALPACA: an
+// HTTPS server answering for the IMAP name) fails the connect before any IMAP byte.
+TEST(ImapHostile, ImplicitTlsOffersImapAndRefusesAnotherAlpnProtocol) {
+  for (const char* selected : {"http/1.1", "imap", ""}) {
+    inet::testing::alpn_choice choice{selected, {}};
+    mock_server srv(mock().send(greeting), inet::testing::alpn_server(&choice));
+    blocking_client c;
+    client_options o = options_for(srv);
+    o.security = security::implicit_tls;
+    const std::error_code ec = code_of([&] { c.connect(o); });
+    if (std::string(selected) == "http/1.1")
+      EXPECT_EQ(ec, transport::error::alpn_mismatch) << ec.message();
+    else
+      EXPECT_FALSE(ec) << selected << ": " << ec.message();
+    srv.wait_done();
+    EXPECT_EQ(choice.offered, "\x04imap") << selected;
+    EXPECT_EQ(srv.received(), "");
+  }
 }
 
 }  // namespace

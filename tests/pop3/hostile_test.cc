@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "tests/pop3/test_util.hpp"
+#include "tests/transport/alpn_server.hpp"
 #include "transport/error.hpp"
 
 namespace inet::pop3::testing {
@@ -92,6 +93,33 @@ TEST(Pop3Hostile, NulInTheGreetingIsMalformed) {
     FAIL() << "a greeting with a NUL was accepted";
   } catch (const std::system_error& e) {
     EXPECT_EQ(e.code(), error::malformed_response) << e.what();
+  }
+}
+
+// pop3s offers ALPN "pop3" (RFC 7301, IANA id); a server selecting another protocol (ALPACA)
+// fails the connect before any POP3 byte.
+TEST(Pop3Hostile, ImplicitTlsOffersPop3AndRefusesAnotherAlpnProtocol) {
+  for (const char* selected : {"http/1.1", "pop3", ""}) {
+    inet::testing::alpn_choice choice{selected, {}};
+    mock_server srv(greet_capa({"USER"}), inet::testing::alpn_server(&choice));
+    blocking_client c;
+    client_options o = options_for(srv);
+    o.security = security::implicit_tls;
+    std::error_code ec;
+    try {
+      c.connect(o);
+    } catch (const std::system_error& e) {
+      ec = e.code();
+    }
+    if (std::string(selected) == "http/1.1")
+      EXPECT_EQ(ec, transport::error::alpn_mismatch) << ec.message();
+    else
+      EXPECT_FALSE(ec) << selected << ": " << ec.message();
+    srv.wait_done();
+    EXPECT_EQ(choice.offered, "\x04pop3") << selected;
+    if (*selected == 'h') {
+      EXPECT_EQ(srv.received(), "");
+    }
   }
 }
 

@@ -69,6 +69,7 @@ int transport_exit(transport::error e) {
     case error::unexpected_eof:
     case error::starttls_injection:
     case error::compression_failed:
+    case error::alpn_mismatch:
     case error::tls_handshake_failed: return ex_protocol;
     case error::tls_required:
     case error::proxy_failed: return ex_unavailable;
