@@ -459,6 +459,22 @@ awaitable<void> client::connect(client_options opts) {
       }
       s.eng.tracer().info("PREAUTH on a plaintext connection: continuing WITHOUT encryption");
     } else {
+      if (s.caps.empty() && policy == transport::tls_policy::required) {
+        // A CAPABILITY refused while TLS is required means STARTTLS cannot be had (curl: 64).
+        std::optional<status_response> refused;
+        try {
+          co_await s.refresh_capabilities();
+        } catch (const imap_exception& e) {
+          if (e.code() != error::command_failed && e.code() != error::command_rejected) throw;
+          refused = e.response();
+        }
+        if (refused) {
+          s.stream.close();
+          throw imap_exception(make_error_code(error::tls_required),
+                               "CAPABILITY refused: STARTTLS unavailable (TLS policy: required)",
+                               *refused);
+        }
+      }
       co_await s.starttls(policy);
     }
   }

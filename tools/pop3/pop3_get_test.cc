@@ -138,6 +138,18 @@ TEST(Pop3Get, BareLfDotLfIsDeliveredAsData) {
   EXPECT_SCRIPT_OK(srv);
 }
 
+// The CAPA equivalent of curl's IMAP rule: with CAPA refused and TLS required, STLS is tried
+// anyway (as curl does); refused too, it is 64 (CURLE_USE_SSL_FAILED), and no credential is
+// sent.
+TEST(Pop3Get, CapaRefusedWithTlsRequiredIs64) {
+  mock_server srv(script().send("+OK ready\r\n").expect("CAPA").send("-ERR unknown command\r\n")
+                      .expect("STLS").send("-ERR no\r\n").expect_eof());
+  const result r = run_get({url(srv, "1")});  // credentials: TLS required by default
+  EXPECT_EQ(r.status, 64) << r.err;
+  EXPECT_SCRIPT_OK(srv);
+  EXPECT_EQ(srv.received(), "CAPA\r\nSTLS\r\n");
+}
+
 TEST(Pop3Get, LoginDeniedIs67) {
   mock_server srv(script().send("+OK ready\r\n").expect("CAPA").send("+OK\r\nUSER\r\n.\r\n")
                       .expect("USER alice").send("+OK\r\n")
