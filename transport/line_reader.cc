@@ -67,7 +67,7 @@ asio::awaitable<std::string_view> line_reader::read_line() {
 asio::awaitable<std::string_view> line_reader::read_some() {
   if (begin_ == end_) {
     begin_ = end_ = 0;
-    const std::size_t n = co_await fill();
+    const std::size_t n = co_await fill();  // not inside the if: GCC 12 miscompiled that here
     if (n == 0)
       throw std::system_error(make_error_code(error::unexpected_eof), "connection closed by peer");
   }
