@@ -35,6 +35,8 @@ class category final : public std::error_category {
       case error::compression_failed: return "corrupt compressed data from the peer (DEFLATE)";
       case error::unexpected_peer:
         return "connection from an unexpected address (not the server's)";
+      case error::alpn_mismatch:
+        return "the server selected an application protocol (ALPN) that was not offered";
     }
     return "unknown transport error";
   }
@@ -44,6 +46,7 @@ class category final : public std::error_category {
       case error::deadline_exceeded:
       case error::connect_timeout: return condition::timeout;
       case error::tls_handshake_failed:
+      case error::alpn_mismatch:
       case error::certificate_verify_failed: return condition::tls_failure;
       case error::tls_required: return condition::tls_required;
       case error::proxy_failed:

@@ -36,6 +36,9 @@ enum class error {
   operation_aborted,      ///< cancelled by the caller
   compression_failed,     ///< corrupt DEFLATE data from the peer (RFC 4978), or zlib failed
   unexpected_peer,        ///< a listener was reached from an address other than the expected one
+  /// The server selected an ALPN protocol that was not offered (RFC 7301 §3.2; the ALPACA
+  /// cross-protocol class): the handshake is abandoned and the connection closed.
+  alpn_mismatch,
 };
 
 const std::error_category& transport_category() noexcept;

@@ -64,6 +64,17 @@ asio::awaitable<std::string_view> line_reader::read_line() {
   }
 }
 
+asio::awaitable<std::string_view> line_reader::read_some() {
+  if (begin_ == end_) {
+    begin_ = end_ = 0;
+    const std::size_t n = co_await fill();  // not inside the if: GCC 12 miscompiled that here
+    if (n == 0)
+      throw std::system_error(make_error_code(error::unexpected_eof), "connection closed by peer");
+  }
+  const std::string_view avail(buf_.data() + begin_, end_ - begin_);
+  co_return avail;
+}
+
 asio::awaitable<std::uint64_t> line_reader::read_exact(std::uint64_t n, const byte_sink& sink) {
   std::uint64_t left = n;
   while (left > 0) {

@@ -2,6 +2,7 @@
 // is an error, never an allocation), exact-count bodies and until-EOF bodies into a sink.
 #pragma once
 
+#include <algorithm>
 #include <boost/asio/awaitable.hpp>
 #include <cstdint>
 #include <string>
@@ -33,6 +34,14 @@ class line_reader {
   /// Delivers exactly `n` bytes to `sink` in chunks of at most the buffer size.
   /// Throws error::unexpected_eof if the peer closes early. Returns n.
   boost::asio::awaitable<std::uint64_t> read_exact(std::uint64_t n, const byte_sink& sink);
+
+  /// The bytes received and not yet consumed, waiting for at least one when there are none
+  /// (for byte-level decoders such as line::dot_decoder; pair it with consume()). The view
+  /// stays valid until the next call on this reader. Throws error::unexpected_eof when the
+  /// peer closes first, plus the stream's timeout and socket errors.
+  boost::asio::awaitable<std::string_view> read_some();
+  /// Marks the first `n` bytes of the last read_some() view as consumed (n <= its size).
+  void consume(std::size_t n) noexcept { begin_ += std::min(n, end_ - begin_); }
 
   /// Delivers everything until EOF to `sink`. Throws error::body_too_large once more than
   /// `max_bytes` would be delivered (nothing past the limit reaches the sink). Returns the count.

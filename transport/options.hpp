@@ -19,7 +19,10 @@ struct tls_options {
   /// Client certificate chain (PEM) and private key (PEM) for mutual TLS; both or neither.
   std::string client_cert_file;
   std::string client_key_file;
-  /// ALPN protocol names offered in the ClientHello (RFC 7301), e.g. {"http/1.1"}.
+  /// ALPN protocol names offered in the ClientHello (RFC 7301), e.g. {"http/1.1"}; IANA ids:
+  /// "imap", "pop3", "ftp", "nntp"/"nnsp", "http/1.1" (none for SMTP/LMTP). When non-empty, a
+  /// server that selects a protocol not in this list fails the handshake with
+  /// error::alpn_mismatch (ALPACA); one that selects none is accepted.
   std::vector<std::string> alpn;
   /// Host name sent in SNI and checked against the certificate; empty = the connect host.
   std::string server_name;

@@ -7,6 +7,7 @@
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cstring>
 
@@ -516,6 +517,13 @@ asio::awaitable<void> stream::handshake(const tls_options& tls, std::string_view
     if (vr != X509_V_OK)
       throw std::system_error(make_error_code(error::certificate_verify_failed),
                               "TLS with " + name + ": " + X509_verify_cert_error_string(vr));
+    // OpenSSL itself refuses a ServerHello selecting an ALPN protocol that was not offered
+    // (RFC 7301 §3.2) with SSL_R_BAD_EXTENSION; with an ALPN offer that is the ALPACA case.
+    if (!tls.alpn.empty() && ec.category() == asio::error::get_ssl_category() &&
+        ERR_GET_REASON(static_cast<unsigned long>(ec.value())) == SSL_R_BAD_EXTENSION)
+      throw std::system_error(make_error_code(error::alpn_mismatch),
+                              "TLS with " + name + ": " + ec.message() +
+                                  " (the server's ALPN selection was not offered)");
     throw std::system_error(make_error_code(error::tls_handshake_failed),
                             "TLS with " + name + ": " + ec.message());
   }
@@ -528,6 +536,20 @@ asio::awaitable<void> stream::handshake(const tls_options& tls, std::string_view
       boost::system::error_code ignored;
       s.sock.close(ignored);
       throw;
+    }
+  }
+  if (!tls.alpn.empty()) {  // RFC 7301 §3.2, ALPACA: none selected is fine, another is not
+    const unsigned char* sel = nullptr;
+    unsigned sel_len = 0;
+    SSL_get0_alpn_selected(ssl, &sel, &sel_len);
+    const std::string selected(reinterpret_cast<const char*>(sel), sel ? sel_len : 0);
+    if (!selected.empty() && std::find(tls.alpn.begin(), tls.alpn.end(), selected) == tls.alpn.end()) {
+      s.tls.reset();
+      boost::system::error_code ignored;
+      s.sock.close(ignored);
+      throw std::system_error(make_error_code(error::alpn_mismatch),
+                              "TLS with " + name + ": the server selected ALPN protocol \"" +
+                                  escape_control(selected) + "\", which was not offered");
     }
   }
   s.verified = !tls.dangerous_skip_verification;

@@ -92,7 +92,15 @@ void client_state::charge(std::uint64_t bytes, bool streamed) {
 
 awaitable<response> client_state::read_response() {
   for (;;) {
-    std::string_view line = co_await eng.read_line();
+    std::string_view line;
+    std::string bad;  // a NUL or CR in the line (line::check_reply_line; literals are apart)
+    try {
+      line = co_await eng.read_line();
+    } catch (const std::system_error& e) {
+      if (e.code() != line::error::malformed_reply) throw;
+      bad = e.what();
+    }
+    if (!bad.empty()) violation(make_error_code(error::malformed_response), bad);
     charge(line.size() + 2, false);
     // A response's continuation lines (after a literal) follow the decision of its first line.
     if (!prs.in_response())
@@ -425,7 +433,11 @@ awaitable<void> client::connect(client_options opts) {
   s.prs = parser(s.opts.parser);
   s.eng.set_limits(s.opts.limits);  // also drops bytes buffered from a previous connection
   co_await s.stream.connect(s.opts.host, s.opts.port, s.opts.connect);
-  if (s.opts.security == security::implicit_tls) co_await s.stream.handshake(s.opts.tls, s.opts.host);
+  if (s.opts.security == security::implicit_tls) {
+    transport::tls_options tls = s.opts.tls;
+    if (tls.alpn.empty()) tls.alpn = {"imap"};  // IANA ALPN id (RFC 7301): no cross-protocol
+    co_await s.stream.handshake(tls, s.opts.host);
+  }
   co_await s.greeting();
   const bool wants_auth = session::has_credentials(s.opts.credentials, s.opts.token_provider.get());
   const session::security sec = s.sec();
@@ -440,6 +452,22 @@ awaitable<void> client::connect(client_options opts) {
       }
       s.eng.tracer().info("PREAUTH on a plaintext connection: continuing WITHOUT encryption");
     } else {
+      if (s.caps.empty() && sec == session::security::required) {
+        // A CAPABILITY refused while TLS is required means STARTTLS cannot be had (curl: 64).
+        std::optional<status_response> refused;
+        try {
+          co_await s.refresh_capabilities();
+        } catch (const imap_exception& e) {
+          if (e.code() != error::command_failed && e.code() != error::command_rejected) throw;
+          refused = e.response();
+        }
+        if (refused) {
+          s.stream.close();
+          throw imap_exception(make_error_code(error::tls_required),
+                               "CAPABILITY refused: STARTTLS unavailable (TLS policy: required)",
+                               *refused);
+        }
+      }
       impl::starttls_adapter a(s);
       co_await session::upgrade(s.eng, sec, s.opts.tls, s.opts.host, a);
     }

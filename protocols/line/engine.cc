@@ -2,6 +2,7 @@
 
 #include <boost/asio/buffer.hpp>
 
+#include "protocols/line/dot_body.hpp"
 #include "transport/error.hpp"
 
 namespace inet::line {
@@ -11,44 +12,13 @@ using terr = transport::error;
 
 namespace {
 
-class category final : public std::error_category {
- public:
-  const char* name() const noexcept override { return "inet.line"; }
-  std::string message(int ev) const override {
-    switch (static_cast<line::error>(ev)) {
-      case line::error::malformed_reply: return "malformed reply from server";
-    }
-    return "unknown line-protocol error";
-  }
-  std::error_condition default_error_condition(int ev) const noexcept override {
-    if (ev == static_cast<int>(line::error::malformed_reply)) return condition::protocol_violation;
-    return {ev, *this};
-  }
-};
-
 void check_safe(std::string_view s) {
   if (!is_safe_argument(s))
     throw std::system_error(transport::make_error_code(terr::invalid_argument),
                             "command argument contains CR, LF or NUL");
 }
 
-[[noreturn]] void malformed(std::string_view why, std::string_view line) {
-  throw std::system_error(make_error_code(line::error::malformed_reply),
-                          std::string(why) + ": \"" +
-                              transport::escape_control(line.substr(0, 200)) + "\"");
-}
-
-bool three_digits(std::string_view l) {
-  return l.size() >= 3 && l[0] >= '1' && l[0] <= '5' && l[1] >= '0' && l[1] <= '9' &&
-         l[2] >= '0' && l[2] <= '9';
-}
-
 }  // namespace
-
-const std::error_category& line_category() noexcept {
-  static const category c;
-  return c;
-}
 
 bool is_safe_argument(std::string_view s) noexcept {
   return s.find_first_of(std::string_view("\r\n\0", 3)) == std::string_view::npos;
@@ -127,79 +97,71 @@ asio::awaitable<void> engine::send_bytes(std::string_view bytes, std::string_vie
 asio::awaitable<std::string_view> engine::read_line() {
   const std::string_view l = co_await reader_->read_line();
   trace_.received(l);
+  check_reply_line(l);
   co_return l;
 }
 
 asio::awaitable<code_reply> engine::read_code_reply() {
-  code_reply r;
-  std::size_t total = 0;
+  code_reply_parser p(limits_);
   for (;;) {
     const std::string_view l = co_await read_line();
-    total += l.size();
-    if (r.lines.size() >= limits_.max_reply_lines || total > limits_.max_reply_bytes)
-      throw std::system_error(transport::make_error_code(terr::reply_too_large),
-                              "reply longer than " + std::to_string(limits_.max_reply_lines) +
-                                  " lines or " + std::to_string(limits_.max_reply_bytes) + " bytes");
-    const bool has_code = three_digits(l) && (l.size() == 3 || l[3] == ' ' || l[3] == '-');
-    if (!has_code) {
-      // RFC 959 §4.2: inside a multi-line FTP reply, lines need not start with the code.
-      if (r.code == 0) malformed("reply does not start with a three-digit code", l);
-      r.lines.emplace_back(l);
-      continue;
-    }
-    const int code = (l[0] - '0') * 100 + (l[1] - '0') * 10 + (l[2] - '0');
-    if (code < 100) malformed("reply code out of range", l);
-    const bool last = l.size() == 3 || l[3] == ' ';
-    if (r.code != 0 && code != r.code) {
-      if (!last) malformed("continuation line carries a different reply code", l);
-      malformed("final line carries a different reply code", l);
-    }
-    r.code = code;
-    r.lines.emplace_back(l.size() > 4 ? l.substr(4) : std::string_view());
-    if (last) co_return r;
+    if (p.feed(l)) co_return p.take();
   }
 }
 
 asio::awaitable<status_reply> engine::read_status_reply() {
   const std::string_view l = co_await read_line();
-  status_reply r;
-  if (l.substr(0, 3) == "+OK" && (l.size() == 3 || l[3] == ' ')) {
-    r.ok = true;
-    r.text = std::string(l.size() > 4 ? l.substr(4) : std::string_view());
-  } else if (l.substr(0, 4) == "-ERR" && (l.size() == 4 || l[4] == ' ')) {
-    r.ok = false;
-    r.text = std::string(l.size() > 5 ? l.substr(5) : std::string_view());
-  } else {
-    malformed("expected +OK or -ERR", l);
-  }
-  co_return r;
+  co_return parse_status_reply(l);
 }
+
+namespace {
+
+// Hands the complete lines at the front of `pending` to `sink` (the sink gets whole lines with
+// their CRLFs, never a line in pieces), keeping at most `room` bytes; returns the count given.
+std::size_t deliver_lines(std::string& pending, std::uint64_t room, const byte_sink& sink) {
+  std::size_t n = pending.rfind("\r\n");
+  n = n == std::string::npos ? 0 : n + 2;
+  if (n > room) {  // only the complete lines that fit
+    const std::size_t fit =
+        room < 2 ? std::string::npos : pending.rfind("\r\n", static_cast<std::size_t>(room) - 2);
+    n = fit == std::string::npos ? 0 : fit + 2;
+  }
+  if (n == 0) return 0;
+  sink(std::string_view(pending.data(), n));
+  pending.erase(0, n);
+  return n;
+}
+
+}  // namespace
 
 asio::awaitable<std::uint64_t> engine::read_dot_body(const byte_sink& sink,
                                                      std::uint64_t max_bytes) {
+  dot_decoder dec;
   std::uint64_t total = 0;
-  for (;;) {
-    std::string_view l;
+  std::string pending;  // decoded bytes of the line still open
+  while (!dec.done()) {
+    std::string_view in;
     try {
-      l = co_await reader_->read_line();
+      in = co_await reader_->read_some();
     } catch (const std::system_error& e) {
       if (e.code() == transport::make_error_code(terr::unexpected_eof))
         throw std::system_error(e.code(), "connection closed before the terminating \".\" line "
                                           "(partial transfer after " + std::to_string(total) + " bytes)");
       throw;
     }
-    if (l == ".") {
-      trace_.info("[" + std::to_string(total) + " bytes of multi-line body]");
-      co_return total;
-    }
-    if (!l.empty() && l[0] == '.') l.remove_prefix(1);  // dot-unstuffing
-    if (total + l.size() + 2 > max_bytes)
+    reader_->consume(dec.feed(in, pending));
+    const std::size_t complete = pending.rfind("\r\n");
+    const bool over = complete != std::string::npos && complete + 2 > max_bytes - total;
+    total += deliver_lines(pending, max_bytes - total, sink);
+    if (over)
       throw std::system_error(transport::make_error_code(terr::body_too_large),
                               "multi-line body exceeds " + std::to_string(max_bytes) + " bytes");
-    sink(l);
-    sink("\r\n");
-    total += l.size() + 2;
+    if (pending.size() > limits_.max_line_bytes)
+      throw std::system_error(transport::make_error_code(terr::line_too_long),
+                              "body line longer than " + std::to_string(limits_.max_line_bytes) + " bytes");
   }
+  trace_.info("[" + std::to_string(total) + " bytes of multi-line body]");
+  co_return total;
 }
 
 asio::awaitable<void> engine::start_tls(const transport::tls_options& tls, std::string_view host) {

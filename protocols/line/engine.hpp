@@ -60,11 +60,37 @@ struct code_reply {
   int kind() const noexcept { return code / 100; }  ///< 1..5
 };
 
+/// Throws std::system_error(error::malformed_reply) if a reply line (CRLF removed) holds a NUL
+/// or a CR: neither may appear in an SMTP/LMTP/FTP reply (RFC 5321 §2.3.8, §4.2; RFC 959), a
+/// POP3 status line (RFC 1939 §3) or an IMAP response line (RFC 3501 §9: CHAR8/TEXT-CHAR
+/// exclude them; literals are read apart and may hold anything). engine::read_line applies it.
+void check_reply_line(std::string_view line);
+
+/// Assembles one three-digit reply from its lines, without I/O (engine::read_code_reply
+/// drives it; tests/fuzz/line_fuzz.cc fuzzes it). Grammar and errors: read_code_reply.
+class code_reply_parser {
+ public:
+  explicit code_reply_parser(const limits& l) : limits_(l) {}
+  /// Feeds one line (CRLF removed). Returns true when it was the reply's last line; then
+  /// take() gives the reply and the parser must not be fed again.
+  bool feed(std::string_view line);
+  code_reply take() { return std::move(r_); }
+
+ private:
+  limits limits_;
+  code_reply r_;
+  std::size_t total_ = 0;
+};
+
 /// A POP3 status line (RFC 1939 §3): +OK / -ERR and the rest of the line.
 struct status_reply {
   bool ok = false;
   std::string text;
 };
+
+/// Parses a POP3 status line (CRLF removed): "+OK" or "-ERR", alone or followed by a space and
+/// text; anything else throws std::system_error(error::malformed_reply).
+status_reply parse_status_reply(std::string_view line);
 
 class engine {
  public:
@@ -93,22 +119,27 @@ class engine {
   /// Reads one three-digit reply, single or multi-line. Each line must start with three digits;
   /// continuation lines ("250-") must carry the same code as the final line ("250 " or "250").
   /// FTP's RFC 959 form, where middle lines need not start with the code, is accepted too.
-  /// Throws std::system_error: malformed_reply (line_reader errors, reply_too_large beyond
-  /// limits.max_reply_lines / max_reply_bytes, transport::error::unexpected_eof).
+  /// Throws std::system_error: malformed_reply (also for a NUL or CR in a line), line_reader
+  /// errors, reply_too_large beyond limits.max_reply_lines / max_reply_bytes,
+  /// transport::error::unexpected_eof.
   boost::asio::awaitable<code_reply> read_code_reply();
 
   /// Reads a POP3 "+OK ..." / "-ERR ..." line; anything else throws malformed_reply.
   boost::asio::awaitable<status_reply> read_status_reply();
 
-  /// Reads a POP3 multi-line body (RFC 1939 §3) up to the "." line, dot-unstuffing lines that
-  /// begin with "..", delivering each line with CRLF to `sink`. Returns the bytes delivered.
-  /// EOF before the "." line throws transport::error::unexpected_eof (a partial transfer);
-  /// more than `max_bytes` throws transport::error::body_too_large.
+  /// Reads a dot-terminated multi-line body (POP3 RFC 1939 §3, NNTP RFC 3977 §3.1.1) up to
+  /// CRLF "." CRLF — the only terminator: a bare LF or CR is body data (line::dot_decoder).
+  /// A line beginning with "." loses that dot. `sink` receives the unstuffed body with its
+  /// CRLFs, without the terminator, in chunks of any size (not one call per line). Returns the
+  /// bytes delivered. Nothing after the terminator is consumed. EOF before it throws
+  /// transport::error::unexpected_eof (a partial transfer); more than `max_bytes` throws
+  /// transport::error::body_too_large (nothing past the limit reaches the sink).
   boost::asio::awaitable<std::uint64_t> read_dot_body(const byte_sink& sink,
                                                       std::uint64_t max_bytes = UINT64_MAX);
 
   /// Reads one raw line (IMAP parses tagged/untagged responses and literals itself; use
-  /// reader().read_exact for literal bodies). Traced.
+  /// reader().read_exact for literal bodies). Traced. A NUL or CR in it throws
+  /// malformed_reply (check_reply_line); every reply read (code, status) goes through here.
   boost::asio::awaitable<std::string_view> read_line();
 
   /// Upgrades the connection to TLS in place. Call right after reading the server's go-ahead

@@ -55,7 +55,15 @@ struct client::impl {
   bool connected = false;
 
   awaitable<detail::status_line> read_status(bool allow_continuation = false) {
-    const std::string_view l = co_await eng.read_line();
+    std::string_view l;
+    std::string bad;  // a NUL or CR in the line (line::check_reply_line)
+    try {
+      l = co_await eng.read_line();
+    } catch (const std::system_error& e) {
+      if (e.code() != line::error::malformed_reply) throw;
+      bad = e.what();
+    }
+    if (!bad.empty()) throw std::system_error(make_error_code(error::malformed_response), bad);
     co_return detail::parse_status_line(l, allow_continuation);
   }
 
@@ -365,8 +373,11 @@ awaitable<void> client::connect(client_options opts) {
   s.listed_sizes.clear();
   s.auth_mech.clear();
   co_await s.stream.connect(s.opts.host, s.opts.port, s.opts.connect);
-  if (s.opts.security == security::implicit_tls)
-    co_await s.stream.handshake(s.opts.tls, s.opts.host);
+  if (s.opts.security == security::implicit_tls) {
+    transport::tls_options tls = s.opts.tls;
+    if (tls.alpn.empty()) tls.alpn = {"pop3"};  // IANA ALPN id (RFC 7301): no cross-protocol
+    co_await s.stream.handshake(tls, s.opts.host);
+  }
   detail::status_line g = co_await s.read_status();
   s.greet = g.reply;
   if (!s.greet.ok) {

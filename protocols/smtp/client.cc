@@ -29,6 +29,35 @@ std::string default_helo_name() {
   return "localhost";
 }
 
+// The message with its first read done ahead, before MAIL: a NUL or an over-long line found
+// there is refused with nothing sent (error::invalid_message). Later reads pass through, so a
+// message streams as before; a fault found in them aborts the transaction (send_data/bdat).
+class read_ahead_source final : public byte_source {
+ public:
+  explicit read_ahead_source(byte_source& inner) : inner_(inner), head_(chunk_size, '\0') {
+    head_.resize(inner_.read(std::span<char>(head_.data(), head_.size())));
+    eof_ = head_.empty();
+  }
+  void check() const {
+    detail::data_encoder probe(false);
+    std::string scratch;
+    probe.feed(head_, scratch);
+  }
+  std::size_t read(std::span<char> buf) override {
+    if (pos_ == head_.size()) return eof_ ? 0 : inner_.read(buf);
+    const std::size_t n = std::min(buf.size(), head_.size() - pos_);
+    head_.copy(buf.data(), n, pos_);
+    pos_ += n;
+    return n;
+  }
+
+ private:
+  byte_source& inner_;
+  std::string head_;
+  std::size_t pos_ = 0;
+  bool eof_ = false;
+};
+
 }  // namespace
 
 struct client::impl {
@@ -96,7 +125,8 @@ struct client::impl {
   awaitable<void> authenticate();
   awaitable<send_result> send(envelope env, byte_source& message);
   std::vector<line::command> build_commands(const envelope& env) const;
-  awaitable<send_result> send_transaction(envelope env, byte_source& message);
+  awaitable<send_result> send_transaction(envelope env, std::vector<line::command> cmds,
+                                          byte_source& message);
   awaitable<void> send_data(byte_source& message, send_result& result);
   awaitable<void> send_bdat(byte_source& message, send_result& result);
 };
@@ -293,10 +323,14 @@ awaitable<void> client::impl::send_bdat(byte_source& message, send_result& resul
 
 awaitable<send_result> client::impl::send(envelope env, byte_source& message) {
   if (!connected) throw std::system_error(make_error_code(error::not_connected), "send");
+  // Envelope, then the first read of the content: refused with nothing sent, connection kept.
+  std::vector<line::command> cmds = build_commands(env);
+  read_ahead_source content(message);
+  content.check();
   end_of_data_sent = false;
   std::exception_ptr failure;
   try {
-    co_return co_await send_transaction(std::move(env), message);
+    co_return co_await send_transaction(std::move(env), std::move(cmds), content);
   } catch (const smtp_exception&) {
     throw;  // a complete reply was read: the conversation is in step
   } catch (const std::system_error& e) {
@@ -375,8 +409,9 @@ std::vector<line::command> client::impl::build_commands(const envelope& env) con
   return cmds;
 }
 
-awaitable<send_result> client::impl::send_transaction(envelope env, byte_source& message) {
-  const std::vector<line::command> cmds = build_commands(env);
+awaitable<send_result> client::impl::send_transaction(envelope env,
+                                                      std::vector<line::command> cmds,
+                                                      byte_source& message) {
   const bool use_bdat = opts.chunking && !opts.lmtp && caps.has("CHUNKING");
   send_result result;
   reply mail_reply;

@@ -52,6 +52,13 @@ enum class error {
   /// The connection failed after the end of the message was (being) sent and before the
   /// server's reply: the server may or may not have accepted it. Retrying may deliver it twice.
   delivery_unconfirmed,
+  /// The message holds a NUL byte or a line longer than 998 octets (RFC 5321 §4.5.3.1.6,
+  /// RFC 5322 §2.1.1, §2.3); what() names the byte offset. Found in the first read of the
+  /// message: refused before MAIL, nothing sent, the connection stays usable. Found later: the
+  /// transaction is abandoned without its end-of-data terminator (no "." line, no BDAT LAST)
+  /// and the connection is closed, so the server discards the partial message. Never sent,
+  /// never split.
+  invalid_message,
 };
 const std::error_category& smtp_category() noexcept;
 inline std::error_code make_error_code(error e) noexcept {

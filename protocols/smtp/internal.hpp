@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -38,9 +39,15 @@ bool valid_dsn_notify(std::string_view notify);
 /// RFC 3461 §4 xtext encoding.
 std::string xtext(std::string_view s);
 
+/// RFC 5321 §4.5.3.1.6: a text line is at most 1000 octets with its CRLF.
+inline constexpr std::size_t max_line_octets = 998;
+
 /// Message content to the wire: bare CR and bare LF become CRLF (so no input can end DATA
 /// early: the "SMTP smuggling" class), and with stuffing a "." at the start of a line is
-/// doubled (RFC 5321 §4.5.2). Output grows by at most 2x the input.
+/// doubled (RFC 5321 §4.5.2). Output grows by at most 2x the input. A NUL byte (which lenient
+/// servers drop, turning "\r\0\n.\r\n" into an end of data) or a line of more than
+/// max_line_octets throws std::system_error(error::invalid_message) naming the offset in the
+/// message; `out` then holds only the bytes before it, which must not be sent as a message.
 class data_encoder {
  public:
   explicit data_encoder(bool dot_stuffing = true) : stuff_(dot_stuffing) {}
@@ -52,6 +59,8 @@ class data_encoder {
   bool stuff_;
   bool at_line_start_ = true;
   bool pending_cr_ = false;
+  std::size_t line_octets_ = 0;  // octets of the current line, CR/LF excluded
+  std::uint64_t offset_ = 0;     // message bytes fed so far
 };
 
 /// The trace's credential redactor for SMTP/LMTP (registered with the line engine; see

@@ -32,6 +32,9 @@ class category final : public std::error_category {
       case error::delivery_unconfirmed:
         return "connection lost after the end of the message was sent: the server may have "
                "accepted it";
+      case error::invalid_message:
+        return "invalid message: a NUL byte or a line longer than 998 octets (RFC 5321 "
+               "§4.5.3.1.6)";
     }
     return "unknown SMTP error";
   }
@@ -220,10 +223,15 @@ std::string xtext(std::string_view s) {
 
 void data_encoder::feed(std::string_view in, std::string& out) {
   for (char c : in) {
+    const std::uint64_t at = offset_++;
+    if (c == '\0')
+      throw std::system_error(make_error_code(error::invalid_message),
+                              "NUL byte at offset " + std::to_string(at) + " of the message");
     if (pending_cr_) {
       pending_cr_ = false;
       out += "\r\n";
       at_line_start_ = true;
+      line_octets_ = 0;
       if (c == '\n') continue;  // CRLF: already emitted
     }
     if (c == '\r') {
@@ -233,8 +241,13 @@ void data_encoder::feed(std::string_view in, std::string& out) {
     if (c == '\n') {  // bare LF
       out += "\r\n";
       at_line_start_ = true;
+      line_octets_ = 0;
       continue;
     }
+    if (++line_octets_ > max_line_octets)
+      throw std::system_error(make_error_code(error::invalid_message),
+                              "line longer than " + std::to_string(max_line_octets) +
+                                  " octets at offset " + std::to_string(at) + " of the message");
     if (at_line_start_ && c == '.' && stuff_) out.push_back('.');  // RFC 5321 §4.5.2
     at_line_start_ = false;
     out.push_back(c);

@@ -44,7 +44,8 @@ exit_code transport_exit(transport::error e, phase p) {
     case error::unexpected_eof:
       return p == phase::transfer ? exit_code::partial_file : exit_code::recv_error;
     case error::tls_required: return exit_code::use_ssl_failed;
-    case error::tls_handshake_failed: return exit_code::ssl_connect_error;
+    case error::tls_handshake_failed:
+    case error::alpn_mismatch: return exit_code::ssl_connect_error;
     case error::certificate_verify_failed: return exit_code::peer_failed_verification;
     case error::invalid_argument: return exit_code::bad_function_argument;
     case error::proxy_failed:

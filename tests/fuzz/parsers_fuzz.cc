@@ -4,7 +4,7 @@
 // input must never break:
 //   0 SMTP DATA encoder: the encoded body never contains a bare CR or LF, never a line that is
 //     just "." (no early end of DATA: the "SMTP smuggling" class), and un-stuffing it gives the
-//     input with line ends normalised.
+//     input with line ends normalised; a NUL or a line over 998 octets is refused.
 //   1 SMTP EHLO reply + enhanced status codes (RFC 5321 §4.1.1.1, RFC 2034).
 //   2 POP3 status lines, scan/UID listings, STAT, APOP timestamp (RFC 1939, RFC 2449).
 //   3 SCRAM-SHA-256 client against a hostile server-first / server-final (RFC 5802, 7677).
@@ -83,9 +83,29 @@ std::string normalised(std::string_view in) {
   return out;
 }
 
+// A NUL byte or a line (ended by CR or LF) of more than 998 octets: the encoder must refuse it.
+bool invalid_message(std::string_view in) {
+  std::size_t line = 0;
+  for (char c : in) {
+    if (c == '\0') return true;
+    line = c == '\r' || c == '\n' ? 0 : line + 1;
+    if (line > inet::smtp::detail::max_line_octets) return true;
+  }
+  return false;
+}
+
 void data_encoder_case(std::string_view in) {
   inet::smtp::detail::data_encoder enc;
   std::string wire;
+  if (invalid_message(in)) {
+    try {
+      enc.feed(in, wire);
+    } catch (const std::system_error& e) {
+      check(e.code() == inet::smtp::error::invalid_message);
+      return;
+    }
+    check(false);
+  }
   // Uneven chunks: a CR at the end of one chunk and LF at the start of the next.
   std::size_t at = 0, step = 1;
   while (at < in.size()) {

@@ -338,10 +338,10 @@ TEST(DotBody, EmptyBody) {
   EXPECT_EQ(n, 0u);
 }
 
-TEST(DotBody, BareLfLinesAreDeliveredWithCrlf) {
+TEST(DotBody, BareLfIsDataAndNeverEndsTheBody) {
   std::string body;
-  ASSERT_FALSE(body_of("a\nb\n.\n", body));
-  EXPECT_EQ(body, "a\r\nb\r\n");
+  EXPECT_EQ(body_of("x\r\na\nb\n.\n", body), error::unexpected_eof);  // no CRLF "." CRLF came
+  EXPECT_EQ(body, "x\r\n");  // complete lines only: "a\nb\n.\n" is one unfinished line
 }
 
 TEST(DotBody, EofBeforeTheDotLineIsAPartialTransfer) {

@@ -306,6 +306,18 @@ TEST(ImapGet, PreauthInClearWithTlsRequiredIsRefused) {
   EXPECT_EQ(r.status, 64) << r.err;
 }
 
+// curl's imap_state_capability_resp: a failed CAPABILITY with TLS required is "STARTTLS not
+// available", CURLE_USE_SSL_FAILED (64), not a login failure (67).
+TEST(ImapGet, CapabilityRefusedWithTlsRequiredIs64) {
+  for (const char* refusal : {"A1 NO not now\r\n", "A1 BAD what\r\n"}) {
+    mock_server srv(script().send("* OK ready\r\n").expect("A1 CAPABILITY").send(refusal));
+    const result r = run("get", {url(srv, "")});  // a password: TLS required
+    EXPECT_EQ(r.status, 64) << r.err;
+    EXPECT_SCRIPT_OK(srv);
+    EXPECT_EQ(srv.received(), "A1 CAPABILITY\r\n");
+  }
+}
+
 TEST(ImapGet, PasswordWithoutStarttlsIsNeverSent) {
   mock_server srv(script().send("* OK [CAPABILITY IMAP4rev1] no tls here\r\n"));
   const result r = run("get", {url(srv, "")});  // default: TLS required when a password is sent

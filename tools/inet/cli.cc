@@ -121,6 +121,9 @@ int transfer_main(direction d, const std::vector<std::string>& args, transfer_co
   std::vector<transfer_options> groups;
   try {
     groups = parse_transfer_args(args, d);
+  } catch (const malformed_credentials& e) {
+    ctx.err << "inet: (" << to_int(exit_code::url_malformat) << ") " << e.what() << "\n";
+    return to_int(exit_code::url_malformat);
   } catch (const option_error& e) {
     ctx.err << "inet: " << e.what() << "\ninet: try 'inet help " << name
             << "' for more information\n";

@@ -36,6 +36,13 @@ class option_error : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+/// A CR or LF in -u/--user credentials: exit 3 (CURLE_URL_MALFORMAT), as curl >= 8 refuses
+/// them, rather than option_error's 2. Nothing is sent.
+class malformed_credentials : public option_error {
+ public:
+  using option_error::option_error;
+};
+
 /// Splits the arguments after `get`/`put` at each `--next` / `-:` (curl semantics: options before
 /// --next apply to the URLs before it). The separators are dropped; a trailing separator leaves
 /// an empty last group.

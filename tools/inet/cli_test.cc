@@ -235,6 +235,16 @@ TEST(Next, OptionsApplyOnlyToTheirGroupExceptGlobals) {
   EXPECT_THROW(parse_transfer_args({"u1", "--next"}, direction::get), option_error);
 }
 
+// curl >= 8 refuses CR/LF in credentials as a malformed URL (3), not a bad option (2).
+TEST_F(Cli, CrOrLfInUserCredentialsIsExit3AndNothingIsSent) {
+  for (const char* user : {"a\rb:c", "a:b\nc", "a\r\nb"}) {
+    const auto r = call({"get", "-u", user, "pop3://127.0.0.1:1/"});
+    EXPECT_EQ(r.status, 3) << r.err;
+    EXPECT_NE(r.err.find("inet: (3) option --user: contains CR or LF"), std::string::npos) << r.err;
+  }
+  EXPECT_EQ(call({"get", "-u", "a\x01b:c", "pop3://127.0.0.1:1/"}).status, 2);  // other controls
+}
+
 TEST_F(Cli, BadUrlExits3WithOneLineReason) {
   auto r = call({"get", "http://h:99999/"});
   EXPECT_EQ(r.status, 3);

@@ -57,6 +57,8 @@ void add_credential_options(CLI::App& app, transfer_options& o) {
   app.add_option_function<std::string>(
          "-u,--user",
          [&o](const std::string& v) {
+           if (v.find_first_of("\r\n") != std::string::npos)
+             throw malformed_credentials("option --user: contains CR or LF");
            checked_text("--user", v);
            auto colon = v.find(':');
            o.user = v.substr(0, colon);

@@ -48,7 +48,8 @@ int smtp_exit(smtp::error e, int reply_code) {
     case error::tls_required: return ex_unavailable;
     case error::message_too_large:
     case error::smtputf8_unsupported:
-    case error::invalid_address: return ex_dataerr;
+    case error::invalid_address:
+    case error::invalid_message: return ex_dataerr;
     case error::no_recipients_accepted:
       return reply_code >= 400 && reply_code < 500 ? ex_tempfail : ex_nouser;
     case error::not_connected: return ex_software;
@@ -68,6 +69,7 @@ int transport_exit(transport::error e) {
     case error::unexpected_eof:
     case error::starttls_injection:
     case error::compression_failed:
+    case error::alpn_mismatch:
     case error::tls_handshake_failed: return ex_protocol;
     case error::tls_required:
     case error::proxy_failed:

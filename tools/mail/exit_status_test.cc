@@ -49,6 +49,7 @@ TEST(ExitStatus, CodesWithoutReplies) {
   EXPECT_EQ(exit_code_for(smtp::error::auth_unavailable), ex_unavailable);
   EXPECT_EQ(exit_code_for(smtp::error::message_too_large), ex_dataerr);
   EXPECT_EQ(exit_code_for(smtp::error::invalid_address), ex_dataerr);
+  EXPECT_EQ(exit_code_for(smtp::error::invalid_message), ex_dataerr);  // NUL / line > 998
   EXPECT_EQ(exit_code_for(smtp::error::smtputf8_unsupported), ex_dataerr);
   EXPECT_EQ(exit_code_for(transport::error::resolve_failed), ex_nohost);
   EXPECT_EQ(exit_code_for(transport::error::connect_timeout), ex_tempfail);

@@ -118,6 +118,38 @@ TEST(Pop3Get, CutOffListIsPartialExit18) {
   EXPECT_SCRIPT_OK(srv);
 }
 
+// LF.LF smuggling: "\n.\n" inside a message is data, not the end; a message cut off after it
+// is a partial transfer (exit 18), never a silently truncated success.
+TEST(Pop3Get, BareLfDotLfNeitherTruncatesNorSucceeds) {
+  mock_server srv(login().expect("RETR 1").send("+OK\r\nhead\r\ntext\n.\nmore\r\n").close());
+  const result r = run_get({"--tls", "none", url(srv, "1")});
+  EXPECT_EQ(r.status, 18);
+  EXPECT_EQ(r.out, "head\r\ntext\n.\nmore\r\n");
+  EXPECT_THAT(r.err, HasSubstr("inet: (18)"));
+  EXPECT_SCRIPT_OK(srv);
+}
+
+TEST(Pop3Get, BareLfDotLfIsDeliveredAsData) {
+  mock_server srv(login().expect("RETR 1").send("+OK\r\ntext\n.\nmore\r\n.\r\n")
+                      .expect("QUIT").send("+OK\r\n"));
+  const result r = run_get({"--tls", "none", url(srv, "1")});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out, "text\n.\nmore\r\n");
+  EXPECT_SCRIPT_OK(srv);
+}
+
+// The CAPA equivalent of curl's IMAP rule: with CAPA refused and TLS required, STLS is tried
+// anyway (as curl does); refused too, it is 64 (CURLE_USE_SSL_FAILED), and no credential is
+// sent.
+TEST(Pop3Get, CapaRefusedWithTlsRequiredIs64) {
+  mock_server srv(script().send("+OK ready\r\n").expect("CAPA").send("-ERR unknown command\r\n")
+                      .expect("STLS").send("-ERR no\r\n").expect_eof());
+  const result r = run_get({url(srv, "1")});  // credentials: TLS required by default
+  EXPECT_EQ(r.status, 64) << r.err;
+  EXPECT_SCRIPT_OK(srv);
+  EXPECT_EQ(srv.received(), "CAPA\r\nSTLS\r\n");
+}
+
 TEST(Pop3Get, LoginDeniedIs67) {
   mock_server srv(script().send("+OK ready\r\n").expect("CAPA").send("+OK\r\nUSER\r\n.\r\n")
                       .expect("USER alice").send("+OK\r\n")
