@@ -4,6 +4,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <cstdlib>
 
 #include "protocols/codec/base64.hpp"
 #include "transport/error.hpp"
@@ -54,12 +55,8 @@ asio::awaitable<void> socks5(stream& s, const proxy_options& p, const std::strin
   // RFC 1928 §3: version 5, methods: no-auth (0) and, with credentials, user/pass (2).
   std::string hello = with_auth ? std::string("\x05\x02\x00\x02", 4) : std::string("\x05\x01\x00", 3);
   co_await s.write(asio::buffer(hello));
-  const std::string choice = co_await read_n(s, 2);
-  if (choice[0] != 5) fail(error::proxy_failed, "not a SOCKS5 proxy");
-  const auto method = static_cast<unsigned char>(choice[1]);
-  if (method == 0xFF) fail(error::proxy_auth_failed, "SOCKS5 proxy accepts none of our methods");
+  const unsigned char method = detail::parse_socks5_method(co_await read_n(s, 2), with_auth);
   if (method == 2) {
-    if (!with_auth) fail(error::proxy_auth_failed, "SOCKS5 proxy demands a user name");
     // RFC 1929 §2.
     std::string req;
     req.push_back(1);
@@ -68,10 +65,7 @@ asio::awaitable<void> socks5(stream& s, const proxy_options& p, const std::strin
     req.push_back(static_cast<char>(p.password.size()));
     req += p.password;
     co_await s.write(asio::buffer(req));
-    const std::string status = co_await read_n(s, 2);
-    if (status[1] != 0) fail(error::proxy_auth_failed, "SOCKS5 proxy rejected the credentials");
-  } else if (method != 0) {
-    fail(error::proxy_failed, "SOCKS5 proxy chose an unsupported method");
+    detail::check_socks5_auth_status(co_await read_n(s, 2));
   }
 
   std::string req("\x05\x01\x00", 3);  // CONNECT
@@ -106,19 +100,9 @@ asio::awaitable<void> socks5(stream& s, const proxy_options& p, const std::strin
   req.push_back(static_cast<char>(port & 0xFF));
   co_await s.write(asio::buffer(req));
 
-  const std::string head = co_await read_n(s, 4);
-  if (head[0] != 5) fail(error::proxy_failed, "malformed SOCKS5 reply");
-  if (head[1] != 0)
-    fail(error::proxy_failed, std::string("SOCKS5 proxy: ") +
-                                  socks_reply_text(static_cast<unsigned char>(head[1])));
-  std::size_t rest = 0;
-  switch (head[3]) {
-    case 1: rest = 4 + 2; break;
-    case 4: rest = 16 + 2; break;
-    case 3: rest = static_cast<unsigned char>((co_await read_n(s, 1))[0]) + 2u; break;
-    default: fail(error::proxy_failed, "malformed SOCKS5 reply address");
-  }
-  co_await read_n(s, rest);
+  std::string reply;
+  for (std::size_t more; (more = detail::socks5_reply_needs(reply)) != 0;)
+    reply += co_await read_n(s, more);
 }
 
 asio::awaitable<void> http_connect(stream& s, const proxy_options& p, const std::string& host,
@@ -135,39 +119,80 @@ asio::awaitable<void> http_connect(stream& s, const proxy_options& p, const std:
   req += "Proxy-Connection: Keep-Alive\r\n\r\n";
   co_await s.write(asio::buffer(req));
 
-  // Read the response head byte by byte-ish through a bounded reader; nothing after the
-  // blank line may be consumed (it belongs to the tunnelled protocol), so read one byte at a time.
-  std::string line;
-  int status = 0;
-  bool first = true;
-  std::size_t total = 0;
+  // Nothing after the blank line may be consumed (it belongs to the tunnelled protocol), so
+  // read one byte at a time.
+  detail::connect_head_parser head;
   for (;;) {
     char c;
     const std::size_t k = co_await s.read_some(asio::buffer(&c, 1));
     if (k == 0) fail(error::proxy_failed, "proxy closed the connection during CONNECT");
-    if (++total > 16 * 1024) fail(error::proxy_failed, "proxy response head too large");
-    if (c != '\n') {
-      line.push_back(c);
-      continue;
-    }
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (first) {
-      first = false;
-      if (line.rfind("HTTP/1.", 0) != 0 || line.size() < 12)
-        fail(error::proxy_failed, "malformed proxy response: " + escape_control(line.substr(0, 80)));
-      status = std::atoi(line.substr(9, 3).c_str());
-      // The proxy's words reach the user's terminal: escape them and keep them short.
-      const std::string shown = escape_control(line.substr(0, 200));
-      if (status == 407) fail(error::proxy_auth_failed, "proxy: " + shown);
-      if (status / 100 != 2) fail(error::proxy_failed, "proxy refused CONNECT: " + shown);
-    } else if (line.empty()) {
-      break;
-    }
-    line.clear();
+    if (head.feed(c)) break;
   }
 }
 
 }  // namespace
+
+namespace detail {
+
+unsigned char parse_socks5_method(std::string_view reply, bool with_auth) {
+  if (reply.size() != 2 || reply[0] != 5) fail(error::proxy_failed, "not a SOCKS5 proxy");
+  const auto method = static_cast<unsigned char>(reply[1]);
+  if (method == 0xFF) fail(error::proxy_auth_failed, "SOCKS5 proxy accepts none of our methods");
+  if (method == 2 && !with_auth) fail(error::proxy_auth_failed, "SOCKS5 proxy demands a user name");
+  if (method != 0 && method != 2)
+    fail(error::proxy_failed, "SOCKS5 proxy chose an unsupported method");
+  return method;
+}
+
+void check_socks5_auth_status(std::string_view reply) {
+  if (reply.size() != 2 || reply[1] != 0)
+    fail(error::proxy_auth_failed, "SOCKS5 proxy rejected the credentials");
+}
+
+std::size_t socks5_reply_needs(std::string_view got) {
+  if (got.size() < 4) return 4 - got.size();
+  if (got[0] != 5) fail(error::proxy_failed, "malformed SOCKS5 reply");
+  if (got[1] != 0)
+    fail(error::proxy_failed, std::string("SOCKS5 proxy: ") +
+                                  socks_reply_text(static_cast<unsigned char>(got[1])));
+  std::size_t total = 0;
+  switch (got[3]) {
+    case 1: total = 4 + 4 + 2; break;
+    case 4: total = 4 + 16 + 2; break;
+    case 3:
+      if (got.size() < 5) return 5 - got.size();
+      total = 5 + static_cast<unsigned char>(got[4]) + 2u;
+      break;
+    default: fail(error::proxy_failed, "malformed SOCKS5 reply address");
+  }
+  return got.size() < total ? total - got.size() : 0;
+}
+
+bool connect_head_parser::feed(char c) {
+  if (++total_ > max_connect_head_bytes)
+    fail(error::proxy_failed, "proxy response head too large");
+  if (c != '\n') {
+    line_.push_back(c);
+    return false;
+  }
+  if (!line_.empty() && line_.back() == '\r') line_.pop_back();
+  if (first_) {
+    first_ = false;
+    if (line_.rfind("HTTP/1.", 0) != 0 || line_.size() < 12)
+      fail(error::proxy_failed, "malformed proxy response: " + escape_control(line_.substr(0, 80)));
+    const int status = std::atoi(line_.substr(9, 3).c_str());
+    // The proxy's words reach the user's terminal: escape them and keep them short.
+    const std::string shown = escape_control(line_.substr(0, 200));
+    if (status == 407) fail(error::proxy_auth_failed, "proxy: " + shown);
+    if (status / 100 != 2) fail(error::proxy_failed, "proxy refused CONNECT: " + shown);
+  } else if (line_.empty()) {
+    return true;
+  }
+  line_.clear();
+  return false;
+}
+
+}  // namespace detail
 
 asio::awaitable<void> proxy_handshake(stream& s, const proxy_options& proxy,
                                       const std::string& host, std::uint16_t port) {
