@@ -32,20 +32,6 @@ asio::awaitable<std::string> read_n(stream& s, std::size_t n) {
   co_return out;
 }
 
-const char* socks_reply_text(unsigned char rep) {
-  switch (rep) {
-    case 1: return "general SOCKS server failure";
-    case 2: return "connection not allowed by ruleset";
-    case 3: return "network unreachable";
-    case 4: return "host unreachable";
-    case 5: return "connection refused";
-    case 6: return "TTL expired";
-    case 7: return "command not supported";
-    case 8: return "address type not supported";
-    default: return "unknown SOCKS5 error";
-  }
-}
-
 asio::awaitable<void> socks5(stream& s, const proxy_options& p, const std::string& host,
                              std::uint16_t port) {
   const bool with_auth = !p.username.empty();
@@ -54,12 +40,8 @@ asio::awaitable<void> socks5(stream& s, const proxy_options& p, const std::strin
   // RFC 1928 §3: version 5, methods: no-auth (0) and, with credentials, user/pass (2).
   std::string hello = with_auth ? std::string("\x05\x02\x00\x02", 4) : std::string("\x05\x01\x00", 3);
   co_await s.write(asio::buffer(hello));
-  const std::string choice = co_await read_n(s, 2);
-  if (choice[0] != 5) fail(error::proxy_failed, "not a SOCKS5 proxy");
-  const auto method = static_cast<unsigned char>(choice[1]);
-  if (method == 0xFF) fail(error::proxy_auth_failed, "SOCKS5 proxy accepts none of our methods");
+  const unsigned char method = detail::parse_socks5_method(co_await read_n(s, 2), with_auth);
   if (method == 2) {
-    if (!with_auth) fail(error::proxy_auth_failed, "SOCKS5 proxy demands a user name");
     // RFC 1929 §2.
     std::string req;
     req.push_back(1);
@@ -68,10 +50,7 @@ asio::awaitable<void> socks5(stream& s, const proxy_options& p, const std::strin
     req.push_back(static_cast<char>(p.password.size()));
     req += p.password;
     co_await s.write(asio::buffer(req));
-    const std::string status = co_await read_n(s, 2);
-    if (status[1] != 0) fail(error::proxy_auth_failed, "SOCKS5 proxy rejected the credentials");
-  } else if (method != 0) {
-    fail(error::proxy_failed, "SOCKS5 proxy chose an unsupported method");
+    detail::check_socks5_auth_status(co_await read_n(s, 2));
   }
 
   std::string req("\x05\x01\x00", 3);  // CONNECT
@@ -106,19 +85,9 @@ asio::awaitable<void> socks5(stream& s, const proxy_options& p, const std::strin
   req.push_back(static_cast<char>(port & 0xFF));
   co_await s.write(asio::buffer(req));
 
-  const std::string head = co_await read_n(s, 4);
-  if (head[0] != 5) fail(error::proxy_failed, "malformed SOCKS5 reply");
-  if (head[1] != 0)
-    fail(error::proxy_failed, std::string("SOCKS5 proxy: ") +
-                                  socks_reply_text(static_cast<unsigned char>(head[1])));
-  std::size_t rest = 0;
-  switch (head[3]) {
-    case 1: rest = 4 + 2; break;
-    case 4: rest = 16 + 2; break;
-    case 3: rest = static_cast<unsigned char>((co_await read_n(s, 1))[0]) + 2u; break;
-    default: fail(error::proxy_failed, "malformed SOCKS5 reply address");
-  }
-  co_await read_n(s, rest);
+  std::string reply;
+  for (std::size_t more; (more = detail::socks5_reply_needs(reply)) != 0;)
+    reply += co_await read_n(s, more);
 }
 
 asio::awaitable<void> http_connect(stream& s, const proxy_options& p, const std::string& host,
@@ -135,35 +104,14 @@ asio::awaitable<void> http_connect(stream& s, const proxy_options& p, const std:
   req += "Proxy-Connection: Keep-Alive\r\n\r\n";
   co_await s.write(asio::buffer(req));
 
-  // Read the response head byte by byte-ish through a bounded reader; nothing after the
-  // blank line may be consumed (it belongs to the tunnelled protocol), so read one byte at a time.
-  std::string line;
-  int status = 0;
-  bool first = true;
-  std::size_t total = 0;
+  // Nothing after the blank line may be consumed (it belongs to the tunnelled protocol), so
+  // read one byte at a time.
+  detail::connect_head_parser head;
   for (;;) {
     char c;
     const std::size_t k = co_await s.read_some(asio::buffer(&c, 1));
     if (k == 0) fail(error::proxy_failed, "proxy closed the connection during CONNECT");
-    if (++total > 16 * 1024) fail(error::proxy_failed, "proxy response head too large");
-    if (c != '\n') {
-      line.push_back(c);
-      continue;
-    }
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (first) {
-      first = false;
-      if (line.rfind("HTTP/1.", 0) != 0 || line.size() < 12)
-        fail(error::proxy_failed, "malformed proxy response: " + escape_control(line.substr(0, 80)));
-      status = std::atoi(line.substr(9, 3).c_str());
-      // The proxy's words reach the user's terminal: escape them and keep them short.
-      const std::string shown = escape_control(line.substr(0, 200));
-      if (status == 407) fail(error::proxy_auth_failed, "proxy: " + shown);
-      if (status / 100 != 2) fail(error::proxy_failed, "proxy refused CONNECT: " + shown);
-    } else if (line.empty()) {
-      break;
-    }
-    line.clear();
+    if (head.feed(c)) break;
   }
 }
 

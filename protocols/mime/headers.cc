@@ -108,7 +108,9 @@ class reader {
       pos_ = rest_ = end;
       return false;
     }
-    if (first && text.starts_with("From ")) {  // mbox "From " separator line: dropped
+    // mbox "From " separator line: dropped. "From : x" (obsolete WSP before the colon, RFC
+    // 5322 §4.5.3) is the From field, not a separator: a separator is never a valid field.
+    if (first && text.starts_with("From ") && !field_name(text)) {
       pos_ = rest_ = end;
       return true;
     }

@@ -153,6 +153,21 @@ TEST(ReadHeaderSection, EdgeCases) {
     EXPECT_EQ(head.headers.fields[1].value, "s");
     EXPECT_EQ(drain(*make_rewritten_source(std::move(head), src, {})), "To: a@x\nSubject: s\n\n");
   }
+  {  // fuzz finding: "From :" (obsolete WSP before the colon) first is a field, not mbox's
+     // separator: it was dropped, and re-reading the rewritten message lost the next fields
+    for (std::string_view sep : {"", "From alice Mon Jan  1 00:00:00 2024\n"}) {
+      const std::string text = std::string(sep) + "From : a@x\nTo: b@y\n\nbody\n";
+      memory_source src(text);
+      auto head = read_header_section(src);
+      ASSERT_EQ(head.headers.fields.size(), 2u) << sep;
+      EXPECT_EQ(head.headers.fields[0].name, "From");
+      EXPECT_EQ(head.headers.fields[0].value, "a@x");
+      const std::string out = drain(*make_rewritten_source(std::move(head), src, {}));
+      EXPECT_EQ(out, "From : a@x\nTo: b@y\n\nbody\n");
+      memory_source again(out);
+      EXPECT_EQ(read_header_section(again).headers.fields.size(), 2u);
+    }
+  }
   {
     memory_source src(" continuation first\r\n\r\n");
     try {

@@ -20,7 +20,8 @@ srcs=(
   "$root"/tests/fuzz/line_fuzz.cc
   "$root"/protocols/line/{dot_body,reply}.cc
   "$root"/protocols/smtp/reply.cc
-  "$root"/transport/{error,idn,trace}.cc
+  "$root"/base/{base64,error,idn}.cc
+  "$root"/transport/trace.cc
 )
 if [ ! -x "$out/line_fuzz" ] || [ -n "$(find "${srcs[@]}" -newer "$out/line_fuzz" 2>/dev/null)" ]; then
   "$cxx" -std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \

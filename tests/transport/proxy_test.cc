@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -323,6 +324,83 @@ TEST(HttpConnect, StalledProxyHitsTheConnectTimeout) {
   const auto ec = converse("127.0.0.1", 25, opts);
   EXPECT_EQ(ec, error::connect_timeout) << ec.message();
   EXPECT_LT(since(start), 3000ms);
+}
+
+// ---------------------------------------------------------- sans-I/O reply parsers (detail::)
+
+std::error_code code_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const std::system_error& e) {
+    return e.code();
+  }
+  return {};
+}
+
+TEST(ProxyReplies, Socks5MethodChoice) {
+  using transport::detail::parse_socks5_method;
+  EXPECT_EQ(parse_socks5_method(std::string("\x05\x00", 2), false), 0);
+  EXPECT_EQ(parse_socks5_method(std::string("\x05\x02", 2), true), 2);
+  EXPECT_EQ(code_of([] { parse_socks5_method(std::string("\x05\x02", 2), false); }),
+            error::proxy_auth_failed);
+  EXPECT_EQ(code_of([] { parse_socks5_method("\x05\xFF", true); }), error::proxy_auth_failed);
+  EXPECT_EQ(code_of([] { parse_socks5_method(std::string("\x04\x00", 2), false); }),
+            error::proxy_failed);
+  EXPECT_EQ(code_of([] { parse_socks5_method("\x05\x01", true); }), error::proxy_failed);
+  EXPECT_EQ(code_of([] { parse_socks5_method("\x05", true); }), error::proxy_failed);
+  EXPECT_EQ(code_of([] { transport::detail::check_socks5_auth_status("\x01\x01"); }),
+            error::proxy_auth_failed);
+  EXPECT_NO_THROW(transport::detail::check_socks5_auth_status(std::string("\x01\x00", 2)));
+}
+
+TEST(ProxyReplies, Socks5ReplyLengthFollowsTheAddressType) {
+  using transport::detail::socks5_reply_needs;
+  EXPECT_EQ(socks5_reply_needs(""), 4u);
+  EXPECT_EQ(socks5_reply_needs(std::string("\x05\x00", 2)), 2u);
+  EXPECT_EQ(socks5_reply_needs(std::string("\x05\x00\x00\x01", 4)), 6u);   // IPv4 + port
+  EXPECT_EQ(socks5_reply_needs(std::string("\x05\x00\x00\x04", 4)), 18u);  // IPv6 + port
+  EXPECT_EQ(socks5_reply_needs(std::string("\x05\x00\x00\x03", 4)), 1u);   // length byte
+  EXPECT_EQ(socks5_reply_needs(std::string("\x05\x00\x00\x03\x09", 5)), 11u);
+  EXPECT_EQ(socks5_reply_needs(std::string("\x05\x00\x00\x01\x7f\x00\x00\x01\x00\x19", 10)),
+            0u);
+  EXPECT_EQ(code_of([] { socks5_reply_needs(std::string("\x05\x00\x00\x02", 4)); }),
+            error::proxy_failed);
+  EXPECT_EQ(code_of([] { socks5_reply_needs(std::string("\x04\x00\x00\x01", 4)); }),
+            error::proxy_failed);
+  try {
+    socks5_reply_needs(std::string("\x05\x05\x00\x01", 4));
+    ADD_FAILURE();
+  } catch (const std::system_error& e) {
+    EXPECT_EQ(e.code(), error::proxy_failed);
+    EXPECT_NE(std::string(e.what()).find("connection refused"), std::string::npos) << e.what();
+  }
+}
+
+// Feeds `head` to a connect_head_parser; returns the bytes consumed when it reports the end.
+std::size_t feed_head(std::string_view head) {
+  transport::detail::connect_head_parser p;
+  for (std::size_t i = 0; i < head.size(); ++i)
+    if (p.feed(head[i])) return i + 1;
+  return 0;
+}
+
+TEST(ProxyReplies, ConnectHeadEndsAtTheBlankLine) {
+  EXPECT_EQ(feed_head("HTTP/1.1 200 OK\r\nVia: x\r\n\r\nTUNNEL"), 27u);
+  EXPECT_EQ(feed_head("HTTP/1.0 204 x\n\nT"), 16u);
+  EXPECT_EQ(feed_head("HTTP/1.1 200 OK\r\n"), 0u);  // not finished yet
+  EXPECT_EQ(code_of([] { feed_head("HTTP/1.1 407 auth\r\n"); }), error::proxy_auth_failed);
+  EXPECT_EQ(code_of([] { feed_head("HTTP/1.1 302 moved\r\n"); }), error::proxy_failed);
+  EXPECT_EQ(code_of([] { feed_head("SSH-2.0-OpenSSH\r\n"); }), error::proxy_failed);
+  EXPECT_EQ(code_of([] { feed_head("HTTP/1.1 20\r\n"); }), error::proxy_failed);  // too short
+  try {
+    feed_head("HTTP/1.1 500 \x1b[31mred\r\n");
+    ADD_FAILURE();
+  } catch (const std::system_error& e) {
+    EXPECT_EQ(std::string(e.what()).find('\x1b'), std::string::npos) << e.what();
+  }
+  const std::string endless =
+      "HTTP/1.1 200 OK\r\n" + std::string(transport::detail::max_connect_head_bytes, 'x');
+  EXPECT_EQ(code_of([&] { feed_head(endless); }), error::proxy_failed);
 }
 
 }  // namespace
