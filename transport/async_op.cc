@@ -14,7 +14,7 @@ namespace inet::transport::detail {
 
 namespace asio = boost::asio;
 
-boost::system::error_code to_error_code(std::exception_ptr e) {
+boost::system::error_code stream_error_code(std::exception_ptr e) {
   if (!e) return {};
   try {
     std::rethrow_exception(e);
@@ -45,10 +45,10 @@ struct adapter {
   }
 
   void operator()(std::exception_ptr e, std::size_t n) {
-    const auto ec = to_error_code(e);
+    const auto ec = stream_error_code(e);
     std::move(handler)(ec, ec ? 0 : n);
   }
-  void operator()(std::exception_ptr e) { std::move(handler)(to_error_code(e)); }
+  void operator()(std::exception_ptr e) { std::move(handler)(stream_error_code(e)); }
 };
 
 }  // namespace

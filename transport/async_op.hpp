@@ -28,8 +28,9 @@ using void_handler = boost::asio::any_completion_handler<void(boost::system::err
 /// the std::system_error / boost::system::system_error code as it is (transport::error::timeout
 /// and error::deadline_exceeded stay themselves), except that transport::error::operation_aborted
 /// becomes asio::error::operation_aborted (what Asio and Beast look for). Other exceptions
-/// (std::bad_alloc …) are rethrown.
-boost::system::error_code to_error_code(std::exception_ptr e);
+/// (std::bad_alloc …) are rethrown. (Not transport::detail::to_error_code of async.hpp, which maps
+/// every exception: the two must keep distinct names — one definition each.)
+boost::system::error_code stream_error_code(std::exception_ptr e);
 
 /// Runs `op` on `ex` and completes `h` with (ec, value) — value 0 when ec is set.
 void spawn(boost::asio::any_io_executor ex, boost::asio::awaitable<std::size_t> op,

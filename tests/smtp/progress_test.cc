@@ -13,9 +13,10 @@ namespace {
 using mock::mock_server;
 
 TEST(SmtpProgress, UploadReportsSourceBytesEndingWithTheFinalCall) {
-  // 2 MiB of 1 KiB lines; dot-stuffing adds bytes on the wire but not to the count.
+  // 2 MiB in 512-octet lines (RFC 5321 §4.5.3.1.6 caps a line at 998 octets);
+  // dot-stuffing adds bytes on the wire but not to the count.
   std::string body;
-  for (int i = 0; i < 2048; ++i) body += "." + std::string(1021, 'u') + "\r\n";
+  for (int i = 0; i < 4096; ++i) body += "." + std::string(509, 'u') + "\r\n";
   std::string captured;
   mock_server srv(greet_ehlo({"SIZE 100000000"})
                       .expect("MAIL FROM:<alice@example.test> SIZE=2097152").send("250 ok\r\n")
@@ -34,7 +35,7 @@ TEST(SmtpProgress, UploadReportsSourceBytesEndingWithTheFinalCall) {
   const send_result r = c.send(env, src);
   EXPECT_EQ(r.final_reply.code, 250);
   ASSERT_SCRIPT_OK(srv);
-  EXPECT_EQ(captured.size(), body.size() + 2048);  // every line was stuffed
+  EXPECT_EQ(captured.size(), body.size() + 4096);  // every line was stuffed
   ASSERT_FALSE(calls.empty());
   for (std::size_t i = 1; i < calls.size(); ++i) EXPECT_GE(calls[i].done, calls[i - 1].done);
   for (std::size_t i = 0; i + 1 < calls.size(); ++i) EXPECT_FALSE(calls[i].finished);

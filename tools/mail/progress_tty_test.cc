@@ -36,7 +36,7 @@ fs::path message_file(const std::string& name, std::size_t lines) {
   const fs::path p = temp(name);
   std::ofstream f(p, std::ios::binary);
   f << "From: a@x.org\r\nTo: b@y.org\r\nSubject: big\r\n\r\n";
-  for (std::size_t i = 0; i < lines; ++i) f << std::string(1022, 'm') << "\r\n";
+  for (std::size_t i = 0; i < lines; ++i) f << std::string(510, 'm') << "\r\n" << std::string(510, 'n') << "\r\n";
   return p;
 }
 
