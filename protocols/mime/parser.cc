@@ -82,6 +82,7 @@ struct parser::impl {
   std::vector<std::unique_ptr<frame>> stack;
   std::string buf;          // the current incomplete line (plus an unprocessed slice)
   std::string pending_eol;  // line end of the last body line, held back
+  std::size_t scanned = 0;  // buf[0, scanned) holds no LF (no rescans when fed byte by byte)
   bool at_line_start = true;
   bool finished = false;
   std::size_t parts = 0;
@@ -295,7 +296,7 @@ struct parser::impl {
   void process() {
     std::size_t pos = 0;
     for (;;) {
-      const std::size_t nl = buf.find('\n', pos);
+      const std::size_t nl = buf.find('\n', std::max(pos, scanned));
       if (nl == std::string::npos) break;
       std::string_view line(buf.data() + pos, nl - pos);
       std::string_view eol = "\n";
@@ -324,6 +325,7 @@ struct parser::impl {
       buf.erase(0, n);
       at_line_start = false;
     }
+    scanned = buf.size();
   }
 };
 
@@ -338,11 +340,16 @@ parser::~parser() = default;
 void parser::feed(std::string_view data) {
   auto& m = *impl_;
   if (m.finished) return;
-  while (!data.empty()) {
-    const std::size_t n = std::min(data.size(), feed_slice);
-    m.buf.append(data.substr(0, n));
-    data.remove_prefix(n);
-    m.process();
+  try {
+    while (!data.empty()) {
+      const std::size_t n = std::min(data.size(), feed_slice);
+      m.buf.append(data.substr(0, n));
+      data.remove_prefix(n);
+      m.process();
+    }
+  } catch (...) {
+    m.finished = true;  // a limit or a callback threw: the parser is done
+    throw;
   }
 }
 
@@ -350,6 +357,7 @@ void parser::finish() {
   auto& m = *impl_;
   if (m.finished) return;
   m.finished = true;
+  m.scanned = 0;
   if (!m.buf.empty()) {
     std::string last;
     last.swap(m.buf);

@@ -99,7 +99,7 @@ struct parser_options {
 ///   bad_encoding            invalid base64/quoted-printable, or invalid charset bytes
 ///   truncated_header        input ended inside a header section
 ///   malformed_header        a header line that is neither a field nor a continuation (skipped)
-/// Exceptions thrown by the callbacks propagate; the parser is then unusable.
+/// Exceptions thrown by the callbacks propagate; after any exception further calls do nothing.
 class parser {
  public:
   parser(parser_callbacks cb, parser_options opts = {});
