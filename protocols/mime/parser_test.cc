@@ -412,6 +412,23 @@ TEST(MimeParser, BadBase64IsReportedAndSkipped) {
   EXPECT_TRUE(r.has(error::bad_encoding));
 }
 
+TEST(MimeParser, BadQuotedPrintableIsKeptLiterallyAndReported) {
+  const auto r = parse("Content-Transfer-Encoding: Quoted-Printable\r\n\r\na=ZZb=4\r\nc=41\r\n");
+  EXPECT_EQ(r.at("").data, "a=ZZb=4\r\ncA\r\n");
+  EXPECT_TRUE(r.has(error::bad_encoding));
+  EXPECT_TRUE(parse("Content-Transfer-Encoding: quoted-printable\r\n\r\nend=").problems.empty());
+}
+
+TEST(MimeParser, InvalidCharsetBytesBecomeReplacementCharacters) {
+  parser_options o;
+  o.text_to_utf8 = true;
+  // UTF-16LE "h" then a lone byte at the end: U+FFFD, reported.
+  const auto r = parse("Content-Type: text/plain; charset=UTF-16LE\r\n"
+                       "Content-Transfer-Encoding: base64\r\n\r\naAB4\r\n", 1, o);
+  EXPECT_EQ(r.at("").data, "h\xEF\xBF\xBD");
+  EXPECT_TRUE(r.has(error::bad_encoding));
+}
+
 TEST(MimeParser, TruncatedHeaderAndMalformedLinesReported) {
   auto r = parse("From: a@b.c\r\nSubject: cut");
   EXPECT_TRUE(r.has(error::truncated_header));
