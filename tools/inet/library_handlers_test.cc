@@ -205,6 +205,30 @@ TEST(InetGetExtract, PartsPrintsTheTreeAndExtractWritesSafeNames) {
   std::filesystem::remove_all(dir);
 }
 
+TEST(InetGetExtract, ImapUidMessage) {
+  const std::string msg = mail_with_attachments;
+  script s = script()
+                 .send("* OK [CAPABILITY IMAP4rev1] ready\r\n")
+                 .expect("A1 LOGIN alice secret")
+                 .send("A1 OK [CAPABILITY IMAP4rev1] done\r\n")
+                 .expect("A2 SELECT INBOX")
+                 .send("* 3 EXISTS\r\n* OK [UIDVALIDITY 42] v\r\nA2 OK [READ-WRITE] selected\r\n")
+                 .expect("A3 UID FETCH 7 (BODY[])")
+                 .send("* 1 FETCH (UID 7 BODY[] {" + std::to_string(msg.size()) + "}\r\n" + msg +
+                       ")\r\nA3 OK\r\n")
+                 .expect("A4 LOGOUT")
+                 .send("* BYE bye\r\nA4 OK\r\n");
+  mock_server srv(std::move(s));
+  const result r = run("get", {"--tls", "none", "--parts", url(srv, "imap", "INBOX;UID=7")});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out,
+            "message multipart/mixed\n"
+            "  1 text/plain\n"
+            "  2 application/octet-stream \"_._.._résumé.bin\"\n"
+            "  3 text/plain\n");
+  EXPECT_SCRIPT_OK(srv);
+}
+
 TEST(InetGetExtract, SafeFileNames) {
   EXPECT_EQ(safe_file_name("report.pdf", "x"), "report.pdf");
   EXPECT_EQ(safe_file_name("..", "x"), "_.");
