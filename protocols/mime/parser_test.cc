@@ -118,7 +118,8 @@ const char* const simple_multipart =
     "epilogue\r\n";
 
 TEST(MimeParser, SinglePartBodyAndHeaders) {
-  const auto r = parse("Subject: =?UTF-8?Q?caf=C3=A9?=\r\n folded\r\nFrom: x@y.z\r\n\r\nline1\r\nline2\r\n");
+  const auto r =
+      parse("Subject: =?UTF-8?Q?caf=C3=A9?=\r\n folded\r\nFrom: x@y.z\r\n\r\nline1\r\nline2\r\n");
   ASSERT_EQ(r.parts.size(), 1u);
   EXPECT_EQ(r.parts[0].path, "");
   EXPECT_EQ(r.parts[0].type, "text/plain");
@@ -313,7 +314,7 @@ TEST(MimeParser, ComposedMessagesParseBackByteIdentical) {
     EXPECT_EQ(files[0]->data, std::string("\x89PNG\0\0", 6));
     EXPECT_EQ(files[1]->filename, "bericht 2024 (final).bin");
     EXPECT_EQ(files[1]->data, bin);
-    EXPECT_EQ(files[2]->filename, "Prüfung – sehr langer Dateiname mit Umlauten äöü und mehr.txt");
+    EXPECT_EQ(files[2]->filename, m.attachments[1].filename);
     EXPECT_EQ(files[2]->data, "text\r\nattachment\r\n");
     bool text = false;
     for (const auto& p : r.parts)
