@@ -13,6 +13,13 @@ class category_impl final : public std::error_category {
       case error::file_error: return "cannot read attachment file";
       case error::header_too_large: return "header section too large";
       case error::malformed_header: return "malformed header section";
+      case error::unterminated_multipart: return "multipart without close delimiter";
+      case error::missing_boundary: return "multipart without boundary parameter";
+      case error::depth_exceeded: return "MIME nesting too deep";
+      case error::bad_encoding: return "invalid transfer encoding or charset data";
+      case error::truncated_header: return "input ended inside a header section";
+      case error::too_many_parts: return "too many MIME parts";
+      case error::unknown_charset: return "unknown charset";
     }
     return "unknown mime error";
   }

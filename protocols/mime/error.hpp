@@ -12,6 +12,14 @@ enum class error {
   file_error,        ///< an attachment file cannot be opened or read (message names the path)
   header_too_large,  ///< header section over 1 MiB, or one line over 64 KiB
   malformed_header,  ///< header section that cannot be parsed (e.g. continuation line first)
+  // Reader (parser.hpp):
+  unterminated_multipart,  ///< multipart body without its close delimiter (RFC 2046 §5.1.1)
+  missing_boundary,        ///< multipart/* Content-Type without a boundary parameter
+  depth_exceeded,          ///< multipart/message nesting deeper than the parser's limit
+  bad_encoding,            ///< invalid base64/quoted-printable data or charset bytes
+  truncated_header,        ///< input ended inside a header section
+  too_many_parts,          ///< more entities than the parser's limit
+  unknown_charset,         ///< a charset iconv does not know (bytes passed through)
 };
 
 /// The "inet.mime" error category.

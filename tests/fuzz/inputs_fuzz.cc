@@ -22,6 +22,7 @@
 //   connect  fed byte by byte: only proxy_failed/proxy_auth_failed with control characters
 //            escaped; the head ends exactly at a blank line after a 2xx "HTTP/1.x" status
 //            line, within max_connect_head_bytes.
+//   mime     see tests/fuzz/mime_fuzz.cc.
 // Build and run: tests/fuzz/run_inputs.sh FAMILY SECONDS. The corpora (tests/fuzz/inputs/*/)
 // are replayed in CI by //tests/fuzz:inputs_corpus_test.
 #include "tests/fuzz/inputs_fuzz.hpp"
@@ -392,6 +393,7 @@ bool run_input(std::string_view family, std::string_view input) {
   else if (family == "aliases") aliases_case(input);
   else if (family == "socks5") socks5_case(input);
   else if (family == "connect") connect_case(input);
+  else if (family == "mime") mime_case(input);
   else return false;
   return true;
 }

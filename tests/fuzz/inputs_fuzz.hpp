@@ -15,11 +15,15 @@ namespace inet::fuzz {
 /// aliases  `inet mail` aliases file (mail::parse_aliases, expand_aliases)
 /// socks5   SOCKS5 server answers (RFC 1928/1929)
 /// connect  HTTP CONNECT response head (RFC 9110 §9.3.6)
-inline constexpr std::array<std::string_view, 7> input_families = {
-    "header", "words", "msmtprc", "netrc", "aliases", "socks5", "connect"};
+/// mime     streaming MIME reader (mime::parser; tests/fuzz/mime_fuzz.cc)
+inline constexpr std::array<std::string_view, 8> input_families = {
+    "header", "words", "msmtprc", "netrc", "aliases", "socks5", "connect", "mime"};
 
 /// Runs one input of `family` (one of input_families) and aborts if a property breaks.
 /// Returns false for an unknown family.
 bool run_input(std::string_view family, std::string_view input);
+
+/// The "mime" family (tests/fuzz/mime_fuzz.cc).
+void mime_case(std::string_view input);
 
 }  // namespace inet::fuzz

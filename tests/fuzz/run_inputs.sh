@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Fuzzes one family of tests/fuzz/inputs_fuzz.cc (header, words, msmtprc, netrc, aliases,
-# socks5, connect: see inputs_fuzz.hpp) with libFuzzer + ASan + UBSan, compiled directly with
+# socks5, connect, mime: see inputs_fuzz.hpp) with libFuzzer + ASan + UBSan, compiled directly with
 # clang like tests/fuzz/run.sh (Bazel's toolchain here is GCC, which has no libFuzzer).
 #
 #   tests/fuzz/run_inputs.sh FAMILY SECONDS [extra libFuzzer flags]
@@ -21,8 +21,8 @@ out=$base/$family
 cxx=${CXX:-$(command -v clang++ || command -v clang++-14)}
 mkdir -p "$out/corpus" "$out/artifacts" "$root/tests/fuzz/inputs/$family"
 srcs=(
-  "$root"/tests/fuzz/{inputs_fuzz,inputs_fuzz_entry}.cc
-  "$root"/protocols/mime/{address,codecs,error,headers,message,util}.cc
+  "$root"/tests/fuzz/{inputs_fuzz,inputs_fuzz_entry,mime_fuzz}.cc
+  "$root"/protocols/mime/{address,codecs,decode,error,headers,message,params,parser,util}.cc
   "$root"/tools/mail/{aliases,config}.cc
   "$root"/protocols/transfer/netrc.cc
   "$root"/base/{base64,error,idn}.cc

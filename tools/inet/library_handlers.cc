@@ -9,6 +9,7 @@
 #include "protocols/transfer/registry.hpp"
 #include "protocols/transfer/session.hpp"
 #include "tools/inet/cli.hpp"
+#include "tools/inet/extract.hpp"
 #include "tools/inet/progress_meter.hpp"
 #include "tools/inet/transfer_support.hpp"
 
@@ -97,8 +98,40 @@ int report(const transfer_options& o, transfer_context& ctx, const std::error_co
   return report_failure(o, ctx, transfer::curl_exit_code(ec, r.failed_in), r.message);
 }
 
+/// True for imap(s)://…;UID=n and pop3(s)://…/n: one message, for --extract/--parts.
+bool single_message(const url::parsed_url& u) {
+  using url::scheme;
+  if (u.scheme == scheme::imap || u.scheme == scheme::imaps) return u.param("UID").has_value();
+  if (u.scheme == scheme::pop3 || u.scheme == scheme::pop3s)
+    return u.path.find_first_not_of('/') != std::string::npos;
+  return false;
+}
+
+/// --parts / --extract DIR: the message goes through mime::parser instead of to the output.
+int run_extract(transfer::blocking_session& s, const transfer_options& o,
+                const url::parsed_url& u, transfer::options t, transfer_context& ctx) {
+  if (!single_message(u))
+    return report_failure(o, ctx, exit_code::failed_init,
+                          "--extract/--parts need one message: imap://…;UID=n or pop3://…/n");
+  message_extractor x(ctx.out, o.parts, o.extract_dir.value_or(""), o.force);
+  std::error_code ec;
+  const transfer::result r = s.get(u, t, x.sink(), ec);
+  if (ec) return report(o, ctx, ec, r);
+  try {
+    x.finish();
+  } catch (const write_failure& e) {
+    return report_failure(o, ctx, exit_code::write_error, e.what());
+  }
+  if (o.show_errors())
+    for (const auto& p : x.problems())
+      ctx.err << "inet: warning: part " << (p.path.empty() ? "message" : p.path) << ": "
+              << p.code.message() << '\n';
+  return 0;
+}
+
 int run_get(transfer::blocking_session& s, const transfer_options& o, const url::parsed_url& u,
             transfer::options t, transfer_context& ctx) {
+  if (o.extract_dir || o.parts) return run_extract(s, o, u, std::move(t), ctx);
   // curl's meter (or -# bar) on a terminal's stderr; drawn to its end before any error line.
   const std::unique_ptr<progress_meter> meter = make_progress_meter(o, ctx.out, ctx.err);
   if (meter) t.progress = meter->download_fn();

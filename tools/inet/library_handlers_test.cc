@@ -3,11 +3,15 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
 #include "tests/mock/server.hpp"
 #include "tools/inet/cli.hpp"
+#include "tools/inet/extract.hpp"
 
 namespace inet::cli {
 namespace {
@@ -126,6 +130,122 @@ TEST(InetPut, MissingUploadFileIsExit26) {
   const result r = run("put", {"-T", "/nonexistent/inet-upload", "imap://127.0.0.1:1/INBOX"});
   EXPECT_EQ(r.status, 26);
   EXPECT_THAT(r.err, HasSubstr("Can't open"));
+}
+
+}  // namespace
+}  // namespace inet::cli
+
+namespace inet::cli {
+namespace {
+
+const char* const mail_with_attachments =
+    "From: a@example.com\r\n"
+    "Content-Type: multipart/mixed; boundary=b\r\n\r\n"
+    "--b\r\nContent-Type: text/plain\r\n\r\nhello\r\n"
+    "--b\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n"
+    "Content-Disposition: attachment; filename*=UTF-8''..%2F..%2Fr%C3%A9sum%C3%A9.bin\r\n\r\n"
+    "AAEC/w==\r\n"
+    "--b\r\nContent-Type: text/plain\r\nContent-Disposition: attachment\r\n\r\nnote\r\n"
+    "--b--\r\n";
+
+script pop3_retr(int times) {
+  script s = script()
+                 .send("+OK ready\r\n")
+                 .expect("CAPA").send("+OK\r\nUSER\r\n.\r\n")
+                 .expect("USER alice").send("+OK\r\n")
+                 .expect("PASS secret").send("+OK\r\n");
+  for (int i = 0; i < times; ++i)
+    s.expect("RETR 1").send(std::string("+OK\r\n") + mail_with_attachments + ".\r\n");
+  s.expect("QUIT").send("+OK\r\n");
+  return s;
+}
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+TEST(InetGetExtract, PartsPrintsTheTreeAndExtractWritesSafeNames) {
+  const std::string dir = ::testing::TempDir() + "/extract_" + std::to_string(::getpid());
+  std::filesystem::create_directories(dir);
+  {
+    mock_server srv(pop3_retr(1));
+    const result r =
+        run("get", {"--tls", "none", "--parts", "--extract", dir, url(srv, "pop3", "1")});
+    EXPECT_EQ(r.status, 0) << r.err;
+    EXPECT_EQ(r.out,
+              "message multipart/mixed\n"
+              "  1 text/plain\n"
+              "  2 application/octet-stream \"_._.._résumé.bin\"\n"
+              "  3 text/plain\n");
+    EXPECT_EQ(r.err, "");
+    EXPECT_SCRIPT_OK(srv);
+  }
+  EXPECT_EQ(slurp(dir + "/_._.._résumé.bin"), std::string("\0\1\2\xff", 4));
+  EXPECT_EQ(slurp(dir + "/part-3"), "note");
+  EXPECT_FALSE(std::filesystem::exists(dir + "/part-1"));
+  {
+    // A second run refuses to overwrite (curl's write error 23) ...
+    mock_server srv(pop3_retr(1));
+    const result r = run("get", {"--tls", "none", "--extract", dir, url(srv, "pop3", "1")});
+    EXPECT_EQ(r.status, 23);
+    EXPECT_THAT(r.err, HasSubstr("Refusing to overwrite"));
+  }
+  {
+    // ... unless --force.
+    std::ofstream(dir + "/part-3") << "old";
+    mock_server srv(pop3_retr(1));
+    const result r =
+        run("get", {"--tls", "none", "--force", "--extract", dir, url(srv, "pop3", "1")});
+    EXPECT_EQ(r.status, 0) << r.err;
+    EXPECT_EQ(r.out, "");
+    EXPECT_EQ(slurp(dir + "/part-3"), "note");
+    EXPECT_SCRIPT_OK(srv);
+  }
+  std::filesystem::remove_all(dir);
+}
+
+TEST(InetGetExtract, ImapUidMessage) {
+  const std::string msg = mail_with_attachments;
+  script s = script()
+                 .send("* OK [CAPABILITY IMAP4rev1] ready\r\n")
+                 .expect("A1 LOGIN alice secret")
+                 .send("A1 OK [CAPABILITY IMAP4rev1] done\r\n")
+                 .expect("A2 SELECT INBOX")
+                 .send("* 3 EXISTS\r\n* OK [UIDVALIDITY 42] v\r\nA2 OK [READ-WRITE] selected\r\n")
+                 .expect("A3 UID FETCH 7 (BODY[])")
+                 .send("* 1 FETCH (UID 7 BODY[] {" + std::to_string(msg.size()) + "}\r\n" + msg +
+                       ")\r\nA3 OK\r\n")
+                 .expect("A4 LOGOUT")
+                 .send("* BYE bye\r\nA4 OK\r\n");
+  mock_server srv(std::move(s));
+  const result r = run("get", {"--tls", "none", "--parts", url(srv, "imap", "INBOX;UID=7")});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out,
+            "message multipart/mixed\n"
+            "  1 text/plain\n"
+            "  2 application/octet-stream \"_._.._résumé.bin\"\n"
+            "  3 text/plain\n");
+  EXPECT_SCRIPT_OK(srv);
+}
+
+TEST(InetGetExtract, SafeFileNames) {
+  EXPECT_EQ(safe_file_name("report.pdf", "x"), "report.pdf");
+  EXPECT_EQ(safe_file_name("..", "x"), "_.");
+  EXPECT_EQ(safe_file_name(".bashrc", "x"), "_bashrc");
+  EXPECT_EQ(safe_file_name("a\\b/c\r\nd\x7f", "x"), "a_b_c__d_");
+  EXPECT_EQ(safe_file_name(std::string("a\0b", 3), "x"), "a_b");
+  EXPECT_EQ(safe_file_name("", "part-2.1"), "part-2.1");
+  std::string e_acute;
+  for (int i = 0; i < 150; ++i) e_acute += "\xC3\xA9";  // 300 bytes of "é"
+  EXPECT_EQ(safe_file_name(e_acute, "x"), e_acute.substr(0, 200));
+  EXPECT_EQ(safe_file_name("a" + e_acute, "x"), "a" + e_acute.substr(0, 198));
+}
+
+TEST(InetGetExtract, NeedsOneMessage) {
+  const result r = run("get", {"--parts", "pop3://127.0.0.1:1/"});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_THAT(r.err, HasSubstr("need one message"));
 }
 
 }  // namespace

@@ -216,6 +216,11 @@ void add_request_options(CLI::App& app, transfer_options& o) {
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   app.add_flag("-I,--head", o.head, "Fetch headers only (HTTP HEAD; FTP file info)");
   app.add_flag("--compressed", o.compressed, "Ask for a compressed response and decode it (imap: COMPRESS=DEFLATE, RFC 4978, when offered)");
+  app.add_option("--extract", o.extract_dir,
+                 "imap ;UID=n / pop3 /n: write each attachment to DIR (safe names, no overwrite)")
+      ->type_name("DIR");
+  app.add_flag("--parts", o.parts, "imap ;UID=n / pop3 /n: print the MIME part tree");
+  app.add_flag("--force", o.force, "--extract: replace existing files");
 }
 
 // One CLI11 app bound to `o`; used both to parse and to render `inet help get|put`.

@@ -69,6 +69,9 @@ struct transfer_options {
   std::vector<std::string> mail_rcpt;      ///< --mail-rcpt ADDRESS, repeatable, in order
   bool head = false;                       ///< -I/--head
   bool compressed = false;                 ///< --compressed
+  std::optional<std::string> extract_dir;  ///< --extract DIR: attachments of imap/pop3 messages
+  bool parts = false;                      ///< --parts: print the message's MIME part tree
+  bool force = false;                      ///< --force: --extract may replace existing files
 
   /// The TLS policy for a STARTTLS-capable protocol. An explicit --ssl/--ssl-reqd/--tls wins.
   /// Otherwise inet is stricter than curl (which defaults to no STARTTLS at all): `required`
