@@ -1,4 +1,4 @@
-// Internal: the built-in scheme handlers (imap.cc, pop3.cc, smtp.cc).
+// Internal: the built-in scheme handlers (imap.cc, pop3.cc, smtp.cc, nntp.cc).
 #pragma once
 
 #include "protocols/transfer/registry.hpp"
@@ -9,5 +9,7 @@ boost::asio::awaitable<void> imap_get(call& c);
 boost::asio::awaitable<void> imap_put(call& c);
 boost::asio::awaitable<void> pop3_get(call& c);
 boost::asio::awaitable<void> smtp_put(call& c);
+boost::asio::awaitable<void> nntp_get(call& c);
+boost::asio::awaitable<void> nntp_put(call& c);
 
 }  // namespace inet::transfer::detail

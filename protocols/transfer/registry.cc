@@ -20,6 +20,10 @@ table& handlers() {
     }
     for (scheme s : {scheme::pop3, scheme::pop3s}) b[{s, direction::get}] = &detail::pop3_get;
     for (scheme s : {scheme::smtp, scheme::smtps}) b[{s, direction::put}] = &detail::smtp_put;
+    for (scheme s : {scheme::nntp, scheme::nntps, scheme::news, scheme::snews}) {
+      b[{s, direction::get}] = &detail::nntp_get;
+      b[{s, direction::put}] = &detail::nntp_put;
+    }
     return b;
   }();
   return t;
