@@ -24,6 +24,7 @@ table& handlers() {
       b[{s, direction::get}] = &detail::nntp_get;
       b[{s, direction::put}] = &detail::nntp_put;
     }
+    for (scheme s : {scheme::gopher, scheme::gophers}) b[{s, direction::get}] = &detail::gopher_get;
     return b;
   }();
   return t;
