@@ -7,6 +7,7 @@
 #include "protocols/nntp/client.hpp"
 #include "protocols/nntp/internal.hpp"
 #include "tests/nntp/test_util.hpp"
+#include "tests/transport/alpn_server.hpp"
 
 namespace inet::nntp::testing {
 namespace {
@@ -165,6 +166,31 @@ TEST(NntpSession, AuthinfoSaslFailure482) {
   o.credentials.password = "secret";
   EXPECT_EQ(failure_of([&] { c.connect(o); }), error::auth_failed);
   EXPECT_SCRIPT_OK(srv);
+}
+
+// nntps offers ALPN "nntp" (IANA id, RFC 7301); a server selecting another protocol (ALPACA)
+// fails the connect before any NNTP byte.
+TEST(NntpSession, ImplicitTlsOffersNntpAndRefusesAnotherAlpnProtocol) {
+  for (const char* selected : {"http/1.1", "nntp"}) {
+    inet::testing::alpn_choice choice{selected, {}};
+    mock::mock_server srv(greet(), inet::testing::alpn_server(&choice));
+    blocking_client c;
+    client_options o = options_for(srv);
+    o.security = security::implicit_tls;
+    const std::error_code ec = failure_of([&] { c.connect(o); });
+    if (std::string(selected) == "nntp") {
+      EXPECT_FALSE(ec) << ec.message();
+      EXPECT_TRUE(c.is_tls());
+    } else {
+      EXPECT_EQ(ec, transport::error::alpn_mismatch) << ec.message();
+    }
+    c.close();
+    srv.wait_done();
+    EXPECT_EQ(choice.offered, "\x04nntp") << selected;
+    if (*selected == 'h') {
+      EXPECT_EQ(srv.received(), "");
+    }
+  }
 }
 
 TEST(NntpRedact, AuthinfoPassAndSaslHidden) {
