@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "protocols/line/dot_encoder.hpp"
 #include "protocols/line/engine.hpp"
 #include "protocols/smtp/client.hpp"
 
@@ -40,7 +41,7 @@ bool valid_dsn_notify(std::string_view notify);
 std::string xtext(std::string_view s);
 
 /// RFC 5321 §4.5.3.1.6: a text line is at most 1000 octets with its CRLF.
-inline constexpr std::size_t max_line_octets = 998;
+inline constexpr std::size_t max_line_octets = line::max_text_line_octets;
 
 /// Message content to the wire: bare CR and bare LF become CRLF (so no input can end DATA
 /// early: the "SMTP smuggling" class), and with stuffing a "." at the start of a line is
@@ -48,19 +49,10 @@ inline constexpr std::size_t max_line_octets = 998;
 /// servers drop, turning "\r\0\n.\r\n" into an end of data) or a line of more than
 /// max_line_octets throws std::system_error(error::invalid_message) naming the offset in the
 /// message; `out` then holds only the bytes before it, which must not be sent as a message.
-class data_encoder {
+class data_encoder : public line::dot_encoder {
  public:
-  explicit data_encoder(bool dot_stuffing = true) : stuff_(dot_stuffing) {}
-  void feed(std::string_view in, std::string& out);
-  /// Ends the last line with CRLF if it is open (the "." terminator needs a line of its own).
-  void finish(std::string& out);
-
- private:
-  bool stuff_;
-  bool at_line_start_ = true;
-  bool pending_cr_ = false;
-  std::size_t line_octets_ = 0;  // octets of the current line, CR/LF excluded
-  std::uint64_t offset_ = 0;     // message bytes fed so far
+  explicit data_encoder(bool dot_stuffing = true)
+      : line::dot_encoder(dot_stuffing, make_error_code(error::invalid_message)) {}
 };
 
 /// The trace's credential redactor for SMTP/LMTP (registered with the line engine; see

@@ -1,4 +1,4 @@
-// Internal: the built-in scheme handlers (imap.cc, pop3.cc, smtp.cc).
+// Internal: the built-in scheme handlers (imap.cc, pop3.cc, smtp.cc, nntp.cc, gopher.cc).
 #pragma once
 
 #include "protocols/transfer/registry.hpp"
@@ -9,5 +9,10 @@ boost::asio::awaitable<void> imap_get(call& c);
 boost::asio::awaitable<void> imap_put(call& c);
 boost::asio::awaitable<void> pop3_get(call& c);
 boost::asio::awaitable<void> smtp_put(call& c);
+boost::asio::awaitable<void> nntp_get(call& c);
+boost::asio::awaitable<void> nntp_put(call& c);
+boost::asio::awaitable<void> gopher_get(call& c);
+/// curl's selector for a gopher URL (see gopher.cc).
+std::string gopher_selector(const url::parsed_url& u);
 
 }  // namespace inet::transfer::detail

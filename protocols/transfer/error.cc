@@ -7,6 +7,7 @@
 
 #include "protocols/imap/error.hpp"
 #include "protocols/line/engine.hpp"
+#include "protocols/nntp/client.hpp"
 #include "protocols/pop3/client.hpp"
 #include "protocols/sasl/mechanism.hpp"
 #include "protocols/smtp/client.hpp"
@@ -148,6 +149,31 @@ exit_code smtp_exit(smtp::error e) {
   return exit_code::weird_server_reply;
 }
 
+exit_code nntp_exit(nntp::error e, phase p) {
+  using nntp::error;
+  switch (e) {
+    case error::auth_required:
+    case error::auth_failed:
+    case error::auth_unavailable: return exit_code::login_denied;
+    case error::tls_required: return exit_code::use_ssl_failed;
+    case error::no_such_group:
+    case error::no_group_selected:
+    case error::no_current_article:
+    case error::no_next_article:
+    case error::no_previous_article:
+    case error::no_such_article: return exit_code::remote_file_not_found;
+    case error::posting_not_permitted:
+    case error::posting_failed:
+    case error::invalid_article: return exit_code::upload_failed;
+    case error::invalid_argument: return exit_code::url_malformat;
+    case error::unexpected_reply: return p == phase::transfer ? exit_code::quote_error
+                                                              : exit_code::weird_server_reply;
+    case error::not_connected: return exit_code::failed_init;
+    default: break;
+  }
+  return exit_code::weird_server_reply;
+}
+
 }  // namespace
 
 exit_code curl_exit_code(const std::error_code& ec, stage where) {
@@ -158,6 +184,7 @@ exit_code curl_exit_code(const std::error_code& ec, stage where) {
   if (cat == imap::imap_category()) return imap_exit(static_cast<imap::error>(ec.value()), where);
   if (cat == pop3::pop3_category()) return pop3_exit(static_cast<pop3::error>(ec.value()), p);
   if (cat == smtp::smtp_category()) return smtp_exit(static_cast<smtp::error>(ec.value()));
+  if (cat == nntp::nntp_category()) return nntp_exit(static_cast<nntp::error>(ec.value()), p);
   if (cat == url::url_category())
     return ec == url::error::unsupported_scheme ? exit_code::unsupported_protocol
                                                 : exit_code::url_malformat;

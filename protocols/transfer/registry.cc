@@ -20,6 +20,11 @@ table& handlers() {
     }
     for (scheme s : {scheme::pop3, scheme::pop3s}) b[{s, direction::get}] = &detail::pop3_get;
     for (scheme s : {scheme::smtp, scheme::smtps}) b[{s, direction::put}] = &detail::smtp_put;
+    for (scheme s : {scheme::nntp, scheme::nntps, scheme::news, scheme::snews}) {
+      b[{s, direction::get}] = &detail::nntp_get;
+      b[{s, direction::put}] = &detail::nntp_put;
+    }
+    for (scheme s : {scheme::gopher, scheme::gophers}) b[{s, direction::get}] = &detail::gopher_get;
     return b;
   }();
   return t;

@@ -20,7 +20,7 @@ struct scheme_info {
   bool login_options;  // ";AUTH=" in user info (curl PROTOPT_URLOPTIONS)
 };
 
-constexpr std::array<scheme_info, 10> schemes{{
+constexpr std::array<scheme_info, 16> schemes{{
     {scheme::http, "http", 80, false, false},
     {scheme::https, "https", 443, true, false},
     {scheme::ftp, "ftp", 21, false, false},
@@ -31,6 +31,12 @@ constexpr std::array<scheme_info, 10> schemes{{
     {scheme::pop3s, "pop3s", 995, true, true},
     {scheme::imap, "imap", 143, false, true},
     {scheme::imaps, "imaps", 993, true, true},
+    {scheme::nntp, "nntp", 119, false, false},
+    {scheme::nntps, "nntps", 563, true, false},
+    {scheme::news, "news", 119, false, false},
+    {scheme::snews, "snews", 563, true, false},
+    {scheme::gopher, "gopher", 70, false, false},
+    {scheme::gophers, "gophers", 70, true, false},
 }};
 
 constexpr std::size_t max_url_length = 64 * 1024;

@@ -17,7 +17,11 @@
 namespace inet::url {
 
 /// The URL schemes inetpp understands (lower-case on the wire).
-enum class scheme { http, https, ftp, ftps, smtp, smtps, pop3, pop3s, imap, imaps };
+enum class scheme {
+  http, https, ftp, ftps, smtp, smtps, pop3, pop3s, imap, imaps,
+  nntp, nntps, news, snews,  ///< RFC 5538 (nntps/snews: implicit TLS on 563, RFC 4642 §1)
+  gopher, gophers,           ///< RFC 4266 (gophers: TLS from the first byte, as curl)
+};
 
 /// Why parse() rejected a URL. The numbering is internal; the CLI maps every value to curl's
 /// exit code 3 (CURLE_URL_MALFORMAT) except unsupported_scheme (exit 1).
@@ -78,7 +82,8 @@ struct parsed_url {
 parsed_url parse(std::string_view text);
 
 /// Well-known port: http 80, https 443, ftp 21, ftps 990, smtp 25, smtps 465, pop3 110,
-/// pop3s 995, imap 143, imaps 993.
+/// pop3s 995, imap 143, imaps 993, nntp 119, nntps 563, news 119, snews 563,
+/// gopher 70, gophers 70.
 std::uint16_t default_port(scheme s) noexcept;
 
 /// Lower-case scheme name ("pop3s").

@@ -431,7 +431,7 @@ TEST(TransferSession, UnsupportedSchemeAndDirectionAreExit1) {
   result r = s.put("pop3://127.0.0.1:1/1", plain(), m, ec);
   EXPECT_EQ(ec, error::unsupported_protocol);
   EXPECT_EQ(r.message, "Protocol \"pop3\" not supported or disabled for uploads");
-  r = s.get("gopher://h/", plain(), {}, ec);
+  r = s.get("ldap://h/", plain(), {}, ec);
   EXPECT_EQ(curl_exit_code(ec, r.failed_in), exit_code::unsupported_protocol);
   r = s.get("imap://h/INBOX;UID=abc", plain(), {}, ec);
   EXPECT_EQ(curl_exit_code(ec, r.failed_in), exit_code::remote_file_not_found);

@@ -85,7 +85,7 @@ TEST(InetGet, BadGlobIsExit3AndGloboffSendsItAsIs) {
   result r = run("get", {"pop3://127.0.0.1:1/[3-1]"});
   EXPECT_EQ(r.status, 3);
   EXPECT_THAT(r.err, HasSubstr("bad range in URL position"));
-  r = run("get", {"-g", "gopher://h/[3-1]"});
+  r = run("get", {"-g", "ldap://h/[3-1]"});
   EXPECT_EQ(r.status, 1);  // not a glob error: the scheme is the problem
 }
 

@@ -1,0 +1,37 @@
+// The NNTP client's completion-token front and blocking facade, both generated from
+// INET_NNTP_OPERATIONS (protocols/nntp/client.hpp) over the coroutines of client.cc.
+#include "protocols/nntp/client.hpp"
+#include "transport/async_launch.hpp"
+#include "transport/blocking.hpp"
+
+namespace inet::nntp {
+
+transport::async_target client::async_target_() {
+  return {get_executor(), &last_failure_, [this] { close(); }};
+}
+
+blocking_client::blocking_client() : client_(std::make_unique<client>(io_.get_executor())) {}
+blocking_client::~blocking_client() = default;
+
+INET_NNTP_OPERATIONS(INET_BLOCKING_DEFINE)
+
+void blocking_client::close() noexcept { client_->close(); }
+
+}  // namespace inet::nntp
+
+// launch<T> for the NNTP result types (void and standard types are in transport/async.cc).
+namespace inet::transport {
+#define INET_NNTP_LAUNCH(T)                                        \
+  template void launch<T>(async_target, boost::asio::awaitable<T>, \
+                          boost::asio::any_completion_handler<async_signature_t<T>>);
+INET_NNTP_LAUNCH(std::string)
+INET_NNTP_LAUNCH(nntp::capabilities)
+INET_NNTP_LAUNCH(nntp::reply)
+INET_NNTP_LAUNCH(nntp::group_info)
+INET_NNTP_LAUNCH(nntp::article_ref)
+INET_NNTP_LAUNCH(std::vector<nntp::overview>)
+INET_NNTP_LAUNCH(std::vector<nntp::header_value>)
+INET_NNTP_LAUNCH(std::vector<nntp::active_group>)
+INET_NNTP_LAUNCH(std::vector<nntp::group_description>)
+#undef INET_NNTP_LAUNCH
+}  // namespace inet::transport
