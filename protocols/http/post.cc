@@ -31,34 +31,6 @@ using asio::awaitable;
 constexpr std::size_t header_limit = 64 * 1024;
 constexpr int max_interim_replies = 8;
 
-class category_impl final : public std::error_category {
- public:
-  const char* name() const noexcept override { return "inet.http"; }
-  std::string message(int v) const override {
-    switch (static_cast<error>(v)) {
-      case error::unsupported_url: return "unsupported URL for an HTTP POST";
-      case error::insecure_url: return "plain http is allowed to loopback hosts only";
-      case error::redirect_refused: return "the server answered with a redirect";
-      case error::server_error: return "the server answered with a 5xx error";
-      case error::unexpected_status: return "unexpected HTTP status";
-      case error::response_too_large: return "the HTTP response is too large";
-      case error::malformed_response: return "malformed HTTP response";
-      case error::truncated_response: return "the HTTP response was cut off";
-    }
-    return "unknown inet.http error";
-  }
-  std::error_condition default_error_condition(int v) const noexcept override {
-    switch (static_cast<error>(v)) {
-      case error::response_too_large:
-      case error::malformed_response:
-      case error::truncated_response:
-      case error::unexpected_status: return make_error_condition(condition::protocol_violation);
-      case error::server_error: return make_error_condition(condition::connection_failed);
-      default: return {v, *this};
-    }
-  }
-};
-
 [[noreturn]] void fail(error e, const std::string& what) {
   throw std::system_error(make_error_code(e), what);
 }
@@ -183,15 +155,6 @@ std::string check_status(response r, const std::string& url) {
 }
 
 }  // namespace
-
-const std::error_category& http_category() noexcept {
-  static const category_impl c;
-  return c;
-}
-
-std::error_code make_error_code(error e) noexcept {
-  return {static_cast<int>(e), http_category()};
-}
 
 awaitable<std::string> async_https_post(std::string url, std::string content_type,
                                         std::string body, post_options opts) {
