@@ -137,7 +137,8 @@ struct client::impl {
 
   awaitable<void> open();
   awaitable<void> write_request(const request& req, const std::string& head);
-  awaitable<response> read_response(bool head_request, const byte_sink& sink, bool reused);
+  awaitable<response> read_response(bool head_request, const byte_sink& sink, bool reused,
+                                    const std::function<void(const response&)>& on_head);
   awaitable<void> read_body(bhttp::response_parser<bhttp::buffer_body>& p, const byte_sink& sink,
                             response& r);
   [[noreturn]] void fail_read(const boost::system::error_code& ec, bool at_start,
@@ -252,8 +253,9 @@ awaitable<void> client::impl::read_body(bhttp::response_parser<bhttp::buffer_bod
   meter.finish();
 }
 
-awaitable<response> client::impl::read_response(bool head_request, const byte_sink& sink,
-                                                bool reused) {
+awaitable<response> client::impl::read_response(
+    bool head_request, const byte_sink& sink, bool reused,
+    const std::function<void(const response&)>& on_head) {
   for (int i = 0; i <= max_interim_replies; ++i) {
     bhttp::response_parser<bhttp::buffer_body> p;
     p.header_limit(static_cast<std::uint32_t>(
@@ -293,6 +295,7 @@ awaitable<response> client::impl::read_response(bool head_request, const byte_si
     r.reason = std::string(msg.reason());
     r.version = msg.version();
     for (const auto& f : msg) r.headers.emplace_back(f.name_string(), f.value());
+    if (on_head) on_head(r);
     co_await read_body(p, sink, r);
     const auto& done = p.get();
     const std::size_t fields_now = static_cast<std::size_t>(std::distance(done.begin(), done.end()));
@@ -330,7 +333,8 @@ awaitable<response> client::send(request req, byte_sink body) {
         if (!reused || e.code().category() == http_category()) throw;
         throw stale_connection{std::current_exception()};
       }
-      response r = co_await impl_->read_response(req.method == "HEAD", body, reused);
+      response r = co_await impl_->read_response(req.method == "HEAD", body, reused,
+                                                 req.on_head);
       r.reused_connection = reused;
       co_return r;
     } catch (const stale_connection& s) {

@@ -18,6 +18,7 @@
 #include <boost/asio/io_context.hpp>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -36,6 +37,8 @@ namespace inet::http {
 
 /// Header fields in the order they appear (names as given; compare case-insensitively).
 using fields = std::vector<std::pair<std::string, std::string>>;
+
+struct response;
 
 /// One request. Nothing is sent if `method`, `target` or a header holds CR, LF or NUL, if a
 /// header name or the method is not an RFC 9110 §5.6.2 token, or the target has a space or
@@ -56,6 +59,9 @@ struct request {
   /// never retried.
   byte_source* body_source = nullptr;
   std::optional<std::uint64_t> body_size;
+  /// Called with the final response's status and header fields once they are parsed, before
+  /// any body byte reaches the sink (body_bytes is 0 then). Throwing aborts the request.
+  std::function<void(const response&)> on_head;
 };
 
 /// The final response (interim 1xx replies are skipped). The body went to the sink.

@@ -22,6 +22,8 @@ class category_impl final : public std::error_category {
       case error::not_connected: return "the HTTP client is not connected";
       case error::empty_reply: return "the server sent an empty reply";
       case error::body_size_mismatch: return "the request body size does not match";
+      case error::too_many_redirects: return "too many HTTP redirects";
+      case error::bad_content_encoding: return "bad HTTP content encoding";
     }
     return "unknown inet.http error";
   }
@@ -30,6 +32,7 @@ class category_impl final : public std::error_category {
       case error::response_too_large:
       case error::malformed_response:
       case error::truncated_response:
+      case error::bad_content_encoding:
       case error::unexpected_status: return make_error_condition(condition::protocol_violation);
       case error::server_error:
       case error::empty_reply: return make_error_condition(condition::connection_failed);

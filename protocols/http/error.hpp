@@ -29,6 +29,9 @@ enum class error {
   not_connected,       ///< send() before connect() or after close()
   empty_reply,         ///< the server closed the connection without sending a byte (curl's 52)
   body_size_mismatch,  ///< a byte_source gave more or fewer bytes than request::body_size
+  too_many_redirects,  ///< more redirects than fetch_options::max_redirects (curl's 47)
+  /// Corrupt or cut-off gzip/deflate content (RFC 9110 §8.4), or an unknown Content-Encoding
+  bad_content_encoding,
 };
 
 /// The error category, named "inet.http". Its codes compare equal to
