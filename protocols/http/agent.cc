@@ -152,6 +152,9 @@ awaitable<fetch_result> agent::fetch(std::string url, request req, byte_sink sin
           (iequals(*ce, "gzip") || iequals(*ce, "x-gzip") || iequals(*ce, "deflate")))
         hop.decoder.emplace(sink, fo.max_decoded);
       if (req.on_head) req.on_head(head);
+      if (!hop.follow && fo.fail_on_error && head.status >= 400)
+        fail(error::http_error_status, "The requested URL returned error: " +
+                                           std::to_string(head.status));
     };
     byte_sink hop_sink = [&](std::string_view chunk) {
       if (hop.follow) return;  // a redirect's body is discarded

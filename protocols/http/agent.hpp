@@ -42,6 +42,9 @@ struct fetch_options {
   /// Decoded bytes at most (a gzip bomb stops here with error::response_too_large).
   std::uint64_t max_decoded = std::uint64_t{1} << 30;
   http::auth auth;
+  /// A final status >= 400 fails with error::http_error_status before any body byte reaches
+  /// the sink (curl's -f).
+  bool fail_on_error = false;
 };
 
 /// What fetch() returns: the final response, where it came from, and the redirects taken.

@@ -24,6 +24,7 @@ class category_impl final : public std::error_category {
       case error::body_size_mismatch: return "the request body size does not match";
       case error::too_many_redirects: return "too many HTTP redirects";
       case error::bad_content_encoding: return "bad HTTP content encoding";
+      case error::http_error_status: return "the server answered with an HTTP error status";
     }
     return "unknown inet.http error";
   }

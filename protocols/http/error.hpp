@@ -32,6 +32,8 @@ enum class error {
   too_many_redirects,  ///< more redirects than fetch_options::max_redirects (curl's 47)
   /// Corrupt or cut-off gzip/deflate content (RFC 9110 §8.4), or an unknown Content-Encoding
   bad_content_encoding,
+  /// A status >= 400 with fetch_options::fail_on_error (curl's -f, exit 22): no body written
+  http_error_status,
 };
 
 /// The error category, named "inet.http". Its codes compare equal to

@@ -9,5 +9,7 @@ boost::asio::awaitable<void> imap_get(call& c);
 boost::asio::awaitable<void> imap_put(call& c);
 boost::asio::awaitable<void> pop3_get(call& c);
 boost::asio::awaitable<void> smtp_put(call& c);
+boost::asio::awaitable<void> http_get(call& c);  // http.cc
+boost::asio::awaitable<void> http_put(call& c);
 
 }  // namespace inet::transfer::detail

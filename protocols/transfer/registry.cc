@@ -20,6 +20,10 @@ table& handlers() {
     }
     for (scheme s : {scheme::pop3, scheme::pop3s}) b[{s, direction::get}] = &detail::pop3_get;
     for (scheme s : {scheme::smtp, scheme::smtps}) b[{s, direction::put}] = &detail::smtp_put;
+    for (scheme s : {scheme::http, scheme::https}) {
+      b[{s, direction::get}] = &detail::http_get;
+      b[{s, direction::put}] = &detail::http_put;
+    }
     return b;
   }();
   return t;

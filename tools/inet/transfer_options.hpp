@@ -69,6 +69,9 @@ struct transfer_options {
   std::vector<std::string> mail_rcpt;      ///< --mail-rcpt ADDRESS, repeatable, in order
   bool head = false;                       ///< -I/--head
   bool compressed = false;                 ///< --compressed
+  int max_redirs = 50;                     ///< --max-redirs N (with -L; -1 = unlimited)
+  std::optional<std::string> data;         ///< -d/--data/--data-binary (HTTP POST body)
+  std::optional<std::string> write_out;    ///< -w/--write-out FORMAT (%{http_code} ...)
 
   /// The TLS policy for a STARTTLS-capable protocol. An explicit --ssl/--ssl-reqd/--tls wins.
   /// Otherwise inet is stricter than curl (which defaults to no STARTTLS at all): `required`
