@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "transport/error.hpp"
+#include "transport/trace.hpp"
 
 namespace inet::http {
 namespace {
@@ -113,6 +114,23 @@ bool beast_error(const boost::system::error_code& ec) {
   return ec.category() == boost::system::error_code(bhttp::error::need_more).category();
 }
 
+// -v: credentials in header fields are never traced.
+std::optional<std::string> redact(std::string_view line) {
+  for (std::string_view name : {"Authorization", "Proxy-Authorization", "Cookie"})
+    if (line.size() > name.size() && line[name.size()] == ':' &&
+        iequals(line.substr(0, name.size()), name))
+      return std::string(name) + ": <redacted>";
+  return std::nullopt;
+}
+
+void trace_head(const transport::trace& tr, std::string_view head) {
+  while (head.size() > 2) {
+    const auto eol = head.find("\r\n");
+    tr.sent(head.substr(0, eol));
+    head.remove_prefix(eol + 2);
+  }
+}
+
 // A failure that happened before any byte of the response arrived on a reused connection.
 struct stale_connection {
   std::exception_ptr failure;
@@ -134,6 +152,7 @@ struct client::impl {
   std::unique_ptr<transport::stream> stream;
   std::unique_ptr<beast::flat_buffer> buffer;
   int served = 0;  // responses read on the current connection
+  transport::trace tr{"http", redact};
 
   awaitable<void> open();
   awaitable<void> write_request(const request& req, const std::string& head);
@@ -295,6 +314,11 @@ awaitable<response> client::impl::read_response(
     r.reason = std::string(msg.reason());
     r.version = msg.version();
     for (const auto& f : msg) r.headers.emplace_back(f.name_string(), f.value());
+    if (tr.enabled()) {
+      tr.received("HTTP/" + std::to_string(r.version / 10) + "." + std::to_string(r.version % 10) +
+                  " " + std::to_string(r.status) + " " + r.reason);
+      for (const auto& [n, v] : r.headers) tr.received(n + ": " + v);
+    }
     if (on_head) on_head(r);
     co_await read_body(p, sink, r);
     const auto& done = p.get();
@@ -327,6 +351,7 @@ awaitable<response> client::send(request req, byte_sink body) {
     }
     std::exception_ptr stale;
     try {
+      if (impl_->tr.enabled()) trace_head(impl_->tr, head);
       try {
         co_await impl_->write_request(req, head);
       } catch (const std::system_error& e) {
