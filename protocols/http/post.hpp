@@ -1,6 +1,6 @@
 // A small HTTPS POST for OAuth2 token endpoints (RFC 6749 §3.2, §6): one request, one response,
-// `Connection: close`. NOT a general HTTP client: no redirects, no cookies, no keep-alive, no
-// compression, no authentication schemes.
+// `Connection: close`, on http::client (client.hpp). Not the general client: no redirects, no
+// cookies, no keep-alive, no compression, no authentication schemes.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
