@@ -4,6 +4,7 @@
 
 #include <boost/url/parse.hpp>
 #include <boost/url/url.hpp>
+#include <openssl/rand.h>
 #include <zlib.h>
 
 #include <algorithm>
@@ -12,6 +13,7 @@
 #include <vector>
 
 #include "base/base64.hpp"
+#include "protocols/http/digest.hpp"
 #include "protocols/url/url.hpp"
 
 namespace inet::http {
@@ -81,9 +83,16 @@ std::string resolve_location(const std::string& base, const std::string& locatio
   return std::string(out.buffer());
 }
 
+std::string random_cnonce() {
+  unsigned char b[16];
+  if (RAND_bytes(b, sizeof b) != 1) fail(error::invalid_request, "no random bytes for Digest");
+  return codec::base64_encode(std::string_view(reinterpret_cast<char*>(b), sizeof b));
+}
+
 // What a hop does with the response, decided when its head arrives.
 struct hop_state {
   bool follow = false;
+  bool digest_retry = false;  // a 401 with a Digest challenge: answer it and send again
   std::optional<decoding_sink> decoder;
 };
 
@@ -128,13 +137,23 @@ awaitable<fetch_result> agent::fetch(std::string url, request req, byte_sink sin
     req.headers.emplace_back("Accept-Encoding", "gzip, deflate");
   fetch_result out;
   out.url = url;
+  std::optional<std::string> digest_header;
+  std::optional<digest_challenge> challenge;
+  auto digest_from = [&](const response& head) {
+    for (const auto& [n, v] : head.headers)
+      if (iequals(n, "WWW-Authenticate") && (challenge = parse_digest_challenge(v))) return true;
+    return false;
+  };
   for (;;) {
     const url::parsed_url p = parse_http_url(out.url);
     request r = req;
     r.target = target_of(out.url);
     if (p.origin() != origin0) {
       remove_fields(r.headers, {"Authorization", "Cookie"});
-    } else if (fo.auth.type != auth::scheme::none && !has_field(r.headers, "Authorization")) {
+    } else if (digest_header && !has_field(r.headers, "Authorization")) {
+      r.headers.emplace_back("Authorization", *digest_header);
+    } else if ((fo.auth.type == auth::scheme::basic || fo.auth.type == auth::scheme::bearer) &&
+               !has_field(r.headers, "Authorization")) {
       r.headers.emplace_back("Authorization",
                              fo.auth.type == auth::scheme::basic
                                  ? "Basic " + codec::base64_encode(fo.auth.user + ":" +
@@ -147,6 +166,10 @@ awaitable<fetch_result> agent::fetch(std::string url, request req, byte_sink sin
       const bool replayable = !streamed || (head.status != 307 && head.status != 308);
       hop.follow = fo.follow_redirects && is_redirect(head.status) && head.header("Location") &&
                    replayable;
+      hop.digest_retry = head.status == 401 && fo.auth.type == auth::scheme::digest &&
+                         !digest_header && !streamed && p.origin() == origin0 &&
+                         digest_from(head);
+      if (hop.digest_retry) hop.follow = true;  // its body is discarded as a redirect's
       const auto ce = head.header("Content-Encoding");
       if (!hop.follow && fo.decode_content && ce &&
           (iequals(*ce, "gzip") || iequals(*ce, "x-gzip") || iequals(*ce, "deflate")))
@@ -160,11 +183,17 @@ awaitable<fetch_result> agent::fetch(std::string url, request req, byte_sink sin
       if (hop.follow) return;  // a redirect's body is discarded
       if (hop.decoder) (*hop.decoder)(chunk); else if (sink) sink(chunk);
     };
+    const std::string r_method = r.method, r_target = r.target;
     client* c = co_await client_for(p.origin(), p.host, p.port, p.implicit_tls());
     out.response = co_await c->send(std::move(r), hop_sink);
     out.reused_connection = out.response.reused_connection;
     if (hop.decoder && out.response.body_bytes > 0) hop.decoder->finish();
     if (!hop.follow) co_return out;
+    if (hop.digest_retry) {
+      digest_header = digest_authorization(*challenge, fo.auth.user, fo.auth.password,
+                                           r_method, r_target, random_cnonce());
+      continue;
+    }
     if (out.redirects >= fo.max_redirects)
       fail(error::too_many_redirects,
            "maximum (" + std::to_string(fo.max_redirects) + ") redirects followed");
@@ -183,6 +212,7 @@ awaitable<fetch_result> agent::fetch(std::string url, request req, byte_sink sin
     }
     out.url = next;
     ++out.redirects;
+    digest_header.reset();  // its uri was the old one: a new challenge is answered once more
   }
 }
 

@@ -24,9 +24,11 @@ namespace inet::http {
 
 /// Credentials sent to the origin of the first URL only (never after a redirect elsewhere).
 struct auth {
-  enum class scheme { none, basic, bearer };
+  /// digest (RFC 7616): the request is sent without credentials, and once more with them when
+  /// the server answers 401 with a Digest challenge (SHA-256, MD5, -sess; qop auth).
+  enum class scheme { none, basic, bearer, digest };
   auth::scheme type = scheme::none;
-  std::string user, password;  ///< basic (RFC 7617): "Authorization: Basic base64(user:pass)"
+  std::string user, password;  ///< basic (RFC 7617): "Authorization: Basic base64(user:pass)"; digest
   std::string token;           ///< bearer (RFC 6750): "Authorization: Bearer token"
 };
 

@@ -124,7 +124,7 @@ http::fetch_options make_fetch_options(const call& cl) {
     fo.auth.type = http::auth::scheme::bearer;
     fo.auth.token = *o.oauth2_bearer;
   } else if (cl.creds.user) {
-    fo.auth.type = http::auth::scheme::basic;
+    fo.auth.type = o.http_digest ? http::auth::scheme::digest : http::auth::scheme::basic;
     fo.auth.user = *cl.creds.user;
     fo.auth.password = cl.creds.password.value_or("");
   }

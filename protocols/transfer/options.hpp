@@ -103,6 +103,7 @@ struct options {
   int max_redirs = 50;                    ///< --max-redirs with -L; more: curl's 47
   bool fail_on_http_error = false;        ///< -f: status >= 400 fails with 22, body not written
   bool include_headers = false;           ///< -i: response head(s) written before the body
+  bool http_digest = false;               ///< --digest: -u by Digest (RFC 7616), not Basic
 
   // Observation.
   progress_fn progress;

@@ -102,6 +102,26 @@ TEST(HttpTransfer, HeadersDataAndBasicAuth) {
   EXPECT_EQ(body, "a=b");
 }
 
+TEST(HttpTransfer, DigestWithUser) {
+  std::string second;
+  mock_server srv(std::move(
+      script()
+          .expect_until("")
+          .send("HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Digest realm=\"r\", "
+                "nonce=\"n\", qop=\"auth\", algorithm=SHA-256\r\nContent-Length: 0\r\n\r\n")
+          .expect_until("", &second)
+          .send(ok("in"))
+          .close()));
+  blocking_session s;
+  options o;
+  o.user = "u";
+  o.password = "p";
+  o.http_digest = true;
+  EXPECT_EQ(get(s, base(srv) + "/x", o).out, "in");
+  ASSERT_SCRIPT_OK(srv);
+  EXPECT_THAT(second, HasSubstr("Authorization: Digest username=\"u\", realm=\"r\", uri=\"/x\""));
+}
+
 TEST(HttpTransfer, FailGives22AndNoBody) {
   mock_server srv(std::move(script()
                                 .expect_until("")

@@ -217,6 +217,7 @@ void add_request_options(CLI::App& app, transfer_options& o) {
       ->allow_extra_args(false)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   app.add_flag("-I,--head", o.head, "Fetch headers only (HTTP HEAD; FTP file info)");
+  app.add_flag("--digest", o.digest, "HTTP Digest authentication (RFC 7616) with -u");
   app.add_option("--max-redirs", o.max_redirs, "With -L: follow at most N redirects (-1 = no limit)")
       ->type_name("N");
   app.add_option_function<std::string>(
@@ -442,6 +443,7 @@ transfer::options library_options(const transfer_options& o, const url::parsed_u
   t.max_redirs = o.max_redirs < 0 ? INT32_MAX : o.max_redirs;
   t.fail_on_http_error = o.fail;
   t.include_headers = o.include;
+  t.http_digest = o.digest;
   t.trace = o.verbosity > 0;
   return t;
 }

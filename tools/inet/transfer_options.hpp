@@ -69,6 +69,7 @@ struct transfer_options {
   std::vector<std::string> mail_rcpt;      ///< --mail-rcpt ADDRESS, repeatable, in order
   bool head = false;                       ///< -I/--head
   bool compressed = false;                 ///< --compressed
+  bool digest = false;                     ///< --digest (HTTP Digest authentication with -u)
   int max_redirs = 50;                     ///< --max-redirs N (with -L; -1 = unlimited)
   std::optional<std::string> data;         ///< -d/--data/--data-binary (HTTP POST body)
   std::optional<std::string> write_out;    ///< -w/--write-out FORMAT (%{http_code} ...)
