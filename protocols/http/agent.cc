@@ -96,6 +96,29 @@ struct hop_state {
   std::optional<decoding_sink> decoder;
 };
 
+// Checks a redirect of `out` (from `from`) against the options and returns the next URL;
+// applies RFC 9110 §15.4's method change to `req` (dropping the body and its fields).
+std::string redirect_target(const fetch_result& out, const url::parsed_url& from,
+                            const fetch_options& fo, request& req) {
+  if (out.redirects >= fo.max_redirects)
+    fail(error::too_many_redirects,
+         "maximum (" + std::to_string(fo.max_redirects) + ") redirects followed");
+  std::string next = resolve_location(out.url, *out.response.header("Location"));
+  const url::parsed_url np = parse_http_url(next);
+  if (from.scheme == url::scheme::https && np.scheme == url::scheme::http &&
+      !fo.allow_https_to_http)
+    fail(error::redirect_refused, "refusing a redirect from https to http: " + next);
+  const std::string method = method_after_redirect(out.response.status, req.method);
+  if (method != req.method) {
+    req.method = method;
+    req.body.clear();
+    req.body_source = nullptr;
+    req.body_size.reset();
+    remove_fields(req.headers, {"Content-Type", "Content-Length", "Transfer-Encoding"});
+  }
+  return next;
+}
+
 }  // namespace
 
 std::string method_after_redirect(int status, const std::string& method) {
@@ -194,22 +217,7 @@ awaitable<fetch_result> agent::fetch(std::string url, request req, byte_sink sin
                                            r_method, r_target, random_cnonce());
       continue;
     }
-    if (out.redirects >= fo.max_redirects)
-      fail(error::too_many_redirects,
-           "maximum (" + std::to_string(fo.max_redirects) + ") redirects followed");
-    const std::string next = resolve_location(out.url, *out.response.header("Location"));
-    const url::parsed_url np = parse_http_url(next);
-    if (p.scheme == url::scheme::https && np.scheme == url::scheme::http &&
-        !fo.allow_https_to_http)
-      fail(error::redirect_refused, "refusing a redirect from https to http: " + next);
-    const std::string method = method_after_redirect(out.response.status, req.method);
-    if (method != req.method) {
-      req.method = method;
-      req.body.clear();
-      req.body_source = nullptr;
-      req.body_size.reset();
-      remove_fields(req.headers, {"Content-Type", "Content-Length", "Transfer-Encoding"});
-    }
+    const std::string next = redirect_target(out, p, fo, req);
     out.url = next;
     ++out.redirects;
     digest_header.reset();  // its uri was the old one: a new challenge is answered once more
