@@ -1,6 +1,6 @@
 // A small HTTPS POST for OAuth2 token endpoints (RFC 6749 §3.2, §6): one request, one response,
-// `Connection: close`. NOT a general HTTP client: no redirects, no cookies, no keep-alive, no
-// compression, no authentication schemes.
+// `Connection: close`, on http::client (client.hpp). Not the general client: no redirects, no
+// cookies, no keep-alive, no compression, no authentication schemes.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
@@ -10,28 +10,10 @@
 #include <system_error>
 #include <type_traits>
 
+#include "protocols/http/error.hpp"
 #include "transport/options.hpp"
 
 namespace inet::http {
-
-/// What https_post() refuses. Category "inet.http". Transport failures (connect, TLS, timeouts)
-/// keep the transport's own codes; URL syntax errors keep inet::url's codes.
-enum class error {
-  unsupported_url = 1,  ///< scheme other than http/https, or user info ("user@") in the URL
-  insecure_url,         ///< http:// to a host that is not loopback (localhost, 127.0.0.1, ::1)
-  redirect_refused,     ///< 3xx reply (RFC 9110 §15.4): never followed; what() gives Location
-  server_error,         ///< 5xx reply (RFC 9110 §15.6)
-  unexpected_status,    ///< a status outside 2xx-5xx as a final reply, or too many 1xx replies
-  response_too_large,   ///< header section > 64 KiB or body > post_options::max_body (bytes)
-  malformed_response,   ///< the response is not valid HTTP/1.x (RFC 9112)
-  truncated_response,   ///< the connection closed before the response was complete
-};
-
-/// The error category, named "inet.http". Its codes compare equal to
-/// inet::condition::protocol_violation (malformed/oversized/truncated responses) and
-/// inet::condition::connection_failed (server_error).
-const std::error_category& http_category() noexcept;
-std::error_code make_error_code(error e) noexcept;
 
 /// Options of one POST.
 struct post_options {
@@ -81,6 +63,3 @@ boost::asio::awaitable<std::string> async_https_post(std::string url, std::strin
                                                      std::string body, post_options opts);
 
 }  // namespace inet::http
-
-template <>
-struct std::is_error_code_enum<inet::http::error> : std::true_type {};

@@ -5,6 +5,7 @@
 #include <boost/asio/error.hpp>
 #include <boost/system/error_code.hpp>
 
+#include "protocols/http/error.hpp"
 #include "protocols/imap/error.hpp"
 #include "protocols/line/engine.hpp"
 #include "protocols/nntp/client.hpp"
@@ -130,6 +131,27 @@ exit_code imap_exit(imap::error e, stage s) {
   return exit_code::weird_server_reply;
 }
 
+exit_code http_exit(http::error e) {
+  using http::error;
+  switch (e) {
+    case error::unsupported_url:
+    case error::insecure_url:
+    case error::redirect_refused: return exit_code::unsupported_protocol;
+    case error::too_many_redirects: return exit_code::too_many_redirects;
+    case error::http_error_status: return exit_code::http_returned_error;
+    case error::empty_reply: return exit_code::got_nothing;
+    case error::truncated_response: return exit_code::partial_file;
+    case error::bad_content_encoding: return exit_code::bad_content_encoding;
+    case error::response_too_large: return exit_code::too_large;
+    case error::invalid_request: return exit_code::bad_function_argument;
+    case error::body_size_mismatch: return exit_code::read_error;
+    case error::not_connected: return exit_code::failed_init;
+    case error::server_error: return exit_code::recv_error;
+    default: break;
+  }
+  return exit_code::weird_server_reply;
+}
+
 exit_code smtp_exit(smtp::error e) {
   using smtp::error;
   switch (e) {
@@ -185,6 +207,7 @@ exit_code curl_exit_code(const std::error_code& ec, stage where) {
   if (cat == pop3::pop3_category()) return pop3_exit(static_cast<pop3::error>(ec.value()), p);
   if (cat == smtp::smtp_category()) return smtp_exit(static_cast<smtp::error>(ec.value()));
   if (cat == nntp::nntp_category()) return nntp_exit(static_cast<nntp::error>(ec.value()), p);
+  if (cat == http::http_category()) return http_exit(static_cast<http::error>(ec.value()));
   if (cat == url::url_category())
     return ec == url::error::unsupported_scheme ? exit_code::unsupported_protocol
                                                 : exit_code::url_malformat;

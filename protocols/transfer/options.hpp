@@ -96,6 +96,14 @@ struct options {
   std::optional<std::uint64_t> upload_size;
   std::optional<std::string> mail_from;  ///< --mail-from: SMTP reverse path ("" = <>)
   std::vector<std::string> mail_rcpt;    ///< --mail-rcpt, repeatable: SMTP recipients
+  // HTTP (http.cc): -H, -d/--data-binary, -L, --max-redirs, -f, -i.
+  std::vector<std::string> http_headers;  ///< -H "Name: value" in order ("Name:" drops it)
+  std::optional<std::string> http_data;   ///< -d: POST body as given (-X wins for the method)
+  bool follow_location = false;           ///< -L: follow redirects (http.md for the rules)
+  int max_redirs = 50;                    ///< --max-redirs with -L; more: curl's 47
+  bool fail_on_http_error = false;        ///< -f: status >= 400 fails with 22, body not written
+  bool include_headers = false;           ///< -i: response head(s) written before the body
+  bool http_digest = false;               ///< --digest: -u by Digest (RFC 7616), not Basic
 
   // Observation.
   progress_fn progress;

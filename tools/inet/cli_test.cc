@@ -84,6 +84,23 @@ TEST(Options, EffectiveTlsDefault) {
   EXPECT_EQ(o.effective_tls(true), tls_mode::none);
 }
 
+TEST(Options, Http) {
+  auto o = one({"-L", "--max-redirs", "3", "-d", "a=b", "-w", "%{http_code}", "-H", "X: 1", "u"});
+  EXPECT_TRUE(o.follow_location);
+  EXPECT_EQ(o.max_redirs, 3);
+  EXPECT_EQ(o.data, "a=b");
+  EXPECT_EQ(o.write_out, "%{http_code}");
+  const transfer::options t = library_options(o, url::parse("http://h/"));
+  EXPECT_TRUE(t.follow_location);
+  EXPECT_EQ(t.max_redirs, 3);
+  EXPECT_EQ(t.http_data, "a=b");
+  EXPECT_EQ(t.http_headers, std::vector<std::string>{"X: 1"});
+  EXPECT_EQ(one({"--data-binary", "x", "u"}).data, "x");
+  EXPECT_EQ(library_options(one({"--max-redirs", "-1", "u"}), url::parse("http://h/")).max_redirs,
+            INT32_MAX);
+  EXPECT_THROW(one({"-H", "X: a\r\nY: b", "u"}), option_error);
+}
+
 TEST(Options, OutputAndDiagnostics) {
   auto o = one({"-o", "out.txt", "-v", "-v", "-s", "-S", "-i", "-f", "u"});
   EXPECT_EQ(o.output, "out.txt");

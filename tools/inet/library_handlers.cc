@@ -129,6 +129,33 @@ int run_extract(transfer::blocking_session& s, const transfer_options& o,
   return 0;
 }
 
+/// curl's -w: %{http_code} / %{response_code} (3 digits), %{size_download}, \n \r \t, %%.
+void write_out(const transfer_options& o, transfer_context& ctx, const transfer::result& r) {
+  if (!o.write_out) return;
+  const std::string& f = *o.write_out;
+  std::string out;
+  for (std::size_t i = 0; i < f.size(); ++i) {
+    if (f[i] == '\\' && i + 1 < f.size() && std::string_view("nrt").find(f[i + 1]) != std::string_view::npos) {
+      out += f[i + 1] == 'n' ? '\n' : f[i + 1] == 'r' ? '\r' : '\t';
+      ++i;
+    } else if (f.compare(i, 2, "%%") == 0) {
+      out += '%';
+      ++i;
+    } else if (f.compare(i, 2, "%{") == 0 && f.find('}', i) != std::string::npos) {
+      const std::size_t end = f.find('}', i);
+      const std::string var = f.substr(i + 2, end - i - 2);
+      char code[8];
+      std::snprintf(code, sizeof code, "%03d", r.reply_code);
+      if (var == "http_code" || var == "response_code") out += code;
+      else if (var == "size_download") out += std::to_string(r.bytes);
+      i = end;
+    } else {
+      out += f[i];
+    }
+  }
+  ctx.out << out << std::flush;
+}
+
 int run_get(transfer::blocking_session& s, const transfer_options& o, const url::parsed_url& u,
             transfer::options t, transfer_context& ctx) {
   if (o.extract_dir || o.parts) return run_extract(s, o, u, std::move(t), ctx);
@@ -140,8 +167,12 @@ int run_get(transfer::blocking_session& s, const transfer_options& o, const url:
     std::error_code ec;
     const transfer::result r = s.get(u, t, out.sink(), ec);
     if (meter) meter->finish();
-    if (ec) return report(o, ctx, ec, r);
+    if (ec) {
+      write_out(o, ctx, r);
+      return report(o, ctx, ec, r);
+    }
     out.finish();
+    write_out(o, ctx, r);
     return 0;
   } catch (const write_failure& e) {
     if (meter) meter->finish();
@@ -168,6 +199,7 @@ int run_put(transfer::blocking_session& s, const transfer_options& o, const url:
   std::error_code ec;
   const transfer::result r = s.put(u, t, src, ec);
   if (meter) meter->finish();
+  write_out(o, ctx, r);
   return ec ? report(o, ctx, ec, r) : 0;
 }
 

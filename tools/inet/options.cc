@@ -8,6 +8,8 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <fstream>
+#include <iterator>
 #include <limits>
 
 namespace inet::cli {
@@ -215,6 +217,21 @@ void add_request_options(CLI::App& app, transfer_options& o) {
       ->allow_extra_args(false)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   app.add_flag("-I,--head", o.head, "Fetch headers only (HTTP HEAD; FTP file info)");
+  app.add_flag("--digest", o.digest, "HTTP Digest authentication (RFC 7616) with -u");
+  app.add_option("--max-redirs", o.max_redirs, "With -L: follow at most N redirects (-1 = no limit)")
+      ->type_name("N");
+  app.add_option_function<std::string>(
+         "-d,--data,--data-binary",
+         [&o](const std::string& v) {
+           if (!v.starts_with('@')) return void(o.data = v);
+           std::ifstream f(v.substr(1), std::ios::binary);
+           if (!f) bad_value("--data", "cannot read " + shown(v.substr(1)));
+           o.data = std::string(std::istreambuf_iterator<char>(f), {});
+         },
+         "HTTP POST body DATA, or @FILE's bytes as they are")->type_name("DATA");
+  app.add_option("-w,--write-out", o.write_out,
+                 "After a transfer print FORMAT: %{http_code} %{response_code} %{size_download}")
+      ->type_name("FORMAT");
   app.add_flag("--compressed", o.compressed, "Ask for a compressed response and decode it (imap: COMPRESS=DEFLATE, RFC 4978, when offered)");
   app.add_option("--extract", o.extract_dir,
                  "imap ;UID=n / pop3 /n: write each attachment to DIR (safe names, no overwrite)")
@@ -425,6 +442,13 @@ transfer::options library_options(const transfer_options& o, const url::parsed_u
   if (o.upload_file && *o.upload_file != "-") t.upload_name = *o.upload_file;
   t.mail_from = o.mail_from;
   t.mail_rcpt = o.mail_rcpt;
+  t.http_headers = o.headers;
+  t.http_data = o.data;
+  t.follow_location = o.follow_location;
+  t.max_redirs = o.max_redirs < 0 ? INT32_MAX : o.max_redirs;
+  t.fail_on_http_error = o.fail;
+  t.include_headers = o.include;
+  t.http_digest = o.digest;
   t.trace = o.verbosity > 0;
   return t;
 }

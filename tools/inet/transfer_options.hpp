@@ -72,6 +72,10 @@ struct transfer_options {
   std::optional<std::string> extract_dir;  ///< --extract DIR: attachments of imap/pop3 messages
   bool parts = false;                      ///< --parts: print the message's MIME part tree
   bool force = false;                      ///< --force: --extract may replace existing files
+  bool digest = false;                     ///< --digest (HTTP Digest authentication with -u)
+  int max_redirs = 50;                     ///< --max-redirs N (with -L; -1 = unlimited)
+  std::optional<std::string> data;         ///< -d/--data/--data-binary (HTTP POST body)
+  std::optional<std::string> write_out;    ///< -w/--write-out FORMAT (%{http_code} ...)
 
   /// The TLS policy for a STARTTLS-capable protocol. An explicit --ssl/--ssl-reqd/--tls wins.
   /// Otherwise inet is stricter than curl (which defaults to no STARTTLS at all): `required`

@@ -112,6 +112,7 @@ int http_exit(http::error e) {
     case error::response_too_large:
     case error::malformed_response:
     case error::truncated_response: return ex_protocol;
+    default: break;  // the HTTP client's own codes (the OAuth2 POST does not raise them)
   }
   return ex_software;
 }

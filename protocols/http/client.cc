@@ -1,0 +1,376 @@
+// The HTTP/1.1 client's coroutines: request checking and framing, response reading with Beast's
+// parser over a bounded buffer into a fixed-size body buffer, keep-alive and one retry.
+#include "protocols/http/client.hpp"
+
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/buffer_body.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <exception>
+#include <optional>
+#include <vector>
+
+#include "transport/error.hpp"
+#include "transport/trace.hpp"
+
+namespace inet::http {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using asio::awaitable;
+
+constexpr int max_interim_replies = 8;
+
+[[noreturn]] void fail(error e, const std::string& what) {
+  throw std::system_error(make_error_code(e), what);
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+// RFC 9110 §5.6.2 tchar.
+bool is_token(std::string_view s) {
+  static constexpr std::string_view extra = "!#$%&'*+-.^_`|~";
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || extra.find(c) != std::string_view::npos;
+  });
+}
+
+bool has_crlfnul(std::string_view s) {
+  return s.find_first_of(std::string_view("\r\n\0", 3)) != std::string_view::npos;
+}
+
+bool has_ctl_or_space(std::string_view s) {
+  return std::any_of(s.begin(), s.end(),
+                     [](unsigned char c) { return c <= 0x20 || c == 0x7f; });
+}
+
+bool has_field(const fields& f, std::string_view name) {
+  return std::any_of(f.begin(), f.end(), [&](const auto& kv) { return iequals(kv.first, name); });
+}
+
+void check_request(const request& req) {
+  if (!is_token(req.method)) fail(error::invalid_request, "HTTP method is not a token");
+  if (req.target.empty() || has_ctl_or_space(req.target))
+    fail(error::invalid_request, "HTTP request target is empty or has a space/control character");
+  for (const auto& [name, value] : req.headers) {
+    if (!is_token(name)) fail(error::invalid_request, "HTTP header name is not a token");
+    if (has_crlfnul(value))
+      fail(error::invalid_request, "HTTP header " + name + ": value contains CR, LF or NUL");
+  }
+}
+
+bool idempotent(std::string_view m) {
+  for (std::string_view i : {"GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"})
+    if (m == i) return true;
+  return false;
+}
+
+bool wants_length(const request& req) {
+  if (req.body_source) return true;
+  if (!req.body.empty()) return true;
+  return req.method == "POST" || req.method == "PUT" || req.method == "PATCH";
+}
+
+std::string host_header(const client_options& o) {
+  std::string h = o.host.find(':') != std::string::npos ? "[" + o.host + "]" : o.host;
+  if (o.port != (o.tls ? 443 : 80)) h += ":" + std::to_string(o.port);
+  return h;
+}
+
+// The head as it goes on the wire (see client::send for the order).
+std::string format_head(const client_options& o, const request& req) {
+  std::string h = req.method + " " + req.target + " HTTP/1.1\r\n";
+  auto add = [&](std::string_view n, std::string_view v) {
+    if (!has_field(req.headers, n)) h.append(n).append(": ").append(v).append("\r\n");
+  };
+  add("Host", host_header(o));
+  if (!o.user_agent.empty()) add("User-Agent", o.user_agent);
+  for (const auto& [n, v] : req.headers) h += n + ": " + v + "\r\n";
+  if (wants_length(req)) {
+    if (req.body_source && !req.body_size)
+      add("Transfer-Encoding", "chunked");
+    else
+      add("Content-Length",
+          std::to_string(req.body_source ? *req.body_size : std::uint64_t{req.body.size()}));
+  }
+  return h + "\r\n";
+}
+
+bool beast_error(const boost::system::error_code& ec) {
+  return ec.category() == boost::system::error_code(bhttp::error::need_more).category();
+}
+
+// -v: credentials in header fields are never traced.
+std::optional<std::string> redact(std::string_view line) {
+  for (std::string_view name : {"Authorization", "Proxy-Authorization", "Cookie"})
+    if (line.size() > name.size() && line[name.size()] == ':' &&
+        iequals(line.substr(0, name.size()), name))
+      return std::string(name) + ": <redacted>";
+  return std::nullopt;
+}
+
+void trace_head(const transport::trace& tr, std::string_view head) {
+  while (head.size() > 2) {
+    const auto eol = head.find("\r\n");
+    tr.sent(head.substr(0, eol));
+    head.remove_prefix(eol + 2);
+  }
+}
+
+// A failure that happened before any byte of the response arrived on a reused connection.
+struct stale_connection {
+  std::exception_ptr failure;
+};
+
+}  // namespace
+
+std::optional<std::string> response::header(std::string_view name) const {
+  for (const auto& [n, v] : headers)
+    if (iequals(n, name)) return v;
+  return std::nullopt;
+}
+
+struct client::impl {
+  explicit impl(asio::any_io_executor e) : ex(std::move(e)) {}
+  asio::any_io_executor ex;
+  client_options opts;
+  bool configured = false;
+  std::unique_ptr<transport::stream> stream;
+  std::unique_ptr<beast::flat_buffer> buffer;
+  int served = 0;  // responses read on the current connection
+  transport::trace tr{"http", redact};
+
+  awaitable<void> open();
+  awaitable<void> write_request(const request& req, const std::string& head);
+  awaitable<response> read_response(bool head_request, const byte_sink& sink, bool reused,
+                                    const std::function<void(const response&)>& on_head);
+  awaitable<void> read_body(bhttp::response_parser<bhttp::buffer_body>& p, const byte_sink& sink,
+                            response& r);
+  [[noreturn]] void fail_read(const boost::system::error_code& ec, bool at_start,
+                              std::uint64_t body_bytes);
+  void drop() noexcept {
+    if (stream) stream->close();
+    stream.reset();
+    buffer.reset();
+    served = 0;
+  }
+};
+
+client::client(asio::any_io_executor ex) : impl_(std::make_unique<impl>(std::move(ex))) {}
+client::~client() = default;
+
+asio::any_io_executor client::get_executor() const noexcept { return impl_->ex; }
+bool client::is_connected() const noexcept { return impl_->stream && impl_->stream->is_open(); }
+const client_options& client::options() const noexcept { return impl_->opts; }
+void client::close() noexcept {
+  impl_->drop();
+  impl_->configured = false;
+}
+
+awaitable<void> client::impl::open() {
+  drop();
+  auto s = std::make_unique<transport::stream>(ex);
+  co_await s->connect(opts.host, opts.port, opts.connect);
+  if (opts.tls) {
+    transport::tls_options tls = opts.tls_opts;
+    tls.alpn = {"http/1.1"};
+    co_await s->handshake(tls, opts.host);
+  }
+  stream = std::move(s);
+  buffer = std::make_unique<beast::flat_buffer>(opts.limits.max_header_bytes +
+                                                opts.limits.buffer_size);
+}
+
+awaitable<void> client::connect(client_options opts) {
+  if (opts.host.empty() || has_crlfnul(opts.host) || opts.host.find(' ') != std::string::npos)
+    fail(error::invalid_request, "HTTP host is empty or has a space/control character");
+  opts.limits.buffer_size = std::max<std::size_t>(opts.limits.buffer_size, 1024);
+  impl_->opts = std::move(opts);
+  impl_->configured = true;
+  co_await impl_->open();
+}
+
+awaitable<void> client::impl::write_request(const request& req, const std::string& head) {
+  if (!req.body_source) {
+    const std::string all = head + req.body;
+    co_await stream->write(asio::buffer(all));
+    co_return;
+  }
+  co_await stream->write(asio::buffer(head));
+  std::vector<char> chunk(opts.limits.buffer_size);
+  std::uint64_t sent = 0;
+  for (;;) {
+    const std::size_t n = req.body_source->read(std::span<char>(chunk.data(), chunk.size()));
+    if (n == 0) break;
+    sent += n;
+    if (req.body_size && sent > *req.body_size)
+      fail(error::body_size_mismatch, "HTTP request body is longer than its size " +
+                                          std::to_string(*req.body_size));
+    if (!req.body_size) {
+      char size_line[32];
+      const int len = std::snprintf(size_line, sizeof size_line, "%zx\r\n", n);
+      co_await stream->write(asio::buffer(size_line, static_cast<std::size_t>(len)));
+    }
+    co_await stream->write(asio::buffer(chunk.data(), n));
+    if (!req.body_size) co_await stream->write(asio::buffer("\r\n", 2));
+  }
+  if (req.body_size && sent != *req.body_size)
+    fail(error::body_size_mismatch, "HTTP request body ended after " + std::to_string(sent) +
+                                        " of " + std::to_string(*req.body_size) + " bytes");
+  if (!req.body_size) co_await stream->write(asio::buffer("0\r\n\r\n", 5));
+}
+
+void client::impl::fail_read(const boost::system::error_code& ec, bool at_start,
+                             std::uint64_t body_bytes) {
+  if (!beast_error(ec)) throw std::system_error(ec, "HTTP response");
+  if (ec == bhttp::error::body_limit || ec == bhttp::error::header_limit ||
+      ec == bhttp::error::buffer_overflow)
+    fail(error::response_too_large, "HTTP response too large: " + ec.message());
+  if (ec == bhttp::error::end_of_stream)
+    fail(at_start ? error::empty_reply : error::truncated_response,
+         "the server closed the connection without a response");
+  if (ec == bhttp::error::partial_message)
+    fail(error::truncated_response, "the connection closed after " + std::to_string(body_bytes) +
+                                        " bytes of the HTTP response body");
+  fail(error::malformed_response, "malformed HTTP response: " + ec.message());
+}
+
+awaitable<void> client::impl::read_body(bhttp::response_parser<bhttp::buffer_body>& p,
+                                        const byte_sink& sink, response& r) {
+  transport::progress_reporter meter(opts.progress, p.content_length()
+                                                        ? std::optional(*p.content_length())
+                                                        : std::nullopt);
+  std::vector<char> chunk(opts.limits.buffer_size);
+  while (!p.is_done()) {
+    p.get().body().data = chunk.data();
+    p.get().body().size = chunk.size();
+    boost::system::error_code ec;
+    co_await bhttp::async_read(*stream, *buffer, p, asio::redirect_error(asio::use_awaitable, ec));
+    if (ec == bhttp::error::need_buffer) ec = {};
+    const std::size_t n = chunk.size() - p.get().body().size;
+    if (n > 0) {
+      r.body_bytes += n;
+      if (sink) sink(std::string_view(chunk.data(), n));
+      meter.add(n);
+    }
+    if (ec) fail_read(ec, false, r.body_bytes);
+  }
+  meter.finish();
+}
+
+awaitable<response> client::impl::read_response(
+    bool head_request, const byte_sink& sink, bool reused,
+    const std::function<void(const response&)>& on_head) {
+  for (int i = 0; i <= max_interim_replies; ++i) {
+    bhttp::response_parser<bhttp::buffer_body> p;
+    p.header_limit(static_cast<std::uint32_t>(
+        std::min<std::size_t>(opts.limits.max_header_bytes, UINT32_MAX)));
+    p.body_limit(opts.limits.max_body ? boost::optional<std::uint64_t>(*opts.limits.max_body)
+                                      : boost::none);
+    if (head_request) p.skip(true);
+    boost::system::error_code ec;
+    co_await bhttp::async_read_header(*stream, *buffer, p,
+                                      asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) {
+      const bool nothing = i == 0 && buffer->size() == 0 &&
+                           (ec == bhttp::error::end_of_stream || !beast_error(ec));
+      if (nothing && reused) {
+        std::exception_ptr mapped;
+        try {
+          fail_read(ec, true, 0);
+        } catch (...) {
+          mapped = std::current_exception();
+        }
+        throw stale_connection{mapped};
+      }
+      fail_read(ec, i == 0, 0);
+    }
+    const auto& msg = p.get();
+    if (static_cast<std::size_t>(std::distance(msg.begin(), msg.end())) >
+        opts.limits.max_header_count)
+      fail(error::response_too_large, "HTTP response has more than " +
+                                          std::to_string(opts.limits.max_header_count) +
+                                          " header fields");
+    const unsigned code = msg.result_int();
+    if (code < 100 || code > 599)
+      fail(error::unexpected_status, "HTTP status " + std::to_string(code));
+    if (code < 200) continue;
+    response r;
+    r.status = static_cast<int>(code);
+    r.reason = std::string(msg.reason());
+    r.version = msg.version();
+    for (const auto& f : msg) r.headers.emplace_back(f.name_string(), f.value());
+    if (tr.enabled()) {
+      tr.received("HTTP/" + std::to_string(r.version / 10) + "." + std::to_string(r.version % 10) +
+                  " " + std::to_string(r.status) + " " + r.reason);
+      for (const auto& [n, v] : r.headers) tr.received(n + ": " + v);
+    }
+    if (on_head) on_head(r);
+    co_await read_body(p, sink, r);
+    const auto& done = p.get();
+    const std::size_t fields_now = static_cast<std::size_t>(std::distance(done.begin(), done.end()));
+    if (fields_now > opts.limits.max_header_count)
+      fail(error::response_too_large, "HTTP trailer section has too many fields");
+    for (auto it = std::next(done.begin(), static_cast<std::ptrdiff_t>(r.headers.size()));
+         it != done.end(); ++it)
+      r.headers.emplace_back(it->name_string(), it->value());
+    if (!p.keep_alive()) drop(); else ++served;
+    co_return r;
+  }
+  fail(error::unexpected_status, "more than 8 interim (1xx) HTTP replies");
+}
+
+awaitable<response> client::send(request req, byte_sink body) {
+  if (!impl_->configured) fail(error::not_connected, "HTTP send() before connect()");
+  check_request(req);
+  const std::string head = format_head(impl_->opts, req);
+  const bool retryable = idempotent(req.method) && !req.body_source;
+  for (int attempt = 0;; ++attempt) {
+    if (!impl_->stream || !impl_->stream->is_open()) co_await impl_->open();
+    const bool reused = impl_->served > 0;
+    if (impl_->opts.request_timeout) {
+      transport::timeouts t = impl_->stream->get_timeouts();
+      t.deadline = std::chrono::steady_clock::now() + *impl_->opts.request_timeout;
+      if (impl_->opts.connect.time.deadline)
+        t.deadline = std::min(*t.deadline, *impl_->opts.connect.time.deadline);
+      impl_->stream->set_timeouts(t);
+    }
+    std::exception_ptr stale;
+    try {
+      if (impl_->tr.enabled()) trace_head(impl_->tr, head);
+      try {
+        co_await impl_->write_request(req, head);
+      } catch (const std::system_error& e) {
+        if (!reused || e.code().category() == http_category()) throw;
+        throw stale_connection{std::current_exception()};
+      }
+      response r = co_await impl_->read_response(req.method == "HEAD", body, reused,
+                                                 req.on_head);
+      r.reused_connection = reused;
+      co_return r;
+    } catch (const stale_connection& s) {
+      stale = s.failure;
+    } catch (...) {
+      impl_->drop();
+      throw;
+    }
+    impl_->drop();
+    if (!retryable || attempt > 0) std::rethrow_exception(stale);
+  }
+}
+
+}  // namespace inet::http

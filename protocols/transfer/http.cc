@@ -1,0 +1,222 @@
+// http(s):// get and put on http::agent (protocols/http/agent.hpp), with curl's meaning of the
+// options: -X method, -I HEAD (head written to the sink), -i heads before the body, -H headers,
+// -d POST body, -L/--max-redirs, -f (22 on status >= 400, nothing written), --compressed
+// (gzip/deflate decoded), -u (Basic) / --oauth2-bearer (Bearer) to the first origin only,
+// --max-filesize (63, checked against Content-Length first). The session caches the agent, so
+// later URLs of the same origin reuse its kept-alive connection.
+//
+// result::reply_code is the final HTTP status, reply_text its reason phrase.
+#include <boost/asio/this_coro.hpp>
+
+#include <algorithm>
+#include <cctype>
+
+#include "protocols/http/agent.hpp"
+#include "protocols/transfer/builtin.hpp"
+#include "protocols/transfer/session.hpp"
+#include "protocols/transfer/settings.hpp"
+#include "transport/error.hpp"
+
+namespace inet::transfer {
+namespace {
+
+namespace asio = boost::asio;
+
+struct http_connection final : connection {
+  http_connection(asio::any_io_executor ex, http::client_options base)
+      : agent(std::move(ex), std::move(base)) {}
+  asio::awaitable<void> goodbye() override {
+    agent.close();
+    co_return;
+  }
+  http::agent agent;
+};
+
+http::client_options make_options(const options& o) {
+  http::client_options co;
+  detail::apply_transport_options(o, co.tls_opts, co.connect);
+  return co;
+}
+
+// Percent-encodes what RFC 3986 does not allow as-is in a path (keep "/") or a query (keep "?").
+std::string encoded(std::string_view text, std::string_view also) {
+  static constexpr std::string_view ok = "-._~!$&'()*+,;=:@";
+  std::string out;
+  for (unsigned char c : text) {
+    if (std::isalnum(c) || ok.find(static_cast<char>(c)) != std::string_view::npos ||
+        also.find(static_cast<char>(c)) != std::string_view::npos) {
+      out += static_cast<char>(c);
+    } else {
+      static constexpr char hex[] = "0123456789ABCDEF";
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
+}
+
+// The URL as text again (the parsed form has a decoded path and query), without user info.
+std::string url_text(const url::parsed_url& u) {
+  std::string s = u.scheme_name + "://" + (u.host_is_ipv6 ? "[" + u.host + "]" : u.host);
+  if (u.port_explicit) s += ":" + std::to_string(u.port);
+  s += "/" + encoded(u.path.starts_with('/') ? u.path.substr(1) : u.path, "/");
+  if (!u.query.empty()) s += "?" + encoded(u.query, "/?");
+  return s;
+}
+
+// "Name: value" -> the pair; "Name:" (nothing after the colon) -> nullopt (curl removes it).
+std::optional<std::pair<std::string, std::string>> split_header(const std::string& h) {
+  const auto colon = h.find(':');
+  if (colon == std::string::npos || colon == 0)
+    throw transfer_exception(make_error_code(error::url_malformat),
+                             "bad header (expected 'Name: value'): " + h.substr(0, 40));
+  std::string value = h.substr(colon + 1);
+  value.erase(0, value.find_first_not_of(" \t"));
+  if (value.empty()) return std::nullopt;
+  return std::pair{h.substr(0, colon), value};
+}
+
+bool has(const http::fields& f, std::string_view name) {
+  return std::any_of(f.begin(), f.end(), [&](const auto& kv) {
+    return std::equal(kv.first.begin(), kv.first.end(), name.begin(), name.end(),
+                      [](char a, char b) { return std::tolower(a) == std::tolower(b); });
+  });
+}
+
+// The head as curl -i prints it.
+std::string head_text(const http::response& r) {
+  std::string s = "HTTP/" + std::to_string(r.version / 10) + "." + std::to_string(r.version % 10) +
+                  " " + std::to_string(r.status) + (r.reason.empty() ? "" : " " + r.reason) +
+                  "\r\n";
+  for (const auto& [n, v] : r.headers) s += n + ": " + v + "\r\n";
+  return s + "\r\n";
+}
+
+http::request make_request(const call& cl, bool put) {
+  const options& o = cl.opts;
+  http::request req;
+  req.method = put ? "PUT" : o.no_body ? "HEAD" : o.http_data ? "POST" : "GET";
+  if (o.custom_request && !o.custom_request->empty()) req.method = *o.custom_request;
+  bool accept_removed = false;
+  for (const auto& h : o.http_headers) {
+    if (auto kv = split_header(h)) req.headers.push_back(std::move(*kv));
+    else accept_removed |= has({{h.substr(0, h.find(':')), ""}}, "Accept");
+  }
+  if (o.http_data) {
+    req.body = *o.http_data;
+    if (!has(req.headers, "Content-Type"))
+      req.headers.emplace_back("Content-Type", "application/x-www-form-urlencoded");
+  }
+  if (!accept_removed && !has(req.headers, "Accept")) req.headers.emplace(req.headers.begin(), "Accept", "*/*");
+  return req;
+}
+
+http::fetch_options make_fetch_options(const call& cl) {
+  const options& o = cl.opts;
+  http::fetch_options fo;
+  fo.follow_redirects = o.follow_location;
+  fo.max_redirects = o.max_redirs;
+  fo.decode_content = o.compressed;
+  if (o.max_filesize) fo.max_decoded = *o.max_filesize;
+  fo.fail_on_error = o.fail_on_http_error;
+  if (o.oauth2_bearer) {
+    fo.auth.type = http::auth::scheme::bearer;
+    fo.auth.token = *o.oauth2_bearer;
+  } else if (cl.creds.user) {
+    fo.auth.type = o.http_digest ? http::auth::scheme::digest : http::auth::scheme::basic;
+    fo.auth.user = *cl.creds.user;
+    fo.auth.password = cl.creds.password.value_or("");
+  }
+  return fo;
+}
+
+/// Counts what the client reads from the caller's source; its exceptions become read_error.
+class counting_source final : public byte_source {
+ public:
+  explicit counting_source(call& c) : c_(c) {}
+  std::size_t read(std::span<char> buf) override {
+    std::size_t n = 0;
+    try {
+      n = c_.source->read(buf);
+    } catch (const transfer_exception&) {
+      throw;
+    } catch (const std::exception& e) {
+      throw transfer_exception(make_error_code(error::read_error), e.what());
+    }
+    c_.moved(n, c_.opts.upload_size);
+    return n;
+  }
+
+ private:
+  call& c_;
+};
+
+asio::awaitable<void> run(call& cl, bool put) {
+  std::unique_ptr<http_connection> conn(static_cast<http_connection*>(cl.cached.release()));
+  if (!conn) {
+    conn = std::make_unique<http_connection>(co_await asio::this_coro::executor,
+                                             make_options(cl.opts));
+    cl.opened();
+  }
+  http::request req = make_request(cl, put);
+  counting_source src(cl);
+  if (put) {
+    req.body_source = &src;
+    req.body_size = cl.opts.upload_size;
+  }
+  const bool write_heads = cl.opts.include_headers || cl.opts.no_body;
+  req.on_head = [&](const http::response& r) {
+    cl.where = stage::transfer;
+    const bool final = !cl.opts.follow_location || r.status < 300 || r.status >= 400 ||
+                       !r.header("Location");
+    if (final) {
+      cl.res.reply_code = r.status;
+      cl.res.reply_text = r.reason;
+      if (auto len = r.header("Content-Length"); len && !cl.opts.no_body) {
+        cl.expected_total = std::strtoull(len->c_str(), nullptr, 10);
+        if (cl.opts.max_filesize && *cl.expected_total > *cl.opts.max_filesize)
+          throw std::system_error(make_error_code(transport::error::body_too_large),
+                                  "Maximum file size exceeded");
+      }
+    }
+    if (write_heads && !(cl.opts.fail_on_http_error && final && r.status >= 400))
+      cl.sink(head_text(r));
+  };
+  std::uint64_t body = 0;
+  byte_sink sink = [&](std::string_view chunk) {
+    body += chunk.size();
+    if (cl.opts.max_filesize && body > *cl.opts.max_filesize)
+      throw std::system_error(make_error_code(transport::error::body_too_large),
+                              "Maximum file size exceeded");
+    cl.sink(chunk);
+  };
+  cl.where = stage::connect;
+  std::exception_ptr failure;
+  try {
+    const http::fetch_result r = co_await conn->agent.fetch(url_text(cl.url), std::move(req),
+                                                           std::move(sink), make_fetch_options(cl));
+    cl.res.reply_code = r.response.status;
+    cl.res.reply_text = r.response.reason;
+    cl.res.reused_connection = r.reused_connection;
+  } catch (const std::system_error& e) {
+    failure = std::current_exception();
+    if (e.code() == http::error::http_error_status)  // curl's words, without the category's
+      failure = std::make_exception_ptr(transfer_exception(
+          e.code(), "The requested URL returned error: " + std::to_string(cl.res.reply_code)));
+  } catch (...) {
+    failure = std::current_exception();
+  }
+  cl.keep = std::move(conn);  // the agent's clients reconnect by themselves when needed
+  if (failure) std::rethrow_exception(failure);
+}
+
+}  // namespace
+
+namespace detail {
+
+asio::awaitable<void> http_get(call& cl) { co_await run(cl, false); }
+asio::awaitable<void> http_put(call& cl) { co_await run(cl, true); }
+
+}  // namespace detail
+}  // namespace inet::transfer
