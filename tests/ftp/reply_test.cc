@@ -1,0 +1,85 @@
+// The FTP reply parsers (protocols/ftp/reply.cc) and the trace redactor, without I/O.
+#include <gtest/gtest.h>
+
+#include "protocols/ftp/internal.hpp"
+
+namespace inet::ftp {
+namespace {
+
+reply r(int code, std::vector<std::string> lines) { return reply{code, std::move(lines)}; }
+
+TEST(FtpReply, FeatListsFeaturesUpperCased) {
+  const auto f = detail::parse_feat(
+      r(211, {"Features:", " MDTM", " size", " AUTH TLS;SSL", " REST STREAM", "not a feature", "End"}));
+  EXPECT_TRUE(f.feat_supported);
+  EXPECT_TRUE(f.has("mdtm"));
+  EXPECT_TRUE(f.has("SIZE"));
+  EXPECT_EQ(f.items.at("AUTH"), "TLS;SSL");
+  EXPECT_EQ(f.items.at("REST"), "STREAM");
+  EXPECT_EQ(f.items.size(), 4u);
+  EXPECT_FALSE(detail::parse_feat(r(500, {"FEAT not understood"})).feat_supported);
+}
+
+TEST(FtpReply, Path257UndoublesQuotes) {
+  EXPECT_EQ(detail::parse_257(r(257, {"\"/home/a\" is the current directory"})), "/home/a");
+  EXPECT_EQ(detail::parse_257(r(257, {"\"/say \"\"hi\"\"\" created"})), "/say \"hi\"");
+  EXPECT_EQ(detail::parse_257(r(257, {"\"\""})), "");
+}
+
+TEST(FtpReply, Path257WithoutClosingQuoteIsMalformed) {
+  try {
+    detail::parse_257(r(257, {"\"/home/a is the current directory"}));
+    FAIL() << "no throw";
+  } catch (const std::system_error& e) {
+    EXPECT_EQ(e.code(), make_error_code(error::malformed_reply));
+  }
+  EXPECT_THROW(detail::parse_257(r(257, {"/home/a"})), std::system_error);
+  EXPECT_THROW(detail::parse_257(r(257, {"\"/a\"\""})), std::system_error);
+}
+
+TEST(FtpReply, EpsvPort) {
+  EXPECT_EQ(detail::parse_epsv("Entering Extended Passive Mode (|||6446|)"), 6446);
+  EXPECT_EQ(detail::parse_epsv("ok (!!!21!)"), 21);
+  EXPECT_EQ(detail::parse_epsv("(|||0|)"), std::nullopt);
+  EXPECT_EQ(detail::parse_epsv("(|||65536|)"), std::nullopt);
+  EXPECT_EQ(detail::parse_epsv("(|||12|"), std::nullopt);
+  EXPECT_EQ(detail::parse_epsv("(||12|)"), std::nullopt);
+  EXPECT_EQ(detail::parse_epsv("no port"), std::nullopt);
+}
+
+TEST(FtpReply, PasvPortIgnoresTheAddress) {
+  EXPECT_EQ(detail::parse_pasv("Entering Passive Mode (10,9,8,7,19,137)."), 19 * 256 + 137);
+  EXPECT_EQ(detail::parse_pasv("=127,0,0,1,4,1"), 1025);
+  EXPECT_EQ(detail::parse_pasv("(1,2,3,4,0,0)"), std::nullopt);       // port 0
+  EXPECT_EQ(detail::parse_pasv("(1,2,3,4,256,1)"), std::nullopt);     // out of range
+  EXPECT_EQ(detail::parse_pasv("(1,2,3,4,5)"), std::nullopt);
+  EXPECT_EQ(detail::parse_pasv("nothing"), std::nullopt);
+}
+
+TEST(FtpReply, SizeReply) {
+  EXPECT_EQ(detail::parse_size(r(213, {"1234"})), 1234u);
+  EXPECT_EQ(detail::parse_size(r(213, {"12x"})), std::nullopt);
+  EXPECT_EQ(detail::parse_size(r(550, {"nope"})), std::nullopt);
+  EXPECT_EQ(detail::parse_size(r(213, {""})), std::nullopt);
+}
+
+TEST(FtpReply, CodesMapToErrors) {
+  EXPECT_EQ(detail::code_for(r(421, {})), make_error_code(error::service_unavailable));
+  EXPECT_EQ(detail::code_for(r(550, {})), make_error_code(error::file_unavailable));
+  EXPECT_EQ(detail::code_for(r(530, {})), make_error_code(error::login_failed));
+  EXPECT_EQ(detail::code_for(r(450, {})), make_error_code(error::transient_failure));
+  EXPECT_EQ(detail::code_for(r(501, {})), make_error_code(error::permanent_failure));
+  EXPECT_EQ(std::error_code(error::login_failed), condition::auth_failed);
+  EXPECT_STREQ(ftp_category().name(), "inet.ftp");
+}
+
+TEST(FtpRedact, PassAndAcctAreHidden) {
+  EXPECT_EQ(detail::redact_trace("PASS secret"), "PASS <redacted>");
+  EXPECT_EQ(detail::redact_trace("pass two words"), "pass <redacted>");
+  EXPECT_EQ(detail::redact_trace("ACCT acct-1"), "ACCT <redacted>");
+  EXPECT_EQ(detail::redact_trace("USER alice"), std::nullopt);
+  EXPECT_EQ(detail::redact_trace("RETR secret"), std::nullopt);
+}
+
+}  // namespace
+}  // namespace inet::ftp
