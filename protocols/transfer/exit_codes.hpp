@@ -27,6 +27,7 @@ enum class exit_code : int {
   remote_access_denied = 9,       ///< CURLE_REMOTE_ACCESS_DENIED (not a login failure: 67)
   ftp_weird_pasv_reply = 13,      ///< CURLE_FTP_WEIRD_PASV_REPLY: bad PASV/EPSV reply
   ftp_weird_227_format = 14,      ///< CURLE_FTP_WEIRD_227_FORMAT: 227 line unparseable
+  ftp_couldnt_set_type = 17,      ///< CURLE_FTP_COULDNT_SET_TYPE: TYPE refused
   partial_file = 18,              ///< CURLE_PARTIAL_FILE: size differs from announced
   ftp_couldnt_retr_file = 19,     ///< CURLE_FTP_COULDNT_RETR_FILE
   quote_error = 21,               ///< CURLE_QUOTE_ERROR: a custom/listing command was refused
