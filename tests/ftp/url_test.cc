@@ -70,7 +70,8 @@ TEST(FtpUrl, PutStoresTheSourceAnonymously) {
       .expect("TYPE I").send("200 ok\r\n")
       .expect("EPSV").run(port.epsv())
       .expect("STOR incoming/up.bin").send("150 send\r\n")
-      .accept_next().run(read_all(got.get())).use_connection(0).send("226 stored\r\n");
+      .accept_next().run(read_all(got.get())).use_connection(0).send("226 stored\r\n")
+      .expect("QUIT").send("221 bye\r\n");
   mock::mock_server srv(std::move(s));
   port.set(srv);
   transfer::blocking_session ses;
@@ -79,6 +80,7 @@ TEST(FtpUrl, PutStoresTheSourceAnonymously) {
   o.upload_name = "/tmp/up.bin";
   const auto r = ses.put(base(srv) + "incoming/", o, src);
   EXPECT_EQ(r.bytes, 7u);
+  ses.close();
   EXPECT_SCRIPT_OK(srv);
   EXPECT_EQ(*got, "payload");
 }
