@@ -27,5 +27,6 @@ namespace inet::transport {
 INET_FTP_LAUNCH(ftp::reply)
 INET_FTP_LAUNCH(ftp::transfer_result)
 INET_FTP_LAUNCH(std::string)
+INET_FTP_LAUNCH(std::vector<ftp::entry>)
 #undef INET_FTP_LAUNCH
 }  // namespace inet::transport

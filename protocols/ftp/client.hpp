@@ -111,6 +111,7 @@ struct client_options {
   /// Idle timeout of each data connection (every read/write on it); 0 = the control's idle.
   std::chrono::milliseconds data_idle{0};
   std::size_t buffer_size = 64 * 1024;  ///< data buffer (bytes) of one read/write
+  std::size_t max_listing_bytes = 16 << 20;  ///< an MLSD listing held in memory, at most
   line::limits limits;
   /// Progress of every transfer (bytes moved on the data connection), at most ten calls a
   /// second plus a final one (transport/progress.hpp). total = SIZE when known (downloads).
@@ -121,6 +122,18 @@ struct client_options {
 struct transfer_result {
   std::uint64_t bytes = 0;  ///< bytes read from / written to the data connection
   ftp::reply final_reply;   ///< the 226/250 on the control connection
+};
+
+/// One entry of an MLSD listing (RFC 3659 §7): the name and its facts.
+struct entry {
+  enum class kind { file, dir, cdir, pdir, link, other };
+  std::string name;                        ///< as sent (may contain spaces; never CR/LF)
+  kind type = kind::other;                 ///< the "type" fact (os.unix=symlink counts as link)
+  std::optional<std::uint64_t> size;       ///< "size" (octets), absent if not sent
+  std::string modify;                      ///< "modify" time-val, "YYYYMMDDHHMMSS[.sss]" UTC
+  std::string perm;                        ///< "perm" letters (a c d e f l m p r w)
+  std::string unique;                      ///< "unique" id
+  std::map<std::string, std::string> facts;  ///< every fact, name lower-cased
 };
 
 /// Every operation of `client`, one row per overload (see transport/async.hpp).
@@ -147,6 +160,7 @@ struct transfer_result {
   X(transfer_result, list, (std::string path, byte_sink sink), (std::move(path), std::move(sink))) \
   X(transfer_result, name_list, (std::string path, byte_sink sink),                             \
     (std::move(path), std::move(sink)))                                                         \
+  X(std::vector<ftp::entry>, mlsd, (std::string path), (std::move(path)))                       \
   X(void, quit, (), ())                                                                         \
   X(ftp::reply, command, (std::string line), (std::move(line)))
 
@@ -200,6 +214,12 @@ class client {
   boost::asio::awaitable<transfer_result> list(std::string path, byte_sink sink);
   /// NLST `path`: one name per line, as sent.
   boost::asio::awaitable<transfer_result> name_list(std::string path, byte_sink sink);
+
+  /// MLSD `path` (RFC 3659 §7; empty = current directory) parsed into entries. The listing is
+  /// held in memory, at most client_options::max_listing_bytes (more throws
+  /// transport::error::body_too_large); a line that is not "facts SP name" throws
+  /// error::malformed_reply.
+  boost::asio::awaitable<std::vector<entry>> mlsd(std::string path);
 
   /// Sends QUIT, reads the reply (bounded), and closes. Never throws on a dead connection.
   boost::asio::awaitable<void> quit();

@@ -28,6 +28,10 @@ std::optional<std::uint16_t> parse_epsv(std::string_view text);
 std::optional<std::uint16_t> parse_pasv(std::string_view text);
 /// The size of a 213 SIZE reply (RFC 3659 §4.2); nullopt for another code or a bad number.
 std::optional<std::uint64_t> parse_size(const reply& r);
+/// One MLSD/MLST line (RFC 3659 §7.2): "fact=value;...; name" (facts may be empty: " name").
+/// Throws std::system_error(error::malformed_reply) without the space before the name or with a
+/// fact lacking '='.
+entry parse_mlsd_line(std::string_view line);
 /// The trace's credential redactor for FTP: PASS and ACCT arguments are hidden.
 std::optional<std::string> redact_trace(std::string_view line);
 

@@ -73,6 +73,35 @@ TEST(FtpReply, CodesMapToErrors) {
   EXPECT_STREQ(ftp_category().name(), "inet.ftp");
 }
 
+TEST(FtpMlsd, FactsAndName) {
+  const auto e = detail::parse_mlsd_line(
+      "Type=file;Size=1234;Modify=20260102030405.5;Perm=adfrw;Unique=802U1; my file.txt");
+  EXPECT_EQ(e.name, "my file.txt");
+  EXPECT_EQ(e.type, entry::kind::file);
+  EXPECT_EQ(e.size, 1234u);
+  EXPECT_EQ(e.modify, "20260102030405.5");
+  EXPECT_EQ(e.perm, "adfrw");
+  EXPECT_EQ(e.unique, "802U1");
+  EXPECT_EQ(e.facts.at("type"), "file");
+  EXPECT_EQ(detail::parse_mlsd_line("type=cdir;perm=el; .").type, entry::kind::cdir);
+  EXPECT_EQ(detail::parse_mlsd_line("type=OS.unix=symlink; l").type, entry::kind::link);
+  const auto bare = detail::parse_mlsd_line(" name");
+  EXPECT_EQ(bare.name, "name");
+  EXPECT_FALSE(bare.size);
+}
+
+TEST(FtpMlsd, MalformedLinesThrow) {
+  for (const char* l : {"type=file;size=1;name-without-space", "type=file;size=x; f",
+                        "type=file size=1; f", "=x; f", "type=file;"}) {
+    try {
+      detail::parse_mlsd_line(l);
+      ADD_FAILURE() << "no throw for " << l;
+    } catch (const std::system_error& e) {
+      EXPECT_EQ(e.code(), make_error_code(error::malformed_reply)) << l;
+    }
+  }
+}
+
 TEST(FtpRedact, PassAndAcctAreHidden) {
   EXPECT_EQ(detail::redact_trace("PASS secret"), "PASS <redacted>");
   EXPECT_EQ(detail::redact_trace("pass two words"), "pass <redacted>");

@@ -225,6 +225,28 @@ TEST(FtpTransfer, ListAndNlstPassTheListingThrough) {
   EXPECT_SCRIPT_OK(srv);
 }
 
+TEST(FtpTransfer, MlsdIsParsedIntoEntries) {
+  port_box port;
+  mock::script s = anonymous_login("");
+  s.expect("EPSV").run(port.epsv()).expect("MLSD pub").send("150 Here comes the listing.\r\n");
+  serve_data(s, "type=cdir;modify=20260101000000;perm=el; .\r\n"
+                "type=file;size=12;modify=20260102030405;perm=r;unique=1A; read me.txt\r\n"
+                "type=dir;perm=el; sub\n");
+  mock::mock_server srv(std::move(s));
+  port.set(srv);
+  blocking_client c;
+  c.connect(options_for(srv));
+  const auto entries = c.mlsd("pub");
+  ASSERT_EQ(entries.size(), 3u);
+  EXPECT_EQ(entries[0].type, entry::kind::cdir);
+  EXPECT_EQ(entries[1].name, "read me.txt");
+  EXPECT_EQ(entries[1].size, 12u);
+  EXPECT_EQ(entries[1].unique, "1A");
+  EXPECT_EQ(entries[2].type, entry::kind::dir);
+  EXPECT_EQ(entries[2].name, "sub");
+  EXPECT_SCRIPT_OK(srv);
+}
+
 TEST(FtpTransfer, FtpsDataConnectionIsTls) {
   port_box port;
   auto sni = std::make_shared<std::string>();
