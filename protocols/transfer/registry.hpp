@@ -1,7 +1,8 @@
 // Scheme handlers: each protocol registers what get/put of its URLs means. The transfer session
 // (session.hpp) finds the handler by scheme and direction and gives it a `call`.
 //
-// Built in: ftp, ftps (get, put), imap, imaps (get, put), pop3, pop3s (get), smtp, smtps (put). A new protocol adds a
+// Built in: ftp, ftps (get, put), imap, imaps (get, put), pop3, pop3s (get), smtp, smtps (put).
+// A new protocol adds a
 // handler (a coroutine) and registers it once with register_handler(), e.g. at start-up.
 #pragma once
 
