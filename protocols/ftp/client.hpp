@@ -136,6 +136,14 @@ struct entry {
   std::map<std::string, std::string> facts;  ///< every fact, name lower-cased
 };
 
+/// Parses one line of LIST output into an entry: the Unix `ls -l` form ("drwxr-xr-x 2 u g 4096
+/// Jan 01 12:00 name", "lrwxrwxrwx ... name -> target"; owner/group columns may be missing) and
+/// the DOS/IIS form ("01-02-26  03:04PM  <DIR>  name", "... 1234 name"). Names keep their
+/// spaces. `modify` is "YYYYMMDDHHMM" only when the line says the year (DOS, or Unix with a
+/// year column); the date as sent is in facts["date"]; the Unix mode string in
+/// facts["unix.mode"], a link target in facts["link"]. nullopt for anything else ("total 12").
+std::optional<entry> parse_list_line(std::string_view line);
+
 /// Every operation of `client`, one row per overload (see transport/async.hpp).
 /// async_retrieve / async_list...: `sink` / `source` must stay alive until completion.
 #define INET_FTP_OPERATIONS(X)                                                                  \

@@ -112,3 +112,62 @@ TEST(FtpRedact, PassAndAcctAreHidden) {
 
 }  // namespace
 }  // namespace inet::ftp
+
+namespace inet::ftp {
+namespace {
+
+// Lines as real servers send them (vsftpd, ProFTPD, Pure-FTPd, IIS).
+TEST(FtpListParser, UnixForms) {
+  auto e = parse_list_line("-rw-r--r--    1 1000     1000       300000 Dec 06 14:36 plain.bin");
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->name, "plain.bin");
+  EXPECT_EQ(e->type, entry::kind::file);
+  EXPECT_EQ(e->size, 300000u);
+  EXPECT_EQ(e->modify, "");  // no year in the line
+  EXPECT_EQ(e->facts.at("date"), "Dec 06 14:36");
+  EXPECT_EQ(e->facts.at("unix.mode"), "-rw-r--r--");
+
+  e = parse_list_line("drwxr-xr-x   2 ftp      ftp          4096 Jan  1  2025 my  dir\r");
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->name, "my  dir");
+  EXPECT_EQ(e->type, entry::kind::dir);
+  EXPECT_EQ(e->modify, "202501010000");
+
+  e = parse_list_line("lrwxrwxrwx 1 root root 7 Mar 3 10:00 latest -> v1.2.3");
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->type, entry::kind::link);
+  EXPECT_EQ(e->name, "latest");
+  EXPECT_EQ(e->facts.at("link"), "v1.2.3");
+
+  e = parse_list_line("-rw-r--r-- 1 ftp 12 Feb 29 2024 no-group.txt");  // owner only
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->name, "no-group.txt");
+  EXPECT_EQ(e->size, 12u);
+
+  e = parse_list_line("-rw-r--r--   1 u g 5 Jun 10 09:15 Gr\xc3\xbc\xc3\x9f""e.txt");
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->name, "Gr\xc3\xbc\xc3\x9f""e.txt");
+}
+
+TEST(FtpListParser, DosForms) {
+  auto e = parse_list_line("01-02-26  03:04PM       <DIR>          Program Files");
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->type, entry::kind::dir);
+  EXPECT_EQ(e->name, "Program Files");
+  EXPECT_EQ(e->modify, "202601021504");
+  e = parse_list_line("12-31-99  12:00AM                 1234 readme.txt");
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->type, entry::kind::file);
+  EXPECT_EQ(e->size, 1234u);
+  EXPECT_EQ(e->modify, "199912310000");
+}
+
+TEST(FtpListParser, OtherLinesAreNotEntries) {
+  for (const char* l : {"total 12", "", "\r", "drwxr-xr-x 2 u g 4096 Foo 01 12:00 x",
+                        "-rw-r--r-- 1 u g 5 Jan 01 12:00", "01-02-26  03:04XM  <DIR>  x",
+                        "01-02-26  03:04PM  big x"})
+    EXPECT_FALSE(parse_list_line(l)) << l;
+}
+
+}  // namespace
+}  // namespace inet::ftp
