@@ -13,6 +13,7 @@
 #include "protocols/transfer/builtin.hpp"
 #include "protocols/transfer/session.hpp"
 #include "protocols/transfer/settings.hpp"
+#include "transport/error.hpp"
 
 namespace inet::transfer {
 namespace {
@@ -77,20 +78,33 @@ class counting_source final : public byte_source {
   call& c_;
 };
 
+/// cl.sink, refusing more than --max-filesize bytes (curl's 63; nothing past it is written).
+byte_sink limited_sink(call& cl) {
+  if (!cl.opts.max_filesize) return cl.sink;
+  return [&cl, max = *cl.opts.max_filesize, seen = std::uint64_t{0}](std::string_view chunk) mutable {
+    seen += chunk.size();
+    if (seen > max)
+      throw std::system_error(transport::make_error_code(transport::error::body_too_large),
+                              "more than --max-filesize " + std::to_string(max) + " bytes");
+    cl.sink(chunk);
+  };
+}
+
 asio::awaitable<void> run_get(ftp::client& c, call& cl) {
   cl.where = stage::transfer;
   const std::string& path = cl.url.path;
   const char type = url_type(cl.url);
+  const byte_sink sink = limited_sink(cl);
   if (cl.opts.list_only || type == 'd') {
-    co_await c.name_list(path, cl.sink);
+    co_await c.name_list(path, sink);
     co_return;
   }
   if (path.empty() || path.back() == '/') {
-    co_await c.list(path, cl.sink);
+    co_await c.list(path, sink);
     co_return;
   }
   if (type == 'a') co_await c.set_type(ftp::transfer_type::ascii);
-  const auto r = co_await c.retrieve(path, cl.sink, 0);
+  const auto r = co_await c.retrieve(path, sink, 0);
   cl.res.reply_code = r.final_reply.code;
   cl.res.reply_text = r.final_reply.summary();
 }

@@ -2,8 +2,8 @@
 // (session.hpp) finds the handler by scheme and direction and gives it a `call`.
 //
 // Built in: ftp, ftps (get, put), imap, imaps (get, put), pop3, pop3s (get), smtp, smtps (put).
-// A new protocol adds a
-// handler (a coroutine) and registers it once with register_handler(), e.g. at start-up.
+// A new protocol adds a handler (a coroutine) and registers it once with register_handler(),
+// e.g. at start-up.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>

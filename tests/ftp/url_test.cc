@@ -134,5 +134,24 @@ TEST(FtpUrl, MissingFileIs78AndShortDownloadIs18) {
   EXPECT_SCRIPT_OK(srv2);
 }
 
+TEST(FtpUrl, MaxFilesizeIs63) {
+  port_box port;
+  mock::script s = user_login();
+  s.expect("TYPE I").send("200 ok\r\n").expect("SIZE big").send("550 no\r\n")
+      .expect("EPSV").run(port.epsv()).expect("RETR big").send("150 go\r\n")
+      .accept_next().send(std::string(100, 'x'));
+  mock::mock_server srv(std::move(s));
+  port.set(srv);
+  transfer::blocking_session ses;
+  std::string body;
+  std::error_code ec;
+  auto o = plain();
+  o.max_filesize = 10;
+  const auto r = ses.get(base(srv, "alice:secret@") + "big", o, string_sink(body), ec);
+  EXPECT_EQ(transfer::curl_exit_code(ec, r.failed_in), exit_code::filesize_exceeded) << r.message;
+  EXPECT_TRUE(body.empty());
+  EXPECT_SCRIPT_OK(srv);
+}
+
 }  // namespace
 }  // namespace inet::ftp::testing
