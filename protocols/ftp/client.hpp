@@ -1,7 +1,7 @@
 // FTP client (RFC 959) with FEAT/OPTS (RFC 2389), SIZE/MDTM/REST STREAM (RFC 3659), EPSV
 // (RFC 2428), UTF-8 paths (RFC 2640 "OPTS UTF8 ON"), explicit FTPS (RFC 4217: AUTH TLS,
-// PBSZ 0, PROT P) and implicit FTPS (port 990). Passive data connections only (EPSV first,
-// PASV fallback); the data connection goes to the control connection's peer address, never
+// PBSZ 0, PROT P) and implicit FTPS (port 990). Data connections passive (EPSV first,
+// PASV fallback) or active (EPRT, PORT fallback); a passive data connection goes to the control connection's peer address, never
 // to the address a PASV reply names (curl's --ftp-skip-pasv-ip), and under TLS resumes the
 // control connection's TLS session (vsftpd's require_ssl_reuse).
 //
@@ -27,6 +27,7 @@
 #include "transport/async.hpp"
 #include "transport/body.hpp"
 #include "transport/error.hpp"
+#include "transport/listener.hpp"
 #include "transport/options.hpp"
 #include "transport/progress.hpp"
 #include "transport/stream.hpp"
@@ -48,6 +49,7 @@ enum class error {
   /// The data connection failed: 425/426/451, closed early, or a download shorter than SIZE.
   /// what() names how many bytes arrived. Never a silent truncation.
   transfer_failed,
+  port_failed,  ///< active mode: EPRT and PORT refused, or the server never connected
 };
 const std::error_category& ftp_category() noexcept;
 inline std::error_code make_error_code(error e) noexcept {
@@ -108,6 +110,11 @@ struct client_options {
   bool utf8 = true;
   /// Try EPSV (RFC 2428) before PASV; after one refusal EPSV is not tried again.
   bool epsv = true;
+  /// Active mode (curl's -P): listen on the control connection's local address, announce it
+  /// with EPRT (RFC 2428 §2; PORT fallback for IPv4) and accept exactly one connection, from
+  /// the control connection's peer address only, after the 1xx reply.
+  bool active = false;
+  transport::port_range active_ports;  ///< local ports for active mode ({0,0}: any)
   /// Idle timeout of each data connection (every read/write on it); 0 = the control's idle.
   std::chrono::milliseconds data_idle{0};
   std::size_t buffer_size = 64 * 1024;  ///< data buffer (bytes) of one read/write

@@ -9,6 +9,7 @@
 #include "protocols/ftp/internal.hpp"
 #include "protocols/line/engine.hpp"
 #include "protocols/session/tls_upgrade.hpp"
+#include "transport/listener.hpp"
 #include "transport/stream.hpp"
 
 namespace inet::ftp {
@@ -42,10 +43,18 @@ struct client::impl {
   class auth_tls_adapter;
 
   // ---- transfer.cc ----
-  /// EPSV (then PASV) and a TCP connection to the control peer's address on the given port.
-  boost::asio::awaitable<std::unique_ptr<transport::stream>> open_data();
-  /// Sends `cmd` on the control connection and requires a 1xx; then TLS on `data` if needed.
-  boost::asio::awaitable<reply> start_transfer(transport::stream& data, const line::command& cmd,
+  /// A data connection being set up: connected (passive) or listening (active mode).
+  struct data_channel {
+    std::unique_ptr<transport::stream> stream;
+    std::unique_ptr<transport::listener> listener;  // active: accept() after the 1xx
+  };
+  /// Passive: EPSV (then PASV) and a TCP connection to the control peer's address. Active:
+  /// a listener on the control's local address announced with EPRT (then PORT).
+  boost::asio::awaitable<data_channel> open_data();
+  boost::asio::awaitable<void> open_active(data_channel& ch);
+  /// Sends `cmd` on the control connection and requires a 1xx; then accepts the server's
+  /// connection (active) and does TLS on the data connection if needed.
+  boost::asio::awaitable<reply> start_transfer(data_channel& ch, const line::command& cmd,
                                                const std::string& what);
   boost::asio::awaitable<void> ensure_type();
   /// Reads the final reply of a transfer and throws unless it is 2xx, the data stream had no

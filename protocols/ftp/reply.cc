@@ -25,6 +25,7 @@ class category final : public std::error_category {
       case error::passive_failed: return "passive mode (EPSV/PASV) failed";
       case error::type_failed: return "TYPE refused";
       case error::transfer_failed: return "data transfer failed";
+      case error::port_failed: return "active mode (EPRT/PORT) failed";
     }
     return "unknown FTP error";
   }

@@ -20,8 +20,38 @@ std::string bytes_text(std::uint64_t n) { return std::to_string(n) + (n == 1 ? "
 
 }  // namespace
 
-awaitable<std::unique_ptr<transport::stream>> client::impl::open_data() {
+awaitable<void> client::impl::open_active(data_channel& ch) {
+  ch.listener = std::make_unique<transport::listener>(stream.get_executor());
+  ch.listener->open(stream, opts.active_ports);
+  const auto ep = ch.listener->local_endpoint();
+  const auto addr = ep.address();
+  const std::string port = std::to_string(ep.port());
+  // RFC 2428 §2: EPRT |1|192.0.2.1|6446| or |2|2001:db8::1|6446|.
+  const reply r = co_await transact(line::command("EPRT").arg(
+      "|" + std::string(addr.is_v6() ? "2" : "1") + "|" + addr.to_string() + "|" + port + "|"));
+  if (r.kind() == 2) co_return;
+  if (r.code == 421 || addr.is_v6())
+    fail_as(r.code == 421 ? detail::code_for(r) : make_error_code(error::port_failed), "EPRT", r);
+  // RFC 959 §4.1.2: PORT h1,h2,h3,h4,p1,p2 (IPv4 only).
+  std::string hp;
+  for (unsigned char b : addr.to_v4().to_bytes()) hp += std::to_string(b) + ",";
+  hp += std::to_string(ep.port() / 256) + "," + std::to_string(ep.port() % 256);
+  const reply p = co_await transact(line::command("PORT").arg(hp));
+  if (p.kind() != 2)
+    fail_as(p.code == 421 ? detail::code_for(p) : make_error_code(error::port_failed), "PORT", p);
+}
+
+awaitable<client::impl::data_channel> client::impl::open_data() {
   if (!connected) throw std::system_error(make_error_code(error::not_connected), "data connection");
+  data_channel ch;
+  ch.stream = std::make_unique<transport::stream>(stream.get_executor());
+  transport::timeouts t = stream.get_timeouts();
+  if (opts.data_idle.count() > 0) t.idle = opts.data_idle;
+  ch.stream->set_timeouts(t);
+  if (opts.active) {
+    co_await open_active(ch);
+    co_return ch;
+  }
   std::optional<std::uint16_t> port;
   if (opts.epsv && !epsv_refused) {
     const reply r = co_await transact(line::command("EPSV"));
@@ -49,18 +79,31 @@ awaitable<std::unique_ptr<transport::stream>> client::impl::open_data() {
   const std::string host = co.proxy.type == transport::proxy_options::kind::none
                                ? stream.remote_ip_endpoint().address().to_string()
                                : opts.host;
-  auto data = std::make_unique<transport::stream>(stream.get_executor());
-  co_await data->connect(host, *port, co);
-  co_return data;
+  co_await ch.stream->connect(host, *port, co);
+  co_return ch;
 }
 
-awaitable<reply> client::impl::start_transfer(transport::stream& data, const line::command& cmd,
+awaitable<reply> client::impl::start_transfer(data_channel& ch, const line::command& cmd,
                                               const std::string& what) {
+  transport::stream& data = *ch.stream;
   reply r = co_await transact(cmd);
   if (r.kind() != 1) {
     data.close();
+    if (ch.listener) ch.listener->close();
     fail_as(data_failure_code(r.code) ? make_error_code(error::transfer_failed) : detail::code_for(r),
             what, r);
+  }
+  if (ch.listener) {
+    // Exactly one connection, from the server's address only (transport::listener).
+    try {
+      co_await ch.listener->accept(data, stream.remote_ip_endpoint().address(),
+                                   data.get_timeouts().idle);
+    } catch (const std::system_error& e) {
+      stream.close();  // the server still waits to send on a data connection: out of step
+      connected = false;
+      throw ftp_exception(make_error_code(error::port_failed),
+                          what + ": the server did not connect (" + e.what() + ")", r);
+    }
   }
   // RFC 4217 §10: under PROT P the data connection is TLS; vsftpd's require_ssl_reuse wants
   // the control connection's session resumed. The host name is verified as for the control.
@@ -110,8 +153,9 @@ awaitable<transfer_result> client::impl::finish_transfer(std::uint64_t n, const 
 awaitable<transfer_result> client::impl::download(const line::command& cmd, const byte_sink& sink,
                                                   std::optional<std::uint64_t> expected,
                                                   const std::string& what) {
-  auto data = co_await open_data();
-  co_await start_transfer(*data, cmd, what);
+  auto ch = co_await open_data();
+  co_await start_transfer(ch, cmd, what);
+  auto& data = ch.stream;
   transport::progress_reporter prog(opts.progress, expected);
   std::vector<char> buf(std::max<std::size_t>(opts.buffer_size, 512));
   std::uint64_t n = 0;
@@ -179,8 +223,9 @@ awaitable<transfer_result> client::store(std::string path, byte_source& source, 
   const line::command cmd = line::command(append ? "APPE" : "STOR").arg(path);
   const std::string what = (append ? "APPE " : "STOR ") + path;
   co_await s.ensure_type();
-  auto data = co_await s.open_data();
-  co_await s.start_transfer(*data, cmd, what);
+  auto ch = co_await s.open_data();
+  co_await s.start_transfer(ch, cmd, what);
+  auto& data = ch.stream;
   transport::progress_reporter prog(s.opts.progress);
   std::vector<char> buf(std::max<std::size_t>(s.opts.buffer_size, 512));
   std::uint64_t n = 0;

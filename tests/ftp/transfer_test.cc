@@ -4,6 +4,12 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/write.hpp>
+#include <regex>
+
 #include "tests/ftp/test_util.hpp"
 #include "transport/body.hpp"
 
@@ -244,6 +250,84 @@ TEST(FtpTransfer, MlsdIsParsedIntoEntries) {
   EXPECT_EQ(entries[1].unique, "1A");
   EXPECT_EQ(entries[2].type, entry::kind::dir);
   EXPECT_EQ(entries[2].name, "sub");
+  EXPECT_SCRIPT_OK(srv);
+}
+
+// Active mode: the "server" side of the data connection is a plain TCP connect to the port the
+// client announced (the mock kit only accepts), done inside a custom step.
+struct active_port {
+  std::shared_ptr<int> port = std::make_shared<int>(0);
+  // Reads EPRT (or PORT) and answers `reply`; remembers the announced port.
+  std::function<void(mock::connection_ctl&)> read(std::string verb, std::string reply) const {
+    return [p = port, verb, reply](mock::connection_ctl& c) {
+      const std::string l = c.read_line();
+      std::smatch m;
+      if (verb == "EPRT" && std::regex_match(l, m, std::regex(R"(EPRT \|1\|127\.0\.0\.1\|(\d+)\|)")))
+        *p = std::stoi(m[1]);
+      else if (verb == "PORT" && std::regex_match(l, m, std::regex(R"(PORT 127,0,0,1,(\d+),(\d+))")))
+        *p = std::stoi(m[1]) * 256 + std::stoi(m[2]);
+      else
+        c.fail("unexpected " + l);
+      c.write(reply);
+    };
+  }
+  std::function<void(mock::connection_ctl&)> connect_and_send(std::string data) const {
+    return [p = port, data](mock::connection_ctl&) {
+      boost::asio::io_context io;
+      boost::asio::ip::tcp::socket sock(io);
+      sock.connect({boost::asio::ip::make_address("127.0.0.1"), static_cast<std::uint16_t>(*p)});
+      boost::asio::write(sock, boost::asio::buffer(data));
+      sock.shutdown(boost::asio::ip::tcp::socket::shutdown_send);
+    };
+  }
+};
+
+TEST(FtpTransfer, ActiveModeEprtThenPortFallback) {
+  active_port ap;
+  mock::script s = anonymous_login("");
+  s.expect("TYPE I").send("200 ok\r\n")
+      .run(ap.read("EPRT", "200 EPRT command successful.\r\n"))
+      .expect("RETR a").send("150 Opening data connection.\r\n")
+      .run(ap.connect_and_send("active data"))
+      .send("226 done\r\n")
+      .run(ap.read("EPRT", "500 EPRT not understood\r\n"))
+      .run(ap.read("PORT", "200 PORT command successful.\r\n"))
+      .expect("RETR b").send("150 go\r\n")
+      .run(ap.connect_and_send("via PORT"))
+      .send("226 done\r\n");
+  mock::mock_server srv(std::move(s));
+  blocking_client c;
+  auto o = options_for(srv);
+  o.active = true;
+  c.connect(o);
+  std::string a, b;
+  EXPECT_EQ(c.retrieve("a", string_sink(a), 0).bytes, 11u);
+  c.retrieve("b", string_sink(b), 0);
+  EXPECT_EQ(a, "active data");
+  EXPECT_EQ(b, "via PORT");
+  EXPECT_SCRIPT_OK(srv);
+}
+
+TEST(FtpTransfer, ActiveModeServerNeverConnects) {
+  active_port ap;
+  mock::script s = anonymous_login("");
+  s.expect("TYPE I").send("200 ok\r\n")
+      .run(ap.read("EPRT", "200 ok\r\n"))
+      .expect("RETR a").send("150 go\r\n");
+  mock::mock_server srv(std::move(s));
+  blocking_client c;
+  auto o = options_for(srv);
+  o.active = true;
+  o.data_idle = 300ms;
+  c.connect(o);
+  std::string a;
+  std::error_code ec;
+  try {
+    c.retrieve("a", string_sink(a), 0);
+  } catch (const std::system_error& e) {
+    ec = e.code();
+  }
+  EXPECT_EQ(ec, make_error_code(error::port_failed));
   EXPECT_SCRIPT_OK(srv);
 }
 
