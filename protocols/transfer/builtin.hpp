@@ -1,10 +1,13 @@
-// Internal: the built-in scheme handlers (imap.cc, pop3.cc, smtp.cc, nntp.cc, gopher.cc).
+// Internal: the built-in scheme handlers (ftp.cc, gopher.cc, http.cc, imap.cc, nntp.cc, pop3.cc,
+// smtp.cc).
 #pragma once
 
 #include "protocols/transfer/registry.hpp"
 
 namespace inet::transfer::detail {
 
+boost::asio::awaitable<void> ftp_get(call& c);
+boost::asio::awaitable<void> ftp_put(call& c);
 boost::asio::awaitable<void> imap_get(call& c);
 boost::asio::awaitable<void> imap_put(call& c);
 boost::asio::awaitable<void> pop3_get(call& c);

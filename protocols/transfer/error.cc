@@ -6,6 +6,7 @@
 #include <boost/system/error_code.hpp>
 
 #include "protocols/http/error.hpp"
+#include "protocols/ftp/client.hpp"
 #include "protocols/imap/error.hpp"
 #include "protocols/line/engine.hpp"
 #include "protocols/nntp/client.hpp"
@@ -196,6 +197,29 @@ exit_code nntp_exit(nntp::error e, phase p) {
   return exit_code::weird_server_reply;
 }
 
+// stage::append is an FTP upload (STOR), anything after connect a download or listing.
+exit_code ftp_exit(ftp::error e, stage s) {
+  using ftp::error;
+  const bool upload = s == stage::append;
+  switch (e) {
+    case error::login_failed: return exit_code::login_denied;
+    case error::tls_required: return exit_code::use_ssl_failed;
+    case error::passive_failed: return exit_code::ftp_weird_pasv_reply;
+    case error::port_failed: return exit_code::ftp_port_failed;
+    case error::type_failed: return exit_code::ftp_couldnt_set_type;
+    case error::file_unavailable:
+      return upload ? exit_code::upload_failed : exit_code::remote_file_not_found;
+    case error::transfer_failed: return upload ? exit_code::upload_failed : exit_code::partial_file;
+    case error::transient_failure:
+    case error::permanent_failure:
+      if (s == stage::connect || s == stage::login) return exit_code::login_denied;
+      return upload ? exit_code::upload_failed : exit_code::ftp_couldnt_retr_file;
+    case error::not_connected: return exit_code::failed_init;
+    default: break;
+  }
+  return exit_code::weird_server_reply;
+}
+
 }  // namespace
 
 exit_code curl_exit_code(const std::error_code& ec, stage where) {
@@ -208,6 +232,7 @@ exit_code curl_exit_code(const std::error_code& ec, stage where) {
   if (cat == smtp::smtp_category()) return smtp_exit(static_cast<smtp::error>(ec.value()));
   if (cat == nntp::nntp_category()) return nntp_exit(static_cast<nntp::error>(ec.value()), p);
   if (cat == http::http_category()) return http_exit(static_cast<http::error>(ec.value()));
+  if (cat == ftp::ftp_category()) return ftp_exit(static_cast<ftp::error>(ec.value()), where);
   if (cat == url::url_category())
     return ec == url::error::unsupported_scheme ? exit_code::unsupported_protocol
                                                 : exit_code::url_malformat;

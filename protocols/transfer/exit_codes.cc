@@ -15,6 +15,8 @@ std::string_view describe(exit_code code) noexcept {
     case exit_code::remote_access_denied: return "Remote resource access denied";
     case exit_code::ftp_weird_pasv_reply: return "FTP: bad PASV/EPSV reply";
     case exit_code::ftp_weird_227_format: return "FTP: unparseable 227 reply";
+    case exit_code::ftp_couldnt_set_type: return "FTP: couldn't set file type";
+    case exit_code::ftp_port_failed: return "FTP: command PORT failed";
     case exit_code::partial_file: return "Partial file transferred";
     case exit_code::ftp_couldnt_retr_file: return "FTP: RETR failed";
     case exit_code::quote_error: return "Quote command returned error";

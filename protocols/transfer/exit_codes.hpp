@@ -27,6 +27,7 @@ enum class exit_code : int {
   remote_access_denied = 9,       ///< CURLE_REMOTE_ACCESS_DENIED (not a login failure: 67)
   ftp_weird_pasv_reply = 13,      ///< CURLE_FTP_WEIRD_PASV_REPLY: bad PASV/EPSV reply
   ftp_weird_227_format = 14,      ///< CURLE_FTP_WEIRD_227_FORMAT: 227 line unparseable
+  ftp_couldnt_set_type = 17,      ///< CURLE_FTP_COULDNT_SET_TYPE: TYPE refused
   partial_file = 18,              ///< CURLE_PARTIAL_FILE: size differs from announced
   ftp_couldnt_retr_file = 19,     ///< CURLE_FTP_COULDNT_RETR_FILE
   quote_error = 21,               ///< CURLE_QUOTE_ERROR: a custom/listing command was refused
@@ -36,6 +37,7 @@ enum class exit_code : int {
   read_error = 26,                ///< CURLE_READ_ERROR: local input failed
   out_of_memory = 27,             ///< CURLE_OUT_OF_MEMORY
   operation_timedout = 28,        ///< CURLE_OPERATION_TIMEDOUT (--connect-timeout/--max-time)
+  ftp_port_failed = 30,           ///< CURLE_FTP_PORT_FAILED: EPRT/PORT refused (active mode)
   ssl_connect_error = 35,         ///< CURLE_SSL_CONNECT_ERROR: TLS handshake failed
   bad_download_resume = 36,       ///< CURLE_BAD_DOWNLOAD_RESUME: -C beyond the file size
   bad_function_argument = 43,     ///< CURLE_BAD_FUNCTION_ARGUMENT: internal misuse

@@ -18,6 +18,10 @@ table& handlers() {
       b[{s, direction::get}] = &detail::imap_get;
       b[{s, direction::put}] = &detail::imap_put;
     }
+    for (scheme s : {scheme::ftp, scheme::ftps}) {
+      b[{s, direction::get}] = &detail::ftp_get;
+      b[{s, direction::put}] = &detail::ftp_put;
+    }
     for (scheme s : {scheme::pop3, scheme::pop3s}) b[{s, direction::get}] = &detail::pop3_get;
     for (scheme s : {scheme::smtp, scheme::smtps}) b[{s, direction::put}] = &detail::smtp_put;
     for (scheme s : {scheme::nntp, scheme::nntps, scheme::news, scheme::snews}) {

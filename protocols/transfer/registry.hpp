@@ -1,9 +1,9 @@
 // Scheme handlers: each protocol registers what get/put of its URLs means. The transfer session
 // (session.hpp) finds the handler by scheme and direction and gives it a `call`.
 //
-// Built in: imap, imaps (get, put), pop3, pop3s (get), smtp, smtps (put), nntp, nntps, news,
-// snews (get, put), gopher, gophers (get). A new protocol adds a
-// handler (a coroutine) and registers it once with register_handler(), e.g. at start-up.
+// Built in: ftp, ftps, http, https, imap, imaps, nntp, nntps, news, snews (get, put), pop3, pop3s,
+// gopher, gophers (get), smtp, smtps (put). A new protocol adds a handler (a coroutine) and
+// registers it once with register_handler(), e.g. at start-up.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>

@@ -142,6 +142,28 @@ TEST(MockServer, CloseGivesEofAndExpectEofSeesClientClose) {
   EXPECT_SCRIPT_OK(srv);
 }
 
+TEST(MockServer, UseConnectionReturnsToAnEarlierConnectionWithItsBufferedBytes) {
+  // An FTP-like exchange: a control connection, a data connection, back to the control.
+  mock_server srv(script()
+                      .expect("one")
+                      .accept_next()
+                      .send("data")
+                      .close(close_mode::fin_only)
+                      .use_connection(0)
+                      .expect("two")
+                      .send("done\r\n")
+                      .use_connection(5));
+  test_client control(srv.host(), srv.port());
+  control.write("one\r\ntwo\r\n");  // "two" waits in the buffer of connection 0
+  test_client data(srv.host(), srv.port());
+  boost::system::error_code ec;
+  EXPECT_EQ(data.read_to_eof(ec), "data");
+  EXPECT_EQ(control.read_line(), "done");
+  ASSERT_TRUE(srv.wait_done());
+  EXPECT_FALSE(srv.ok());
+  EXPECT_THAT(srv.failure(), HasSubstr("no accepted connection number 5"));
+}
+
 TEST(MockServer, ExpectEofAfterServerClose) {
   mock_server srv(script().send("221 bye\r\n").close(close_mode::fin_only).expect_eof());
   test_client c(srv.host(), srv.port());

@@ -122,6 +122,10 @@ script& script::accept_next() {
   return add("accept_next", [](session& s) { s.accept(); });
 }
 
+script& script::use_connection(std::size_t index) {
+  return add("use_connection " + std::to_string(index), [index](session& s) { s.use_connection(index); });
+}
+
 script& script::respond(std::function<std::string(const std::string&)> fn) {
   return add("respond", [fn = std::move(fn)](session& s) { s.write(fn(s.read_line())); });
 }

@@ -133,6 +133,10 @@ class script {
   /// (open unless closed) until the server is destroyed. With
   /// server_options::implicit_tls the new connection starts with TLS too.
   script& accept_next();
+  /// Continues on the `index`-th accepted connection (0 = the first), e.g. back on an FTP
+  /// control connection after serving a data connection opened with accept_next(). Bytes
+  /// already received on each connection stay with it. Not with start_deflate().
+  script& use_connection(std::size_t index);
   /// Reads one line and writes what `fn(line)` returns (e.g. echo an IMAP tag).
   script& respond(std::function<std::string(const std::string& line)> fn);
   /// Escape hatch: a custom step with raw access on the server thread.

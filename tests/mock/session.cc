@@ -314,6 +314,21 @@ std::string session::tls_sni() const {
 
 // ---- steps -------------------------------------------------------------------
 
+void session::use_connection(std::size_t index) {
+  auto it = std::find_if(conns_.begin(), conns_.end(),
+                         [index](const std::unique_ptr<conn>& c) { return c->number == index; });
+  if (it == conns_.end()) fail("no accepted connection number " + std::to_string(index));
+  if (z_) fail("use_connection does not work with start_deflate");
+  conns_.back()->saved_rbuf = std::move(rbuf_);
+  conns_.back()->saved_eof = peer_eof_;
+  auto c = std::move(*it);
+  conns_.erase(it);
+  conns_.push_back(std::move(c));
+  rbuf_ = std::move(conns_.back()->saved_rbuf);
+  peer_eof_ = conns_.back()->saved_eof;
+  note("--", "continuing on connection " + std::to_string(index));
+}
+
 void session::accept() {
   auto c = std::make_unique<conn>(io_);
   error_code ec;
@@ -322,6 +337,11 @@ void session::accept() {
   }, ec);
   if (ec == asio::error::timed_out) fail("no client connected within " + ms_text(opts_.step_timeout));
   if (ec) fail("accept failed: " + ec.message());
+  c->number = conns_.size();
+  if (!conns_.empty()) {
+    conns_.back()->saved_rbuf = std::move(rbuf_);
+    conns_.back()->saved_eof = peer_eof_;
+  }
   conns_.push_back(std::move(c));
   rbuf_.clear();
   peer_eof_ = false;

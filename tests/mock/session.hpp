@@ -48,6 +48,9 @@ struct conn {
   bool write_closed = false;  // FIN sent (close() or a failure); reads still work
   bool tls_closed = false;    // close_notify sent; no further TLS reads
   bool reset = false;         // RST sent, descriptor closed
+  std::size_t number = 0;     // accept order (use_connection)
+  std::string saved_rbuf;     // unconsumed bytes while another connection is current
+  bool saved_eof = false;
 };
 
 /// Runs steps on the server thread. Each I/O operation runs the private
@@ -70,6 +73,7 @@ class session final : public connection_ctl {
 
   // step implementations (throw script_failure)
   void accept();
+  void use_connection(std::size_t index);
   void expect_until(const std::string& terminator, std::string* captured);
   void expect_eof();
   void expect_silence(std::chrono::milliseconds d);

@@ -1,0 +1,270 @@
+// The FTP client's data transfers (RFC 959 §3.2-3.3): passive data connections (EPSV, RFC 2428;
+// PASV fallback), TLS on them resuming the control session (RFC 4217 §10), and RETR / STOR /
+// APPE / LIST / NLST with every step checked: the 1xx, the data stream and the final 2xx.
+#include <span>
+#include <vector>
+
+#include "protocols/ftp/impl.hpp"
+#include "transport/progress.hpp"
+
+namespace inet::ftp {
+
+namespace asio = boost::asio;
+using asio::awaitable;
+
+namespace {
+
+bool data_failure_code(int code) { return code == 425 || code == 426 || code == 451; }
+
+std::string bytes_text(std::uint64_t n) { return std::to_string(n) + (n == 1 ? " byte" : " bytes"); }
+
+}  // namespace
+
+awaitable<void> client::impl::open_active(data_channel& ch) {
+  ch.listener = std::make_unique<transport::listener>(stream.get_executor());
+  ch.listener->open(stream, opts.active_ports);
+  const auto ep = ch.listener->local_endpoint();
+  const auto addr = ep.address();
+  const std::string port = std::to_string(ep.port());
+  // RFC 2428 §2: EPRT |1|192.0.2.1|6446| or |2|2001:db8::1|6446|.
+  const reply r = co_await transact(line::command("EPRT").arg(
+      "|" + std::string(addr.is_v6() ? "2" : "1") + "|" + addr.to_string() + "|" + port + "|"));
+  if (r.kind() == 2) co_return;
+  if (r.code == 421 || addr.is_v6())
+    fail_as(r.code == 421 ? detail::code_for(r) : make_error_code(error::port_failed), "EPRT", r);
+  // RFC 959 §4.1.2: PORT h1,h2,h3,h4,p1,p2 (IPv4 only).
+  std::string hp;
+  for (unsigned char b : addr.to_v4().to_bytes()) hp += std::to_string(b) + ",";
+  hp += std::to_string(ep.port() / 256) + "," + std::to_string(ep.port() % 256);
+  const reply p = co_await transact(line::command("PORT").arg(hp));
+  if (p.kind() != 2)
+    fail_as(p.code == 421 ? detail::code_for(p) : make_error_code(error::port_failed), "PORT", p);
+}
+
+awaitable<client::impl::data_channel> client::impl::open_data() {
+  if (!connected) throw std::system_error(make_error_code(error::not_connected), "data connection");
+  data_channel ch;
+  ch.stream = std::make_unique<transport::stream>(stream.get_executor());
+  transport::timeouts t = stream.get_timeouts();
+  if (opts.data_idle.count() > 0) t.idle = opts.data_idle;
+  ch.stream->set_timeouts(t);
+  if (opts.active) {
+    co_await open_active(ch);
+    co_return ch;
+  }
+  std::optional<std::uint16_t> port;
+  if (opts.epsv && !epsv_refused) {
+    const reply r = co_await transact(line::command("EPSV"));
+    if (r.code == 229) {
+      port = detail::parse_epsv(r.text());
+      if (!port) fail_as(make_error_code(error::passive_failed), "EPSV: no usable port", r);
+    } else if (r.code == 421) {
+      fail("EPSV", r);
+    } else {
+      epsv_refused = true;  // RFC 2428 §3: fall back to PASV, and do not ask again
+    }
+  }
+  if (!port) {
+    const reply r = co_await transact(line::command("PASV"));
+    if (r.code != 227)
+      fail_as(r.code == 421 ? detail::code_for(r) : make_error_code(error::passive_failed), "PASV", r);
+    // The address in the reply is ignored (curl's --ftp-skip-pasv-ip): a server cannot point
+    // the client at a third host (FTP bounce, RFC 2577 §3).
+    port = detail::parse_pasv(r.text());
+    if (!port) fail_as(make_error_code(error::passive_failed), "PASV: no usable port", r);
+  }
+  transport::connect_options co = opts.connect;
+  if (opts.data_idle.count() > 0) co.time.idle = opts.data_idle;
+  co.time.deadline = stream.get_timeouts().deadline;
+  const std::string host = co.proxy.type == transport::proxy_options::kind::none
+                               ? stream.remote_ip_endpoint().address().to_string()
+                               : opts.host;
+  co_await ch.stream->connect(host, *port, co);
+  co_return ch;
+}
+
+awaitable<reply> client::impl::start_transfer(data_channel& ch, const line::command& cmd,
+                                              const std::string& what) {
+  transport::stream& data = *ch.stream;
+  reply r = co_await transact(cmd);
+  if (r.kind() != 1) {
+    data.close();
+    if (ch.listener) ch.listener->close();
+    fail_as(data_failure_code(r.code) ? make_error_code(error::transfer_failed) : detail::code_for(r),
+            what, r);
+  }
+  if (ch.listener) {
+    // Exactly one connection, from the server's address only (transport::listener).
+    try {
+      co_await ch.listener->accept(data, stream.remote_ip_endpoint().address(),
+                                   data.get_timeouts().idle);
+    } catch (const std::system_error& e) {
+      stream.close();  // the server still waits to send on a data connection: out of step
+      connected = false;
+      throw ftp_exception(make_error_code(error::port_failed),
+                          what + ": the server did not connect (" + e.what() + ")", r);
+    }
+  }
+  // RFC 4217 §10: under PROT P the data connection is TLS; vsftpd's require_ssl_reuse wants
+  // the control connection's session resumed. The host name is verified as for the control.
+  if (stream.is_tls()) co_await data.handshake(opts.tls, opts.host, stream.session());
+  co_return r;
+}
+
+awaitable<void> client::impl::ensure_type() {
+  if (type_sent == type_wanted) co_return;
+  const char* code = type_wanted == transfer_type::binary ? "I" : "A";
+  const reply r = co_await transact(line::command("TYPE").arg(code));
+  if (r.kind() != 2)
+    fail_as(r.code == 421 ? detail::code_for(r) : make_error_code(error::type_failed),
+            std::string("TYPE ") + code, r);
+  type_sent = type_wanted;
+}
+
+awaitable<transfer_result> client::impl::finish_transfer(std::uint64_t n, const std::string& data_error,
+                                                         std::optional<std::uint64_t> expected,
+                                                         const std::string& what) {
+  reply fin;
+  try {
+    fin = co_await read();
+  } catch (const std::system_error& e) {
+    stream.close();
+    connected = false;
+    throw std::system_error(e.code(), what + ": no final reply after " + bytes_text(n) +
+                                          (data_error.empty() ? "" : " (" + data_error + ")") +
+                                          ": " + e.what());
+  }
+  if (fin.kind() != 2)
+    fail_as(data_failure_code(fin.code) || fin.kind() == 4 ? make_error_code(error::transfer_failed)
+                                                           : detail::code_for(fin),
+            what + ": failed after " + bytes_text(n), fin);
+  if (!data_error.empty())
+    throw ftp_exception(make_error_code(error::transfer_failed),
+                        what + ": data connection failed after " + bytes_text(n) + ": " + data_error,
+                        fin);
+  if (expected && n != *expected)
+    throw ftp_exception(make_error_code(error::transfer_failed),
+                        what + ": " + bytes_text(n) + " received, SIZE announced " +
+                            std::to_string(*expected),
+                        fin);
+  co_return transfer_result{n, std::move(fin)};
+}
+
+awaitable<transfer_result> client::impl::download(const line::command& cmd, const byte_sink& sink,
+                                                  std::optional<std::uint64_t> expected,
+                                                  const std::string& what) {
+  auto ch = co_await open_data();
+  co_await start_transfer(ch, cmd, what);
+  auto& data = ch.stream;
+  transport::progress_reporter prog(opts.progress, expected);
+  std::vector<char> buf(std::max<std::size_t>(opts.buffer_size, 512));
+  std::uint64_t n = 0;
+  std::string data_error;
+  {
+    // The control connection waits quietly while the data connection works; the data stream
+    // keeps its own idle timeout (transport/stream.hpp).
+    transport::scoped_idle_suspension quiet(stream);
+    for (;;) {
+      std::size_t k = 0;
+      try {
+        k = co_await data->read_some(asio::buffer(buf));
+      } catch (const std::system_error& e) {
+        data_error = e.what();
+      }
+      if (k == 0) break;
+      n += k;
+      try {
+        sink(std::string_view(buf.data(), k));
+      } catch (...) {
+        // The caller aborted: the control connection is mid-transfer, so it is closed too.
+        data->close();
+        stream.close();
+        connected = false;
+        throw;
+      }
+      prog.add(k);
+    }
+  }
+  data->close();
+  auto result = co_await finish_transfer(n, data_error, expected, what);
+  prog.finish();
+  co_return result;
+}
+
+awaitable<transfer_result> client::retrieve(std::string path, byte_sink sink, std::uint64_t offset) {
+  impl& s = *impl_;
+  const line::command cmd = line::command("RETR").arg(path);
+  co_await s.ensure_type();
+  std::optional<std::uint64_t> expected;
+  if (s.type_wanted == transfer_type::binary && s.feats.has("SIZE")) {
+    const reply r = co_await s.transact(line::command("SIZE").arg(path));
+    if (r.code == 421) s.fail("SIZE " + path, r);
+    if (const auto v = detail::parse_size(r)) expected = *v >= offset ? *v - offset : 0;
+  }
+  if (offset > 0)
+    co_await s.expect_kind(line::command("REST").arg(std::to_string(offset)), 3, "REST");
+  co_return co_await s.download(cmd, sink, expected, "RETR " + path);
+}
+
+awaitable<transfer_result> client::list(std::string path, byte_sink sink) {
+  line::command cmd("LIST");
+  if (!path.empty()) cmd.arg(path);
+  co_return co_await impl_->download(cmd, sink, std::nullopt, "LIST " + path);
+}
+
+awaitable<transfer_result> client::name_list(std::string path, byte_sink sink) {
+  line::command cmd("NLST");
+  if (!path.empty()) cmd.arg(path);
+  co_return co_await impl_->download(cmd, sink, std::nullopt, "NLST " + path);
+}
+
+awaitable<transfer_result> client::store(std::string path, byte_source& source, bool append) {
+  impl& s = *impl_;
+  const line::command cmd = line::command(append ? "APPE" : "STOR").arg(path);
+  const std::string what = (append ? "APPE " : "STOR ") + path;
+  co_await s.ensure_type();
+  auto ch = co_await s.open_data();
+  co_await s.start_transfer(ch, cmd, what);
+  auto& data = ch.stream;
+  transport::progress_reporter prog(s.opts.progress);
+  std::vector<char> buf(std::max<std::size_t>(s.opts.buffer_size, 512));
+  std::uint64_t n = 0;
+  std::string data_error;
+  {
+    transport::scoped_idle_suspension quiet(s.stream);
+    for (;;) {
+      std::size_t k = 0;
+      try {
+        k = source.read(std::span<char>(buf.data(), buf.size()));
+      } catch (...) {
+        data->close();
+        s.stream.close();
+        s.connected = false;
+        throw;
+      }
+      if (k == 0) break;
+      try {
+        co_await data->write(asio::buffer(buf.data(), k));
+      } catch (const std::system_error& e) {
+        data_error = e.what();
+      }
+      if (!data_error.empty()) break;
+      n += k;
+      prog.add(k);
+    }
+    // The end of the file is the end of the data connection (RFC 959 §3.3, stream mode).
+    if (data_error.empty()) {
+      try {
+        co_await data->graceful_close();
+      } catch (const std::system_error& e) {
+        data_error = e.what();
+      }
+    }
+  }
+  data->close();
+  auto result = co_await s.finish_transfer(n, data_error, std::nullopt, what);
+  prog.finish();
+  co_return result;
+}
+
+}  // namespace inet::ftp
