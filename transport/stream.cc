@@ -732,7 +732,8 @@ void stream::attach(tcp::socket&& sock) {
 
 // ------------------------------------------------------------------ completion-token forms
 // The token forms run the coroutine forms above (one implementation of TLS, DEFLATE and the
-// watchdogs) through detail::spawn, which adapts exceptions to error codes.
+// watchdogs) through transport::launch (transport/async.hpp), which maps exceptions to error
+// codes. A read honours every cancellation type, a write terminal only.
 
 namespace {
 
@@ -754,11 +755,12 @@ asio::awaitable<std::size_t> write_whole(stream& s, asio::const_buffer buf) {
 }  // namespace
 
 void stream::start_read_some(asio::mutable_buffer buf, detail::size_handler h) {
-  detail::spawn(get_executor(), read_some_or_eof(*this, buf), std::move(h));
+  launch<std::size_t>({get_executor(), nullptr, {}, asio::cancellation_type::all},
+                      read_some_or_eof(*this, buf), std::move(h));
 }
 
 void stream::start_write_some(asio::const_buffer buf, detail::size_handler h) {
-  detail::spawn(get_executor(), write_whole(*this, buf), std::move(h));
+  launch<std::size_t>({get_executor()}, write_whole(*this, buf), std::move(h));
 }
 
 asio::mutable_buffer stream::gather_space(std::size_t n) {
