@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "protocols/url/url.hpp"
@@ -101,6 +102,12 @@ struct options {
   progress_fn progress;
   /// Wire trace on stderr, redacted (passwords, AUTH payloads): transport::enable_stderr_trace.
   bool trace = false;
+  /// Wire trace to the caller instead (wins over `trace`): each line redacted and escaped,
+  /// without CRLF ("> USER alice", "> PASS <redacted>", "< +OK", "* Connected to ...").
+  /// Installed with transport::set_trace_sink when a transfer starts: process-wide (the trace
+  /// logger is), so the last transfer's sink receives the lines of every connection traced
+  /// from then on; called on the executor that runs the connection. Must not throw.
+  std::function<void(std::string_view line)> trace_sink;
 };
 
 /// The user name and password a transfer will present, after applying precedence.

@@ -32,7 +32,8 @@ transport::proxy_options to_proxy(const proxy_spec& p) {
 
 void apply_transport_options(const options& o, transport::tls_options& tls,
                              transport::connect_options& connect) {
-  if (o.trace) transport::enable_stderr_trace();
+  if (o.trace_sink) transport::set_trace_sink(o.trace_sink);
+  else if (o.trace) transport::enable_stderr_trace();
   if (o.cacert) tls.ca_file = *o.cacert;
   if (o.capath) tls.ca_path = *o.capath;
   tls.dangerous_skip_verification = o.insecure;

@@ -18,6 +18,7 @@
 #include "tests/mock/pki.hpp"
 #include "tests/mock/server.hpp"
 #include "transport/error.hpp"
+#include "transport/trace.hpp"
 
 namespace inet::transfer {
 namespace {
@@ -451,6 +452,27 @@ TEST(TransferSession, CurlExitCodesDependOnTheStage) {
   EXPECT_EQ(curl_exit_code(smtp::error::permanent_failure, stage::send), exit_code::send_error);
   EXPECT_EQ(curl_exit_code(smtp::error::tls_required, stage::connect), exit_code::use_ssl_failed);
   EXPECT_EQ(curl_exit_code({}, stage::connect), exit_code::ok);
+}
+
+// options::trace_sink: the caller gets the wire trace, the password redacted.
+TEST(TransferTrace, TraceSinkReceivesTheRedactedWireTrace) {
+  mock_server srv(pop3_login().expect("RETR 1").send("+OK\r\nm1\r\n.\r\n")
+                      .expect("QUIT").send("+OK\r\n"));
+  std::vector<std::string> lines;
+  options o = plain();
+  o.trace_sink = [&](std::string_view l) { lines.emplace_back(l); };
+  {
+    blocking_session s;
+    std::string out;
+    s.get(base(srv, "pop3") + "1", o, string_sink(out));
+    EXPECT_EQ(out, "m1\r\n");
+  }
+  transport::set_trace_sink({});
+  EXPECT_THAT(lines, ::testing::IsSupersetOf({std::string("> USER alice"),
+                                              std::string("> PASS <redacted>"),
+                                              std::string("> RETR 1"), std::string("< +OK ready")}));
+  for (const auto& l : lines) EXPECT_EQ(l.find("secret"), std::string::npos) << l;
+  EXPECT_SCRIPT_OK(srv);
 }
 
 }  // namespace
