@@ -84,6 +84,9 @@ struct options {
   /// The whole transfer, counted from the call (also on a reused connection).
   std::optional<std::chrono::milliseconds> max_time;
   std::optional<std::uint64_t> max_filesize;  ///< bytes; more fails with curl's 63
+  /// --limit-rate: at most this many bytes per second on the wire, in each direction (the
+  /// connection pauses on a timer, never blocking the executor). Part of the connection key.
+  std::optional<std::uint64_t> limit_rate;
 
   // Request shape (what curl's -X, -l, -I, --compressed, -T, --mail-* say).
   std::optional<std::string> custom_request;  ///< -X: POP3/IMAP command instead of the default

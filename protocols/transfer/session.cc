@@ -68,6 +68,7 @@ std::string connection_key(const url::parsed_url& u, const options& o, const cre
     add("direct");
   }
   add(o.compressed ? "deflate" : "plain");
+  add("rate=" + std::to_string(o.limit_rate.value_or(0)));
   return k;
 }
 
