@@ -2,11 +2,14 @@
 #include "transport/async.hpp"
 
 #include <boost/system/system_error.hpp>
+#include <cstddef>
 #include <cstdint>
+#include <type_traits>
 #include <string>
 #include <vector>
 
 #include "transport/async_launch.hpp"
+#include "transport/error.hpp"
 
 namespace inet::transport {
 
@@ -34,6 +37,8 @@ async_error_code to_error_code(std::exception_ptr failure) noexcept {
   try {
     std::rethrow_exception(failure);
   } catch (const std::system_error& e) {
+    if (e.code() == make_error_code(error::operation_aborted))
+      return boost::asio::error::operation_aborted;
     return e.code();
   } catch (const boost::system::system_error& e) {
     return e.code();
@@ -47,6 +52,8 @@ template void launch<void>(async_target, boost::asio::awaitable<void>,
 #define INET_LAUNCH_FOR(T)                                      \
   template void launch<T>(async_target, boost::asio::awaitable<T>, \
                           boost::asio::any_completion_handler<async_signature_t<T>>);
+// std::uint64_t is also std::size_t here: transport::stream's async_read_some/async_write_some.
+static_assert(std::is_same_v<std::uint64_t, std::size_t>);
 INET_LAUNCH_FOR(std::uint64_t)
 INET_LAUNCH_FOR(std::vector<std::string>)
 INET_LAUNCH_FOR(std::vector<std::uint32_t>)

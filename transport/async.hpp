@@ -1,45 +1,56 @@
-// The Asio completion-token front of every protocol client, written once.
+// The Asio completion-token front of the library, written once: every `async_xxx(...,
+// CompletionToken&&)` (protocol clients, transport::stream's async_read_some/async_write_some,
+// transport::listener's async_accept, the transfer session's async_get/async_put) is a thin
+// `async_initiate` over a coroutine that is started by `launch<T>()` / `launch_reported<T>()`,
+// compiled once per result type in a .cc file behind `boost::asio::any_completion_handler`
+// (Asio's cpp20/type_erasure pattern), so a header that uses a token instantiates no coroutine
+// machinery. Every Asio token works: a callback, `use_awaitable`, `deferred`, `use_future`,
+// `as_tuple(...)`, `redirect_error(...)`, binders such as `bind_cancellation_slot`. As with
+// co_spawn, the handler never runs inside the initiating function and runs on its associated
+// executor (default: the I/O object's), with outstanding work tracked meanwhile.
 //
-// Each client operation is one coroutine (`client::send(...)` returning `awaitable<T>`, throwing
-// typed exceptions). Its Asio-style twin `client::async_send(..., CompletionToken&&)` completes
-// with `void(error_code)` or `void(error_code, T)`, and works with every Asio token: a callback,
-// `use_awaitable`, `deferred`, `use_future`, `as_tuple(...)`, `redirect_error(...)`, and binders
-// such as `bind_cancellation_slot`. The front is a thin `async_initiate` template (below); the
-// coroutine is started by `launch<T>()`, compiled once per result type in a .cc file behind
-// `boost::asio::any_completion_handler` (Asio's cpp20/type_erasure pattern), so a header that
-// uses a token instantiates no coroutine machinery.
+// Two completion shapes:
+//   - launch<T>: the coroutine returns T and throws on failure; completes with
+//     `void(error_code)` (T = void) or `void(error_code, T)` (T{} on failure).
+//   - launch_reported<T>: the coroutine returns `std::pair<std::error_code, T>` and the value
+//     describes a failure too (transfer::result); completes with `void(std::error_code, T)`.
 //
 // Errors. The completion's `error_code` is a `boost::system::error_code` (Asio's own type; it
 // wraps and compares equal to the library's `std::error_code`s: `ec == smtp::error::auth_failed`,
 // `ec == inet::condition::timeout` work). An exception from the coroutine maps as:
+//   - transport::error::operation_aborted -> boost::asio::error::operation_aborted (what Asio and
+//     Beast look for);
 //   - `std::system_error` (every `inet::exception`: smtp_exception, pop3_exception,
 //     imap_exception ...) and `boost::system::system_error` -> its `code()`;
 //   - anything else (a throwing byte_sink/byte_source, std::bad_alloc ...) ->
 //     `async_errc::unexpected_exception` (category "inet.async").
-// The server's own words are not lost: the client keeps the exception behind the last failed
+// The server's own words are not lost: a client keeps the exception behind the last failed
 // `async_` operation (or `error_code&` blocking call) in `last_failure()`; rethrow it to get the
 // typed exception (`smtp_exception::server_reply()` ...). The coroutine form keeps throwing the
 // typed exceptions directly.
 //
-// Cancellation. The completion handler's associated cancellation slot is honoured for
-// `cancellation_type::terminal` (partial/total requests are ignored: no operation of these
-// protocols can stop half-way and leave the session usable). The request reaches whatever socket
-// read/write/wait the coroutine is suspended on; the operation then completes with
-// `boost::asio::error::operation_aborted`, and the client is closed before the handler runs (a
-// session cut in the middle of a reply cannot be resynchronised), so the next operation fails
-// with the protocol's `not_connected` (or IMAP's connection error) until `async_connect`.
-// Idle timeouts and the deadline keep applying underneath and compose with cancellation:
-// whichever comes first ends the operation.
+// Cancellation. The completion handler's associated cancellation slot is honoured for the types
+// in `async_target::cancel_types` (protocol clients and the transfer session: terminal only —
+// no operation of these protocols can stop half-way and leave the session usable; a stream read
+// or write: every type). The request reaches whatever socket read/write/wait the coroutine is
+// suspended on; a terminal cancellation that ends the operation completes it with
+// `boost::asio::error::operation_aborted`, after `async_target::close` (a client is closed: a
+// session cut in the middle of a reply cannot be resynchronised, so the next operation fails
+// with the protocol's `not_connected` until `async_connect`). Idle timeouts and the deadline
+// keep applying underneath and compose with cancellation: whichever comes first ends the
+// operation.
 //
 // Like every Asio I/O object, a client must outlive its operations and runs one operation at a
-// time; handlers run on their associated executor (default: the client's executor).
+// time.
 #pragma once
 
 #include <boost/asio/any_completion_handler.hpp>
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/cancellation_type.hpp>
 #include <boost/system/error_code.hpp>
+#include <cstddef>
 #include <exception>
 #include <functional>
 #include <system_error>
@@ -79,13 +90,21 @@ struct async_signature<void> {
 template <typename T>
 using async_signature_t = typename async_signature<T>::type;
 
-/// What the launcher needs from the client an operation runs on.
+namespace detail {
+/// The type-erased handlers of the transport's own token forms (stream, listener, Beast).
+using size_handler = boost::asio::any_completion_handler<void(async_error_code, std::size_t)>;
+using void_handler = boost::asio::any_completion_handler<void(async_error_code)>;
+}  // namespace detail
+
+/// What the launcher needs from the I/O object an operation runs on.
 struct async_target {
   boost::asio::any_io_executor executor;
   /// Receives the failure of the operation (null on success) before the handler runs.
   std::exception_ptr* last_failure = nullptr;
   /// Closes the client; called after a cancelled operation, before the handler runs.
   std::function<void()> close;
+  /// The cancellation types forwarded from the handler's slot into the coroutine.
+  boost::asio::cancellation_type cancel_types = boost::asio::cancellation_type::terminal;
 };
 
 /// Starts `op` on `target.executor` and completes `handler` with its outcome (see the top of
@@ -95,6 +114,13 @@ struct async_target {
 template <typename T>
 void launch(async_target target, boost::asio::awaitable<T> op,
             boost::asio::any_completion_handler<async_signature_t<T>> handler);
+
+/// Starts `op` on `target.executor` and completes `handler` with the pair it returns (an
+/// exception escaping it gives `to_error_code(e)` and T{}). Defined in
+/// transport/async_launch.hpp; instantiated once per T in the user's .cc file.
+template <typename T>
+void launch_reported(async_target target, boost::asio::awaitable<std::pair<std::error_code, T>> op,
+                     boost::asio::any_completion_handler<void(std::error_code, T)> handler);
 
 /// The async_initiate front: completes `token` with the outcome of coroutine `op`.
 /// The coroutine is created by the caller (its frame holds the operation's arguments) and
@@ -106,6 +132,20 @@ auto async_run(async_target target, boost::asio::awaitable<T> op, Token&& token)
       [](auto handler, async_target t, boost::asio::awaitable<T> a) {
         launch<T>(std::move(t), std::move(a),
                   boost::asio::any_completion_handler<async_signature_t<T>>(std::move(handler)));
+      },
+      token, std::move(target), std::move(op));
+}
+
+/// The async_initiate front of launch_reported: completes `token` with `void(std::error_code,
+/// T)`, the pair coroutine `op` returns.
+template <typename T, typename Token>
+auto async_run_reported(async_target target,
+                        boost::asio::awaitable<std::pair<std::error_code, T>> op, Token&& token) {
+  using signature = void(std::error_code, T);
+  return boost::asio::async_initiate<Token, signature>(
+      [](auto handler, async_target t, boost::asio::awaitable<std::pair<std::error_code, T>> a) {
+        launch_reported<T>(std::move(t), std::move(a),
+                           boost::asio::any_completion_handler<signature>(std::move(handler)));
       },
       token, std::move(target), std::move(op));
 }

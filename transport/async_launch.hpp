@@ -1,5 +1,5 @@
-// The definition of transport::launch<T> (see transport/async.hpp). Include it only in the .cc
-// file that explicitly instantiates launch<T> for a client's result types:
+// The definition of transport::launch<T> and launch_reported<T> (see transport/async.hpp).
+// Include it only in the .cc file that explicitly instantiates them for its result types:
 //   template void inet::transport::launch<smtp::reply>(async_target, awaitable<smtp::reply>,
 //                                                      any_completion_handler<...>);
 #pragma once
@@ -18,7 +18,7 @@
 
 namespace inet::transport::detail {
 
-/// Forwards the caller's cancellation requests into the coroutine and remembers them.
+/// Forwards the caller's cancellation requests into the coroutine and remembers a terminal one.
 struct cancel_relay {
   boost::asio::cancellation_signal inner;
   bool cancelled = false;
@@ -36,18 +36,40 @@ inline async_error_code settle(async_target& t, std::exception_ptr failure, bool
 
 /// Installs the relay on the caller's slot (if connected) and returns it.
 template <typename Handler>
-std::shared_ptr<cancel_relay> relay_for(Handler& handler) {
+std::shared_ptr<cancel_relay> relay_for(Handler& handler, boost::asio::cancellation_type types) {
   auto relay = std::make_shared<cancel_relay>();
   auto slot = boost::asio::get_associated_cancellation_slot(handler);
   if (slot.is_connected()) {
-    slot.assign([relay](boost::asio::cancellation_type type) {
-      if ((type & boost::asio::cancellation_type::terminal) == boost::asio::cancellation_type::none)
-        return;  // partial/total: no operation here can stop and leave the session usable
-      relay->cancelled = true;
-      relay->inner.emit(boost::asio::cancellation_type::terminal);
+    slot.assign([relay, types](boost::asio::cancellation_type type) {
+      type = type & types;
+      if (type == boost::asio::cancellation_type::none) return;
+      if ((type & boost::asio::cancellation_type::terminal) != boost::asio::cancellation_type::none)
+        relay->cancelled = true;
+      relay->inner.emit(type);
     });
   }
   return relay;
+}
+
+/// The one place a coroutine is started for a handler: co_spawn on the I/O object's executor,
+/// the handler's cancellation slot relayed, completion on the handler's associated executor.
+/// `finish(target, cancelled, handler, exception_ptr, value...)` completes the handler.
+template <typename R, typename Handler, typename Finish>
+void start(async_target target, boost::asio::awaitable<R> op, Handler handler, Finish finish) {
+  auto relay = relay_for(handler, target.cancel_types);
+  auto ex = boost::asio::get_associated_executor(handler, target.executor);
+  auto io_ex = target.executor;
+  auto done = [relay, target = std::move(target), handler = std::move(handler),
+               finish](std::exception_ptr e, auto&&... value) mutable {
+    auto slot = boost::asio::get_associated_cancellation_slot(handler);
+    if (slot.is_connected()) slot.clear();
+    finish(target, relay->cancelled, std::move(handler), e,
+           std::forward<decltype(value)>(value)...);
+  };
+  boost::asio::co_spawn(
+      io_ex, std::move(op),
+      boost::asio::bind_cancellation_slot(relay->inner.slot(),
+                                          boost::asio::bind_executor(ex, std::move(done))));
 }
 
 }  // namespace inet::transport::detail
@@ -57,19 +79,22 @@ namespace inet::transport {
 template <typename T>
 void launch(async_target target, boost::asio::awaitable<T> op,
             boost::asio::any_completion_handler<async_signature_t<T>> handler) {
-  auto relay = detail::relay_for(handler);
-  auto ex = boost::asio::get_associated_executor(handler, target.executor);
-  auto done = [relay, target, handler = std::move(handler)](std::exception_ptr e,
-                                                            auto&&... value) mutable {
-    auto slot = boost::asio::get_associated_cancellation_slot(handler);
-    if (slot.is_connected()) slot.clear();
-    const async_error_code ec = detail::settle(target, e, relay->cancelled);
-    std::move(handler)(ec, std::forward<decltype(value)>(value)...);
-  };
-  boost::asio::co_spawn(
-      target.executor, std::move(op),
-      boost::asio::bind_cancellation_slot(relay->inner.slot(),
-                                          boost::asio::bind_executor(ex, std::move(done))));
+  detail::start(std::move(target), std::move(op), std::move(handler),
+                [](async_target& t, bool cancelled, auto h, std::exception_ptr e, auto&&... value) {
+                  const async_error_code ec = detail::settle(t, e, cancelled);
+                  std::move(h)(ec, std::forward<decltype(value)>(value)...);
+                });
+}
+
+template <typename T>
+void launch_reported(async_target target, boost::asio::awaitable<std::pair<std::error_code, T>> op,
+                     boost::asio::any_completion_handler<void(std::error_code, T)> handler) {
+  detail::start(std::move(target), std::move(op), std::move(handler),
+                [](async_target& t, bool cancelled, auto h, std::exception_ptr e,
+                   std::pair<std::error_code, T> r) {
+                  if (e) r = {detail::settle(t, e, cancelled), T{}};
+                  std::move(h)(r.first, std::move(r.second));
+                });
 }
 
 }  // namespace inet::transport

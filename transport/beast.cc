@@ -29,7 +29,7 @@ asio::awaitable<void> teardown(boost::beast::role_type role, stream& s) {
 }  // namespace
 
 void start_teardown(boost::beast::role_type role, stream& s, void_handler h) {
-  spawn(s.get_executor(), teardown(role, s), std::move(h));
+  launch<void>({s.get_executor()}, teardown(role, s), std::move(h));
 }
 
 }  // namespace inet::transport::detail

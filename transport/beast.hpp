@@ -15,7 +15,7 @@
 #include <boost/system/error_code.hpp>
 #include <utility>
 
-#include "transport/async_op.hpp"
+#include "transport/async.hpp"
 #include "transport/stream.hpp"
 
 namespace inet::transport {

@@ -141,7 +141,7 @@ asio::awaitable<void> listener::accept(stream& out, asio::ip::address expected_p
 
 void listener::start_accept(stream& out, asio::ip::address expected,
                             std::chrono::milliseconds timeout, detail::void_handler h) {
-  detail::spawn(get_executor(), accept(out, std::move(expected), timeout), std::move(h));
+  launch<void>({get_executor()}, accept(out, std::move(expected), timeout), std::move(h));
 }
 
 void listener::cancel() noexcept {

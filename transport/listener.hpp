@@ -13,7 +13,7 @@
 #include <memory>
 #include <utility>
 
-#include "transport/async_op.hpp"
+#include "transport/async.hpp"
 #include "transport/stream.hpp"
 
 namespace inet::transport {

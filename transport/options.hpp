@@ -64,6 +64,10 @@ struct timeouts {
   std::chrono::milliseconds connect{30'000};  ///< resolve + TCP connect (+ proxy handshake)
   std::chrono::milliseconds idle{60'000};     ///< per read/write progress
   std::optional<std::chrono::steady_clock::time_point> deadline;  ///< overall; none = unbounded
+  /// Pacing (curl's --limit-rate): at most this many bytes per second on the wire in each
+  /// direction, enforced by pausing on a timer after a read or write (transport/rate_limit.hpp);
+  /// 0 = unlimited. A pause never outlasts the deadline.
+  std::uint64_t rate_limit = 0;
 };
 
 struct connect_options {

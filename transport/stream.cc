@@ -25,6 +25,7 @@
 #include "transport/error.hpp"
 #include "transport/idn.hpp"
 #include "transport/proxy.hpp"
+#include "transport/rate_limit.hpp"
 #include "transport/trace.hpp"
 
 namespace inet::transport {
@@ -59,6 +60,20 @@ struct stream::impl {
   trace tracer{"tls"};
   std::unique_ptr<deflate_codec> deflate;  // COMPRESS=DEFLATE (RFC 4978), until the next connect
   std::vector<char> gathered;  // async_write_some's copy of several small buffers
+  rate_limiter rd_pace, wr_pace;  // timeouts::rate_limit, per direction
+
+  // Pauses on a timer for what `pace` asks after `n` bytes (rebuilt when the rate changed);
+  // never past the deadline (the next operation then fails with deadline_exceeded).
+  asio::awaitable<void> pace(rate_limiter& p, std::size_t n) {
+    if (time.rate_limit == 0) co_return;
+    if (p.rate() != time.rate_limit) p = rate_limiter(time.rate_limit);
+    auto wait = p.pause(n);
+    if (time.deadline) wait = std::min(wait, std::max(*time.deadline - steady_clock::now(),
+                                                      steady_clock::duration::zero()));
+    if (wait <= steady_clock::duration::zero()) co_return;
+    asio::steady_timer t(sock.get_executor(), wait);
+    co_await t.async_wait(asio::use_awaitable);
+  }
 
   asio::awaitable<std::size_t> raw_read_some(asio::mutable_buffer buf);
   asio::awaitable<void> raw_write(asio::const_buffer buf);
@@ -576,6 +591,7 @@ asio::awaitable<std::size_t> stream::impl::raw_read_some(asio::mutable_buffer bu
     co_return 0;
   }
   check(ec, "read");
+  co_await pace(rd_pace, n);
   co_return n;
 }
 
@@ -588,6 +604,7 @@ asio::awaitable<void> stream::impl::raw_write(asio::const_buffer buf) {
   else
     co_await asio::async_write(sock, buf, asio::redirect_error(asio::use_awaitable, ec));
   check(ec, "write", wr);
+  co_await pace(wr_pace, buf.size());
 }
 
 asio::awaitable<std::size_t> stream::read_some(asio::mutable_buffer buf) {
@@ -732,7 +749,8 @@ void stream::attach(tcp::socket&& sock) {
 
 // ------------------------------------------------------------------ completion-token forms
 // The token forms run the coroutine forms above (one implementation of TLS, DEFLATE and the
-// watchdogs) through detail::spawn, which adapts exceptions to error codes.
+// watchdogs) through transport::launch (transport/async.hpp), which maps exceptions to error
+// codes. A read honours every cancellation type, a write terminal only.
 
 namespace {
 
@@ -754,11 +772,12 @@ asio::awaitable<std::size_t> write_whole(stream& s, asio::const_buffer buf) {
 }  // namespace
 
 void stream::start_read_some(asio::mutable_buffer buf, detail::size_handler h) {
-  detail::spawn(get_executor(), read_some_or_eof(*this, buf), std::move(h));
+  launch<std::size_t>({get_executor(), nullptr, {}, asio::cancellation_type::all},
+                      read_some_or_eof(*this, buf), std::move(h));
 }
 
 void stream::start_write_some(asio::const_buffer buf, detail::size_handler h) {
-  detail::spawn(get_executor(), write_whole(*this, buf), std::move(h));
+  launch<std::size_t>({get_executor()}, write_whole(*this, buf), std::move(h));
 }
 
 asio::mutable_buffer stream::gather_space(std::size_t n) {

@@ -16,7 +16,7 @@
 #include <string_view>
 #include <utility>
 
-#include "transport/async_op.hpp"
+#include "transport/async.hpp"
 #include "transport/options.hpp"
 
 namespace inet::transport {

@@ -1,5 +1,6 @@
 #include "transport/trace.hpp"
 
+#include <spdlog/sinks/base_sink.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
@@ -50,6 +51,34 @@ void enable_stderr_trace() {
     l->set_level(spdlog::level::debug);
     l->flush_on(spdlog::level::debug);
   });
+}
+
+namespace {
+
+// An spdlog sink that hands each message (the line itself, no pattern) to a trace_sink.
+class callback_sink final : public spdlog::sinks::base_sink<std::mutex> {
+ public:
+  explicit callback_sink(trace_sink sink) : sink_(std::move(sink)) {}
+
+ protected:
+  void sink_it_(const spdlog::details::log_msg& msg) override {
+    sink_(std::string_view(msg.payload.data(), msg.payload.size()));
+  }
+  void flush_() override {}
+
+ private:
+  trace_sink sink_;
+};
+
+}  // namespace
+
+void set_trace_sink(trace_sink sink) {
+  spdlog::drop(trace_logger_name);
+  if (!sink) return;
+  auto l = std::make_shared<spdlog::logger>(trace_logger_name,
+                                            std::make_shared<callback_sink>(std::move(sink)));
+  l->set_level(spdlog::level::debug);
+  spdlog::register_logger(std::move(l));
 }
 
 namespace {

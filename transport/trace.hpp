@@ -21,6 +21,16 @@ inline constexpr const char* trace_logger_name = "inet.wire";
 /// "* info") and enables it. Idempotent.
 void enable_stderr_trace();
 
+/// Receives each trace line, already redacted and escaped, without a line end: "> SENT",
+/// "< RECEIVED", "* info" (the shape of the stderr trace).
+using trace_sink = std::function<void(std::string_view line)>;
+
+/// Sends the wire trace to `sink` instead of stderr (or wherever the logger pointed): replaces
+/// the "inet.wire" logger with one that calls `sink` and enables it. Process-wide, like the
+/// logger itself: the last sink installed receives the lines of every connection (calls are
+/// serialised). An empty `sink` removes the logger, turning the trace off.
+void set_trace_sink(trace_sink sink);
+
 /// Escapes control characters (C0, DEL, C1) and invalid UTF-8 bytes as \r, \n, \t, \xNN, so
 /// a hostile server cannot drive the user's terminal through -v. Backslashes and valid UTF-8
 /// pass unchanged (IMAP flags like \Seen stay readable).

@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "protocols/url/url.hpp"
@@ -83,6 +84,9 @@ struct options {
   /// The whole transfer, counted from the call (also on a reused connection).
   std::optional<std::chrono::milliseconds> max_time;
   std::optional<std::uint64_t> max_filesize;  ///< bytes; more fails with curl's 63
+  /// --limit-rate: at most this many bytes per second on the wire, in each direction (the
+  /// connection pauses on a timer, never blocking the executor). Part of the connection key.
+  std::optional<std::uint64_t> limit_rate;
 
   // Request shape (what curl's -X, -l, -I, --compressed, -T, --mail-* say).
   std::optional<std::string> custom_request;  ///< -X: POP3/IMAP command instead of the default
@@ -109,6 +113,12 @@ struct options {
   progress_fn progress;
   /// Wire trace on stderr, redacted (passwords, AUTH payloads): transport::enable_stderr_trace.
   bool trace = false;
+  /// Wire trace to the caller instead (wins over `trace`): each line redacted and escaped,
+  /// without CRLF ("> USER alice", "> PASS <redacted>", "< +OK", "* Connected to ...").
+  /// Installed with transport::set_trace_sink when a transfer starts: process-wide (the trace
+  /// logger is), so the last transfer's sink receives the lines of every connection traced
+  /// from then on; called on the executor that runs the connection. Must not throw.
+  std::function<void(std::string_view line)> trace_sink;
 };
 
 /// The user name and password a transfer will present, after applying precedence.

@@ -19,27 +19,13 @@
 
 #include "protocols/transfer/registry.hpp"
 #include "protocols/url/url.hpp"
+#include "transport/async_launch.hpp"
 #include "transport/error.hpp"
 
 namespace inet::transfer {
 
 namespace asio = boost::asio;
 
-namespace detail {
-
-std::error_code error_from_exception(std::exception_ptr e) noexcept {
-  try {
-    std::rethrow_exception(e);
-  } catch (const std::system_error& x) {
-    return x.code();
-  } catch (const std::bad_alloc&) {
-    return std::make_error_code(std::errc::not_enough_memory);
-  } catch (...) {
-    return make_error_code(error::failed_init);
-  }
-}
-
-}  // namespace detail
 
 namespace {
 
@@ -82,6 +68,7 @@ std::string connection_key(const url::parsed_url& u, const options& o, const cre
     add("direct");
   }
   add(o.compressed ? "deflate" : "plain");
+  add("rate=" + std::to_string(o.limit_rate.value_or(0)));
   return k;
 }
 
@@ -464,3 +451,11 @@ void blocking_session::close() noexcept {
 }
 
 }  // namespace inet::transfer
+
+// The async front's instantiations for the session's result types.
+template void inet::transport::launch_reported<inet::transfer::result>(
+    async_target, boost::asio::awaitable<std::pair<std::error_code, inet::transfer::result>>,
+    boost::asio::any_completion_handler<void(std::error_code, inet::transfer::result)>);
+template void inet::transport::launch_reported<int>(
+    async_target, boost::asio::awaitable<std::pair<std::error_code, int>>,
+    boost::asio::any_completion_handler<void(std::error_code, int)>);

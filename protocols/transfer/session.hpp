@@ -22,6 +22,11 @@
 // connection that turns out dead (EOF/reset on its first command) is reopened transparently for
 // gets that have not delivered a byte yet.
 //
+// Completion tokens. The async_ forms complete with void(std::error_code, T) (the value tells
+// where and why a transfer failed as well) through transport::launch_reported, the library's one
+// async front (transport/async.hpp): any Asio token, the handler's cancellation slot (terminal),
+// handler on its associated executor, never inside the initiating call.
+//
 // Concurrency. Many transfers may be in flight from one executor (single-threaded: run the
 // io_context on one thread, or give the session a strand); at most max_per_host run at once
 // against one host:port, the others wait in FIFO order.
@@ -40,10 +45,10 @@
 #include <utility>
 #include <vector>
 
-#include "protocols/transfer/async.hpp"
 #include "protocols/transfer/error.hpp"
 #include "protocols/transfer/options.hpp"
 #include "protocols/url/url.hpp"
+#include "transport/async.hpp"
 #include "transport/body.hpp"
 
 namespace inet::transfer {
@@ -90,48 +95,33 @@ class session {
   /// void(std::error_code, result). URL text is parsed first (inet.url errors, curl's 1 or 3).
   template <class Token>
   auto async_get(std::string url, options o, byte_sink sink, Token&& token) {
-    return detail::co_initiate<result>(
-        ex_,
-        [this, url = std::move(url), o = std::move(o), sink = std::move(sink)]() mutable {
-          return co_get(std::move(url), std::move(o), std::move(sink));
-        },
+    return transport::async_run_reported<result>(
+        target(), co_get(std::move(url), std::move(o), std::move(sink)),
         std::forward<Token>(token));
   }
   template <class Token>
   auto async_get(url::parsed_url url, options o, byte_sink sink, Token&& token) {
-    return detail::co_initiate<result>(
-        ex_,
-        [this, url = std::move(url), o = std::move(o), sink = std::move(sink)]() mutable {
-          return co_get(std::move(url), std::move(o), std::move(sink));
-        },
+    return transport::async_run_reported<result>(
+        target(), co_get(std::move(url), std::move(o), std::move(sink)),
         std::forward<Token>(token));
   }
 
   /// Uploads `source` (kept alive by the caller until completion) to `url`.
   template <class Token>
   auto async_put(std::string url, options o, byte_source& source, Token&& token) {
-    return detail::co_initiate<result>(
-        ex_,
-        [this, url = std::move(url), o = std::move(o), &source]() mutable {
-          return co_put(std::move(url), std::move(o), source);
-        },
-        std::forward<Token>(token));
+    return transport::async_run_reported<result>(
+        target(), co_put(std::move(url), std::move(o), source), std::forward<Token>(token));
   }
   template <class Token>
   auto async_put(url::parsed_url url, options o, byte_source& source, Token&& token) {
-    return detail::co_initiate<result>(
-        ex_,
-        [this, url = std::move(url), o = std::move(o), &source]() mutable {
-          return co_put(std::move(url), std::move(o), source);
-        },
-        std::forward<Token>(token));
+    return transport::async_run_reported<result>(
+        target(), co_put(std::move(url), std::move(o), source), std::forward<Token>(token));
   }
 
   /// Ends every cached connection politely (LOGOUT/QUIT). Completes with void(error_code, int).
   template <class Token>
   auto async_close(Token&& token) {
-    return detail::co_initiate<int>(
-        ex_, [this] { return co_close(); }, std::forward<Token>(token));
+    return transport::async_run_reported<int>(target(), co_close(), std::forward<Token>(token));
   }
 
   /// The coroutine forms behind async_get/async_put/async_close (no exceptions: errors are in
@@ -155,6 +145,10 @@ class session {
   struct impl;
 
  private:
+  /// The async front's view of the session (terminal cancellation; no close hook: a cancelled
+  /// transfer already drops its connection).
+  transport::async_target target() const { return {ex_}; }
+
   boost::asio::any_io_executor ex_;
   std::unique_ptr<impl> impl_;
 };

@@ -32,7 +32,8 @@ transport::proxy_options to_proxy(const proxy_spec& p) {
 
 void apply_transport_options(const options& o, transport::tls_options& tls,
                              transport::connect_options& connect) {
-  if (o.trace) transport::enable_stderr_trace();
+  if (o.trace_sink) transport::set_trace_sink(o.trace_sink);
+  else if (o.trace) transport::enable_stderr_trace();
   if (o.cacert) tls.ca_file = *o.cacert;
   if (o.capath) tls.ca_path = *o.capath;
   tls.dangerous_skip_verification = o.insecure;
@@ -41,6 +42,7 @@ void apply_transport_options(const options& o, transport::tls_options& tls,
   if (o.client_key) tls.client_key_file = *o.client_key;
   if (o.connect_timeout) connect.time.connect = *o.connect_timeout;
   if (o.idle_timeout) connect.time.idle = *o.idle_timeout;
+  if (o.limit_rate) connect.time.rate_limit = *o.limit_rate;
   // options::max_time is enforced per transfer by the session (a connection outlives it).
   if (o.proxy) connect.proxy = to_proxy(*o.proxy);
 }

@@ -8,6 +8,7 @@
 #include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include <optional>
 
@@ -18,6 +19,7 @@
 #include "tests/mock/pki.hpp"
 #include "tests/mock/server.hpp"
 #include "transport/error.hpp"
+#include "transport/trace.hpp"
 
 namespace inet::transfer {
 namespace {
@@ -451,6 +453,53 @@ TEST(TransferSession, CurlExitCodesDependOnTheStage) {
   EXPECT_EQ(curl_exit_code(smtp::error::permanent_failure, stage::send), exit_code::send_error);
   EXPECT_EQ(curl_exit_code(smtp::error::tls_required, stage::connect), exit_code::use_ssl_failed);
   EXPECT_EQ(curl_exit_code({}, stage::connect), exit_code::ok);
+}
+
+// options::trace_sink: the caller gets the wire trace, the password redacted.
+TEST(TransferTrace, TraceSinkReceivesTheRedactedWireTrace) {
+  mock_server srv(pop3_login().expect("RETR 1").send("+OK\r\nm1\r\n.\r\n")
+                      .expect("QUIT").send("+OK\r\n"));
+  std::vector<std::string> lines;
+  options o = plain();
+  o.trace_sink = [&](std::string_view l) { lines.emplace_back(l); };
+  {
+    blocking_session s;
+    std::string out;
+    s.get(base(srv, "pop3") + "1", o, string_sink(out));
+    EXPECT_EQ(out, "m1\r\n");
+  }
+  transport::set_trace_sink({});
+  EXPECT_THAT(lines, ::testing::IsSupersetOf({std::string("> USER alice"),
+                                              std::string("> PASS <redacted>"),
+                                              std::string("> RETR 1"), std::string("< +OK ready")}));
+  for (const auto& l : lines) EXPECT_EQ(l.find("secret"), std::string::npos) << l;
+  EXPECT_SCRIPT_OK(srv);
+}
+
+// options::limit_rate: the transfer is paced on a timer (at most 4000 bytes/s, so 2000 body
+// bytes take at least half a second) while the io_context stays free for other work.
+TEST(TransferRate, LimitRatePacesTheTransferWithoutBlockingTheExecutor) {
+  const std::string body(2000, 'x');
+  mock_server srv(pop3_login().expect("RETR 1").send("+OK\r\n" + body + "\r\n.\r\n"));
+  boost::asio::io_context io;
+  session s(io.get_executor());
+  options o = plain();
+  o.limit_rate = 4000;
+  std::string out;
+  bool done = false, other_work_ran_meanwhile = false;
+  const auto start = std::chrono::steady_clock::now();
+  s.async_get(base(srv, "pop3") + "1", o, string_sink(out), [&](std::error_code ec, result r) {
+    EXPECT_FALSE(ec) << ec.message() << " " << r.message;
+    done = true;
+  });
+  boost::asio::steady_timer other(io, std::chrono::milliseconds(50));
+  other.async_wait([&](boost::system::error_code) { other_work_ran_meanwhile = !done; });
+  io.run();
+  const auto elapsed = std::chrono::steady_clock::now() - start;
+  EXPECT_TRUE(done);
+  EXPECT_EQ(out, body + "\r\n");
+  EXPECT_TRUE(other_work_ran_meanwhile);
+  EXPECT_GE(elapsed, std::chrono::milliseconds(500));  // a lower bound only: never flaky
 }
 
 }  // namespace

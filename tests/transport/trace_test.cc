@@ -10,6 +10,7 @@
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "protocols/line/engine.hpp"
 #include "tests/mock/server.hpp"
@@ -186,6 +187,22 @@ TEST_F(TraceCapture, SkippedVerificationIsTracedLoudly) {
   const std::string t = text();
   EXPECT_NE(t.find("verification DISABLED"), std::string::npos) << t;
   EXPECT_NE(t.find("Connected to 127.0.0.1"), std::string::npos) << t;
+}
+
+// set_trace_sink: the caller receives each redacted, escaped line; an empty sink turns it off.
+TEST(TraceSink, CallerReceivesRedactedEscapedLinesUntilRemoved) {
+  std::vector<std::string> lines;
+  transport::set_trace_sink([&](std::string_view l) { lines.emplace_back(l); });
+  transport::trace t("pop3", test_redactor);
+  ASSERT_TRUE(t.enabled());
+  t.sent("PASS hunter2");
+  t.received("+OK \x1b");
+  t.info("Connected");
+  transport::set_trace_sink({});
+  EXPECT_FALSE(t.enabled());
+  t.sent("USER after");
+  EXPECT_EQ(lines, (std::vector<std::string>{"> PASS <redacted>", "< +OK \\x1b",
+                                             "* Connected"}));
 }
 
 }  // namespace

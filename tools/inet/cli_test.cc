@@ -144,6 +144,8 @@ TEST(Options, MaxFilesizeSuffixes) {
   }
   EXPECT_EQ(one({"--max-filesize", "10k", "u"}).max_filesize, 10240u);
   EXPECT_FALSE(one({"--max-filesize", "0", "u"}).max_filesize.has_value());
+  EXPECT_EQ(one({"--limit-rate", "2k", "u"}).limit_rate, 2048u);
+  EXPECT_FALSE(one({"--limit-rate", "0", "u"}).limit_rate.has_value());
 }
 
 TEST(Options, Proxy) {

@@ -154,6 +154,15 @@ void add_limit_options(CLI::App& app, transfer_options& o) {
          },
          "Refuse downloads larger than BYTES (suffix k, M, G = x1024^n; exit 63)")
       ->type_name("BYTES");
+  app.add_option_function<std::string>(
+         "--limit-rate",
+         [&o](const std::string& v) {
+           auto n = parse_size(v);
+           if (n == 0) o.limit_rate.reset();
+           else o.limit_rate = n;
+         },
+         "At most SPEED bytes per second in each direction (suffix k, M, G = x1024^n; 0 = no limit)")
+      ->type_name("SPEED");
 }
 
 std::uint64_t parse_offset(const std::string& v) {
@@ -435,6 +444,7 @@ transfer::options library_options(const transfer_options& o, const url::parsed_u
   t.connect_timeout = o.connect_timeout;
   t.max_time = o.max_time;
   t.max_filesize = o.max_filesize;
+  t.limit_rate = o.limit_rate;
   t.custom_request = o.request;
   t.list_only = o.list_only;
   t.no_body = o.head;

@@ -55,6 +55,7 @@ struct transfer_options {
   std::optional<std::chrono::milliseconds> connect_timeout;  ///< --connect-timeout SECONDS
   std::optional<std::chrono::milliseconds> max_time;         ///< -m/--max-time SECONDS
   std::optional<std::uint64_t> max_filesize;  ///< --max-filesize BYTES[k|M|G], in bytes
+  std::optional<std::uint64_t> limit_rate;    ///< --limit-rate BYTES[k|M|G] per second
 
   // Request shape.
   std::optional<proxy_spec> proxy;         ///< -x/--proxy
