@@ -56,28 +56,6 @@ char url_type(const url::parsed_url& u) {
   return '\0';
 }
 
-/// Counts what the client reads from the caller's source; its exceptions become read_error.
-class counting_source final : public byte_source {
- public:
-  counting_source(byte_source& in, call& c) : in_(in), c_(c) {}
-  std::size_t read(std::span<char> buf) override {
-    std::size_t n = 0;
-    try {
-      n = in_.read(buf);
-    } catch (const transfer_exception&) {
-      throw;
-    } catch (const std::exception& e) {
-      throw transfer_exception(make_error_code(error::read_error), e.what(), stage::append);
-    }
-    c_.moved(n, c_.opts.upload_size);
-    return n;
-  }
-
- private:
-  byte_source& in_;
-  call& c_;
-};
-
 /// cl.sink, refusing more than --max-filesize bytes (curl's 63; nothing past it is written).
 byte_sink limited_sink(call& cl) {
   if (!cl.opts.max_filesize) return cl.sink;
@@ -117,7 +95,7 @@ asio::awaitable<void> run_put(ftp::client& c, call& cl) {
     path += name.substr(name.find_last_of('/') == std::string::npos ? 0 : name.find_last_of('/') + 1);
   }
   if (url_type(cl.url) == 'a') co_await c.set_type(ftp::transfer_type::ascii);
-  counting_source src(*cl.source, cl);
+  counting_source src(cl, stage::append);
   const auto r = co_await c.store(path, src, false);
   cl.res.reply_code = r.final_reply.code;
   cl.res.reply_text = r.final_reply.summary();

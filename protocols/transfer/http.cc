@@ -131,27 +131,6 @@ http::fetch_options make_fetch_options(const call& cl) {
   return fo;
 }
 
-/// Counts what the client reads from the caller's source; its exceptions become read_error.
-class counting_source final : public byte_source {
- public:
-  explicit counting_source(call& c) : c_(c) {}
-  std::size_t read(std::span<char> buf) override {
-    std::size_t n = 0;
-    try {
-      n = c_.source->read(buf);
-    } catch (const transfer_exception&) {
-      throw;
-    } catch (const std::exception& e) {
-      throw transfer_exception(make_error_code(error::read_error), e.what());
-    }
-    c_.moved(n, c_.opts.upload_size);
-    return n;
-  }
-
- private:
-  call& c_;
-};
-
 asio::awaitable<void> run(call& cl, bool put) {
   std::unique_ptr<http_connection> conn(static_cast<http_connection*>(cl.cached.release()));
   if (!conn) {
@@ -160,7 +139,7 @@ asio::awaitable<void> run(call& cl, bool put) {
     cl.opened();
   }
   http::request req = make_request(cl, put);
-  counting_source src(cl);
+  counting_source src(cl, stage::transfer);
   if (put) {
     req.body_source = &src;
     req.body_size = cl.opts.upload_size;

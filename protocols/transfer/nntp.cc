@@ -121,28 +121,6 @@ asio::awaitable<void> fetch(nntp::client& c, const target& t, call& cl) {
   if (r.code >= 400) throw nntp::nntp_exception(nntp::code_for(r), cmd, r);
 }
 
-/// Counts what the client reads from the caller's source; its exceptions become read_error.
-class counting_source final : public byte_source {
- public:
-  counting_source(byte_source& in, call& c) : in_(in), c_(c) {}
-  std::size_t read(std::span<char> buf) override {
-    std::size_t n = 0;
-    try {
-      n = in_.read(buf);
-    } catch (const transfer_exception&) {
-      throw;
-    } catch (const std::exception& e) {
-      throw transfer_exception(make_error_code(error::read_error), e.what(), stage::send);
-    }
-    c_.moved(n, c_.opts.upload_size);
-    return n;
-  }
-
- private:
-  byte_source& in_;
-  call& c_;
-};
-
 asio::awaitable<void> run(call& cl, bool put) {
   const target t = parse_target(cl.url);
   if (put && (t.group.empty() || !t.article.empty()))
@@ -159,7 +137,7 @@ asio::awaitable<void> run(call& cl, bool put) {
     }
     if (put) {
       cl.where = stage::send;
-      counting_source src(*cl.source, cl);
+      counting_source src(cl, stage::send);
       const nntp::reply r = co_await conn->client.post(src);
       cl.res.reply_code = r.code;
       cl.res.reply_text = r.text;

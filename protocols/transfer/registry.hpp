@@ -11,6 +11,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -60,6 +61,19 @@ struct call {
   void moved(std::uint64_t n, std::optional<std::uint64_t> total);
   /// The handler calls this once for each connection it opens.
   std::function<void()> opened;
+};
+
+/// The caller's upload source as a handler hands it to a protocol client: counts what is read
+/// into result::bytes and reports progress (call::moved, total = options::upload_size); an
+/// exception from the caller's source becomes transfer_exception(error::read_error) at `where`.
+class counting_source final : public byte_source {
+ public:
+  counting_source(call& c, stage where) : c_(c), where_(where) {}
+  std::size_t read(std::span<char> buf) override;
+
+ private:
+  call& c_;
+  stage where_;
 };
 
 /// A handler: does the transfer, throwing on failure (std::system_error with the protocol's

@@ -181,6 +181,19 @@ struct session::impl {
   asio::awaitable<void> attempt(const handler_fn& h, call& c, const std::string& key);
 };
 
+std::size_t counting_source::read(std::span<char> buf) {
+  std::size_t n = 0;
+  try {
+    n = c_.source->read(buf);
+  } catch (const transfer_exception&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw transfer_exception(make_error_code(error::read_error), e.what(), where_);
+  }
+  c_.moved(n, c_.opts.upload_size);
+  return n;
+}
+
 void call::moved(std::uint64_t n, std::optional<std::uint64_t> total) {
   res.bytes += n;
   if (!opts.progress) return;

@@ -57,28 +57,6 @@ std::string bare_address(const std::string& a) {
   return a;
 }
 
-/// Counts what the client reads from the caller's source; its exceptions become read_error.
-class counting_source final : public byte_source {
- public:
-  counting_source(byte_source& in, call& c) : in_(in), c_(c) {}
-  std::size_t read(std::span<char> buf) override {
-    std::size_t n = 0;
-    try {
-      n = in_.read(buf);
-    } catch (const transfer_exception&) {
-      throw;
-    } catch (const std::exception& e) {
-      throw transfer_exception(make_error_code(error::read_error), e.what(), stage::send);
-    }
-    c_.moved(n, c_.opts.upload_size);
-    return n;
-  }
-
- private:
-  byte_source& in_;
-  call& c_;
-};
-
 /// Refusals after which the client has reset the transaction: the connection stays usable.
 bool transaction_refused(const std::error_code& ec) {
   using smtp::error;
@@ -114,7 +92,7 @@ asio::awaitable<void> smtp_put(call& cl) {
       co_await conn->client.connect(make_options(cl.opts, cl.url, cl.creds));
     }
     cl.where = stage::send;
-    counting_source src(*cl.source, cl);
+    counting_source src(cl, stage::send);
     const smtp::send_result r = co_await conn->client.send(make_envelope(cl), src);
     cl.res.reply_code = r.final_reply.code;
     cl.res.reply_text = r.final_reply.summary();
