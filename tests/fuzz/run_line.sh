@@ -18,7 +18,7 @@ cxx=${CXX:-$(command -v clang++ || command -v clang++-14)}
 mkdir -p "$out/corpus" "$out/artifacts"
 srcs=(
   "$root"/tests/fuzz/line_fuzz.cc
-  "$root"/protocols/line/{dot_body,reply}.cc
+  "$root"/protocols/line/{dot_body,dot_encoder,reply}.cc
   "$root"/protocols/smtp/reply.cc
   "$root"/base/{base64,error,idn}.cc
   "$root"/transport/trace.cc
