@@ -118,7 +118,7 @@ void qp_decoder::put(char c, std::string& out) {
   out += ws_;
   ws_.clear();
   if (c == '=') {
-    esc_ = "=";
+    esc_.assign(1, '=');  // not operator=(const char*): GCC 12 -O2 -Wrestrict false positive
     return;
   }
   out += c;
