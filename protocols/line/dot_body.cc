@@ -47,4 +47,14 @@ std::size_t dot_decoder::feed(std::string_view in, std::string& out) {
   return i;
 }
 
+std::vector<std::string> split_body_lines(std::string_view body) {
+  std::vector<std::string> out;
+  while (!body.empty()) {
+    const std::size_t end = body.find("\r\n");
+    out.emplace_back(body.substr(0, end));
+    body = end == std::string_view::npos ? std::string_view() : body.substr(end + 2);
+  }
+  return out;
+}
+
 }  // namespace inet::line

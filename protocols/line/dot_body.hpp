@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace inet::line {
 
@@ -33,5 +34,10 @@ class dot_decoder {
   };
   state st_ = state::line_start;
 };
+
+/// Splits a decoded multi-line body (what read_dot_body delivered: lines ending in CRLF) into
+/// its lines without the CRLF, for listings (POP3 CAPA/LIST/UIDL, NNTP LIST/OVER). A bare LF
+/// stays inside its line (it is data, RFC 1939 §3 / RFC 3977 §3.1.1).
+std::vector<std::string> split_body_lines(std::string_view body);
 
 }  // namespace inet::line

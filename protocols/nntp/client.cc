@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "protocols/line/dot_body.hpp"
 #include "protocols/line/dot_encoder.hpp"
 #include "protocols/nntp/client.hpp"
 #include "protocols/nntp/internal.hpp"
@@ -24,16 +25,6 @@ std::string upper(std::string_view s) {
   std::string out(s);
   std::transform(out.begin(), out.end(), out.begin(),
                  [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-  return out;
-}
-
-std::vector<std::string> split_lines(std::string_view body) {
-  std::vector<std::string> out;
-  while (!body.empty()) {
-    const std::size_t end = body.find("\r\n");
-    out.emplace_back(body.substr(0, end));
-    body = end == std::string_view::npos ? std::string_view() : body.substr(end + 2);
-  }
   return out;
 }
 
@@ -106,7 +97,7 @@ struct client::impl {
   awaitable<std::vector<std::string>> read_lines() {
     std::string body;
     co_await read_block(string_sink(body), opts.max_listing_bytes);
-    co_return split_lines(body);
+    co_return line::split_body_lines(body);
   }
 
   /// `c` answered `want` then a block of lines.

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <map>
 
+#include "protocols/line/dot_body.hpp"
 #include "protocols/pop3/client.hpp"
 #include "protocols/pop3/internal.hpp"
 #include "protocols/session/sasl_driver.hpp"
@@ -25,17 +26,6 @@ std::string upper(std::string_view s) {
   std::string out(s);
   std::transform(out.begin(), out.end(), out.begin(),
                  [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-  return out;
-}
-
-// Splits a CRLF-delimited body into lines without CRLF.
-std::vector<std::string> split_lines(std::string_view body) {
-  std::vector<std::string> out;
-  while (!body.empty()) {
-    const std::size_t end = body.find("\r\n");
-    out.emplace_back(body.substr(0, end));
-    body = end == std::string_view::npos ? std::string_view() : body.substr(end + 2);
-  }
   return out;
 }
 
@@ -120,7 +110,7 @@ struct client::impl {
   awaitable<std::vector<std::string>> read_body_lines() {
     std::string body;
     co_await read_body(string_sink(body), opts.max_listing_bytes);
-    co_return split_lines(body);
+    co_return line::split_body_lines(body);
   }
 
   awaitable<void> capa() {
