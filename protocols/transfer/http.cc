@@ -3,7 +3,8 @@
 // -d POST body, -L/--max-redirs, -f (22 on status >= 400, nothing written), --compressed
 // (gzip/deflate decoded), -u (Basic) / --oauth2-bearer (Bearer) to the first origin only,
 // --max-filesize (63, checked against Content-Length first). The session caches the agent, so
-// later URLs of the same origin reuse its kept-alive connection.
+// later URLs of the same origin reuse its kept-alive connection. -r (Range) and -C N (resume,
+// curl's 33 when the server ignores it, 416 = already complete) as curl 7.88 does them.
 //
 // result::reply_code is the final HTTP status, reply_text its reason phrase.
 #include <boost/asio/this_coro.hpp>
@@ -93,6 +94,29 @@ std::string head_text(const http::response& r) {
   return s + "\r\n";
 }
 
+// -C N wins over -r (as curl). Added after -H, before the body's fields; a Range given with -H
+// is left alone.
+void add_range(const options& o, http::request& req) {
+  if (has(req.headers, "Range")) return;
+  if (o.resume_from && *o.resume_from > 0)
+    req.headers.emplace_back("Range", "bytes=" + std::to_string(*o.resume_from) + "-");
+  else if (o.http_range && !o.http_range->empty())
+    req.headers.emplace_back("Range", "bytes=" + *o.http_range);
+}
+
+// curl's resume rules for the final response of a GET with -C N (N > 0): 416 means the local
+// copy is complete (its body is not written); a response without Content-Range is an error
+// (33) unless its Content-Length is N. Returns true when the body must be discarded.
+bool resume_check(const options& o, const std::string& method, const http::response& r) {
+  if (!o.resume_from || *o.resume_from == 0 || method != "GET") return false;
+  if (r.status == 416) return true;
+  if (r.header("Content-Range")) return false;
+  const auto len = r.header("Content-Length");
+  if (len && std::strtoull(len->c_str(), nullptr, 10) == *o.resume_from) return true;
+  throw transfer_exception(make_error_code(error::range_error),
+                           "HTTP server doesn't seem to support byte ranges. Cannot resume.");
+}
+
 http::request make_request(const call& cl, bool put) {
   const options& o = cl.opts;
   http::request req;
@@ -109,6 +133,7 @@ http::request make_request(const call& cl, bool put) {
       req.headers.emplace_back("Content-Type", "application/x-www-form-urlencoded");
   }
   if (!accept_removed && !has(req.headers, "Accept")) req.headers.emplace(req.headers.begin(), "Accept", "*/*");
+  add_range(o, req);
   return req;
 }
 
@@ -145,6 +170,8 @@ asio::awaitable<void> run(call& cl, bool put) {
     req.body_size = cl.opts.upload_size;
   }
   const bool write_heads = cl.opts.include_headers || cl.opts.no_body;
+  const std::string method = req.method;
+  bool discard = false;  // -C N and the local copy is already complete
   req.on_head = [&](const http::response& r) {
     cl.where = stage::transfer;
     const bool final = !cl.opts.follow_location || r.status < 300 || r.status >= 400 ||
@@ -152,6 +179,8 @@ asio::awaitable<void> run(call& cl, bool put) {
     if (final) {
       cl.res.reply_code = r.status;
       cl.res.reply_text = r.reason;
+      cl.res.content_type = r.header("Content-Type").value_or("");
+      discard = resume_check(cl.opts, method, r);
       if (auto len = r.header("Content-Length"); len && !cl.opts.no_body) {
         cl.expected_total = std::strtoull(len->c_str(), nullptr, 10);
         if (cl.opts.max_filesize && *cl.expected_total > *cl.opts.max_filesize)
@@ -164,6 +193,7 @@ asio::awaitable<void> run(call& cl, bool put) {
   };
   std::uint64_t body = 0;
   byte_sink sink = [&](std::string_view chunk) {
+    if (discard) return;
     body += chunk.size();
     if (cl.opts.max_filesize && body > *cl.opts.max_filesize)
       throw std::system_error(make_error_code(transport::error::body_too_large),
@@ -171,6 +201,7 @@ asio::awaitable<void> run(call& cl, bool put) {
     cl.sink(chunk);
   };
   cl.where = stage::connect;
+  cl.res.effective_url = url_text(cl.url);
   std::exception_ptr failure;
   try {
     const http::fetch_result r = co_await conn->agent.fetch(url_text(cl.url), std::move(req),
@@ -178,6 +209,8 @@ asio::awaitable<void> run(call& cl, bool put) {
     cl.res.reply_code = r.response.status;
     cl.res.reply_text = r.response.reason;
     cl.res.reused_connection = r.reused_connection;
+    cl.res.effective_url = r.url;
+    cl.res.redirects = r.redirects;
   } catch (const std::system_error& e) {
     failure = std::current_exception();
     if (e.code() == http::error::http_error_status)  // curl's words, without the category's

@@ -108,6 +108,14 @@ struct options {
   bool fail_on_http_error = false;        ///< -f: status >= 400 fails with 22, body not written
   bool include_headers = false;           ///< -i: response head(s) written before the body
   bool http_digest = false;               ///< --digest: -u by Digest (RFC 7616), not Basic
+  // HTTP ranges and resume (http.cc).
+  /// -r/--range: "Range: bytes=<this>" ("0-499", "500-", "-500", "0-9,20-29"); a server that
+  /// ignores it sends the whole body (written as it comes, as curl).
+  std::optional<std::string> http_range;
+  /// -C N: "Range: bytes=N-" (N > 0). A 206 appends from N; a 416 (the file is complete) writes
+  /// nothing and succeeds; a GET answered without Content-Range fails with error::range_error
+  /// (curl's 33) before any body byte is written, unless its Content-Length is N (complete).
+  std::optional<std::uint64_t> resume_from;
 
   // Observation.
   progress_fn progress;

@@ -70,6 +70,11 @@ struct result {
   /// IMAP listing/custom commands: the first line of each untagged response that was written
   /// to the sink (curl's filter), in order, without CRLF.
   std::vector<std::string> untagged;
+  /// HTTP: the last URL fetched (after redirects: curl's %{url_effective}), the redirects
+  /// followed (%{num_redirects}) and the final Content-Type (%{content_type}), "" when none.
+  std::string effective_url;
+  int redirects = 0;
+  std::string content_type;
 };
 
 struct session_options {

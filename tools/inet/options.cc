@@ -1,6 +1,7 @@
 // Command-line options of `inet get` / `inet put` (CLI11), value parsers, credential and TLS
 // policy helpers.
 #include "tools/inet/cli.hpp"
+#include "tools/inet/http_options.hpp"
 #include "tools/inet/netrc.hpp"
 
 #include <CLI/CLI.hpp>
@@ -259,6 +260,7 @@ void configure(CLI::App& app, transfer_options& o) {
   add_output_options(app, o);
   add_limit_options(app, o);
   add_request_options(app, o);
+  add_http_options(app, o);
   app.add_option("URL", o.urls, "URLs to transfer (scheme guessed from the host if absent)")
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
 }
@@ -460,6 +462,7 @@ transfer::options library_options(const transfer_options& o, const url::parsed_u
   t.include_headers = o.include;
   t.http_digest = o.digest;
   t.trace = o.verbosity > 0;
+  apply_http_options(o, t);
   return t;
 }
 

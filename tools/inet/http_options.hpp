@@ -1,0 +1,22 @@
+// The HTTP-specific options of `inet get`/`inet put` (curl's -r, --retry, --retry-delay,
+// --retry-max-time, --proxy-user) and how they reach the transfer library's options.
+#pragma once
+
+#include "protocols/transfer/options.hpp"
+#include "tools/inet/transfer_options.hpp"
+
+namespace CLI {
+class App;
+}
+
+namespace inet::cli {
+
+/// Adds -r/--range, --retry, --retry-delay, --retry-max-time and --proxy-user to `app`, bound
+/// to `o`. Bad values throw option_error when parsed.
+void add_http_options(CLI::App& app, transfer_options& o);
+
+/// Copies -r, -C N (the offset; -C - is worked out from the output file by the get handler)
+/// and --proxy-user (onto the proxy, when there is one) into `t`.
+void apply_http_options(const transfer_options& o, transfer::options& t);
+
+}  // namespace inet::cli
