@@ -1,0 +1,182 @@
+// `inet get http://` end to end (cli::run against the mock server): -C - resumes from the -o
+// file, --retry on transient statuses, -w variables, --proxy-user on the CONNECT, and curl's
+// exit codes 18 (cut mid-body), 52 (empty reply), 47 (too many redirects), 33 (no range).
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "tests/mock/proxy.hpp"
+#include "tests/mock/server.hpp"
+#include "tools/inet/cli.hpp"
+
+namespace inet::cli {
+namespace {
+
+using test::close_mode;
+using test::mock_server;
+using test::script;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+struct result {
+  int status = -1;
+  std::string out, err;
+};
+
+result run(std::vector<std::string> args) {
+  std::vector<std::string> argv{"inet", "get", "--connect-timeout", "5", "-m", "20"};
+  argv.insert(argv.end(), args.begin(), args.end());
+  std::ostringstream out, err;
+  std::istringstream in;
+  result r;
+  r.status = cli::run(argv, out, err, in);
+  r.out = out.str();
+  r.err = err.str();
+  return r;
+}
+
+std::string url(const mock_server& srv, const std::string& path) {
+  return "http://127.0.0.1:" + std::to_string(srv.port()) + path;
+}
+
+std::string temp_file(const std::string& name, const std::string& content) {
+  const std::string path = ::testing::TempDir() + "/" + name;
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << content;
+  return path;
+}
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+TEST(InetGetHttp, ContinueAtDashResumesFromTheOutputFile) {
+  std::string head;
+  mock_server srv(std::move(script()
+                                .expect_until("", &head)
+                                .send("HTTP/1.1 206 Partial Content\r\nContent-Range: bytes "
+                                      "3-5/6\r\nContent-Length: 3\r\n\r\ndef")
+                                .close()));
+  const std::string file = temp_file("resume.bin", "abc");
+  const result r = run({"-sS", "-C", "-", "-o", file, url(srv, "/f")});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(slurp(file), "abcdef");
+  ASSERT_SCRIPT_OK(srv);
+  EXPECT_THAT(head, HasSubstr("\r\nRange: bytes=3-\r\n"));
+}
+
+TEST(InetGetHttp, ResumeIgnoredIsExit33AndTheFileIsUntouched) {
+  mock_server srv(std::move(script()
+                                .expect_until("")
+                                .send("HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nabcdef")
+                                .close()));
+  const std::string file = temp_file("resume33.bin", "abc");
+  const result r = run({"-sS", "-C", "-", "-o", file, url(srv, "/f")});
+  EXPECT_EQ(r.status, 33);
+  EXPECT_EQ(slurp(file), "abc");
+  EXPECT_THAT(r.err, HasSubstr("(33) HTTP server doesn't seem to support byte ranges"));
+}
+
+TEST(InetGetHttp, RetryOnATransientStatusThenSucceeds) {
+  const std::string unavailable = "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n";
+  mock_server srv(std::move(script()
+                                .expect("GET /r HTTP/1.1")
+                                .expect_until("")
+                                .send(unavailable)
+                                .expect("GET /r HTTP/1.1")
+                                .expect_until("")
+                                .send("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+                                .close()));
+  const result r = run({"--retry", "3", "--retry-delay", "0.001", "-w", " %{http_code}",
+                        url(srv, "/r")});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out, "ok 200");
+  EXPECT_THAT(r.err, HasSubstr("Warning: Problem : HTTP error. Will retry in 1 seconds. "
+                               "3 retries left.\n"));
+  EXPECT_SCRIPT_OK(srv);
+}
+
+TEST(InetGetHttp, RetryGivesUpAfterNAndNeverRetriesA404) {
+  const std::string unavailable = "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n";
+  script s;
+  for (int i = 0; i < 3; ++i)  // -f drops the connection after each 503
+    s.expect("GET /r HTTP/1.1").expect_until("").send(unavailable).accept_next();
+  s.expect("GET /missing HTTP/1.1")
+      .expect_until("")
+      .send("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n")
+      .close();
+  mock_server srv(std::move(s));
+  const result r = run({"-sS", "-f", "--retry", "2", "--retry-delay", "0.001", url(srv, "/r")});
+  EXPECT_EQ(r.status, 22) << r.err;
+  EXPECT_THAT(r.err, Not(HasSubstr("Warning")));  // -s hides the retry warnings
+  const result missing = run({"-sS", "--retry", "2", url(srv, "/missing")});
+  EXPECT_EQ(missing.status, 0) << missing.err;
+  EXPECT_SCRIPT_OK(srv);
+}
+
+TEST(InetGetHttp, WriteOutVariables) {
+  mock_server srv(std::move(script()
+                                .expect_until("")
+                                .send("HTTP/1.1 301 Moved\r\nLocation: /to\r\n"
+                                      "Content-Length: 0\r\n\r\n")
+                                .expect("GET /to HTTP/1.1")
+                                .expect_until("")
+                                .send("HTTP/1.1 200 OK\r\nContent-Type: text/x-a\r\n"
+                                      "Content-Length: 3\r\n\r\nabc")
+                                .close()));
+  const result r = run({"-sS", "-L", "-o", "/dev/null", "-w",
+                        "%{response_code}|%{num_redirects}|%{url_effective}|%{content_type}|"
+                        "%{size_download}|%{nothing}\\n",
+                        url(srv, "/from")});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out, "200|1|" + url(srv, "/to") + "|text/x-a|3|\n");
+}
+
+TEST(InetGetHttp, ProxyUserOnTheConnect) {
+  test::mock_http_connect_proxy proxy({.basic_auth = "pu:pp"});
+  mock_server srv(std::move(script()
+                                .expect_until("")
+                                .send("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+                                .close()));
+  const std::string px = "http://127.0.0.1:" + std::to_string(proxy.port());
+  const result r = run({"-sS", "-x", px, "--proxy-user", "pu:pp", url(srv, "/p")});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out, "ok");
+  EXPECT_THAT(proxy.last_request(), HasSubstr("Proxy-Authorization: Basic cHU6cHA=\r\n"));
+}
+
+TEST(InetGetHttp, CutMidBodyIs18EmptyReplyIs52RedirectLoopIs47) {
+  {
+    mock_server srv(std::move(script()
+                                  .expect_until("")
+                                  .send("HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\nabc")
+                                  .close(close_mode::fin_only)));
+    const result r = run({"-sS", url(srv, "/cut")});
+    EXPECT_EQ(r.status, 18);
+    EXPECT_EQ(r.out, "abc");
+  }
+  {
+    mock_server srv(std::move(script().expect_until("").close()));
+    EXPECT_EQ(run({"-sS", url(srv, "/empty")}).status, 52);
+  }
+  {
+    const std::string loop = "HTTP/1.1 302 Found\r\nLocation: /loop\r\nContent-Length: 0\r\n\r\n";
+    mock_server srv(std::move(script()
+                                  .expect_until("")
+                                  .send(loop)
+                                  .expect_until("")
+                                  .send(loop)
+                                  .expect_until("")
+                                  .send(loop)
+                                  .close()));
+    const result r = run({"-sS", "-L", "--max-redirs", "2", url(srv, "/loop")});
+    EXPECT_EQ(r.status, 47);
+    EXPECT_THAT(r.err, HasSubstr("(47)"));
+  }
+}
+
+}  // namespace
+}  // namespace inet::cli
