@@ -1,7 +1,7 @@
 // http(s):// get and put on http::agent (protocols/http/agent.hpp), with curl's meaning of the
 // options: -X method, -I HEAD (head written to the sink), -i heads before the body, -H headers,
-// -d POST body, -L/--max-redirs, -f (22 on status >= 400, nothing written), --compressed
-// (gzip/deflate decoded), -u (Basic) / --oauth2-bearer (Bearer) to the first origin only,
+// -d POST body, -L/--max-redirs, -f (22 on status >= 400, no body; -i still writes the head),
+// --compressed (gzip/deflate decoded), -u (Basic) / --oauth2-bearer (Bearer) to the first origin only,
 // --max-filesize (63, checked against Content-Length first). The session caches the agent, so
 // later URLs of the same origin reuse its kept-alive connection. -r (Range) and -C N (resume,
 // curl's 33 when the server ignores it, 416 = already complete) as curl 7.88 does them.
@@ -170,6 +170,10 @@ asio::awaitable<void> run(call& cl, bool put) {
     req.body_size = cl.opts.upload_size;
   }
   const bool write_heads = cl.opts.include_headers || cl.opts.no_body;
+  // A put's response goes to options::response_sink (uncounted), a get's to the call's sink.
+  const byte_sink out = !put ? cl.sink
+                      : cl.opts.response_sink ? byte_sink(cl.opts.response_sink)
+                                              : byte_sink([](std::string_view) {});
   const std::string method = req.method;
   bool discard = false;  // -C N and the local copy is already complete
   req.on_head = [&](const http::response& r) {
@@ -188,8 +192,7 @@ asio::awaitable<void> run(call& cl, bool put) {
                                   "Maximum file size exceeded");
       }
     }
-    if (write_heads && !(cl.opts.fail_on_http_error && final && r.status >= 400))
-      cl.sink(head_text(r));
+    if (write_heads) out(head_text(r));  // -f still writes the head (curl 7.88)
   };
   std::uint64_t body = 0;
   byte_sink sink = [&](std::string_view chunk) {
@@ -198,7 +201,7 @@ asio::awaitable<void> run(call& cl, bool put) {
     if (cl.opts.max_filesize && body > *cl.opts.max_filesize)
       throw std::system_error(make_error_code(transport::error::body_too_large),
                               "Maximum file size exceeded");
-    cl.sink(chunk);
+    out(chunk);
   };
   cl.where = stage::connect;
   cl.res.effective_url = url_text(cl.url);

@@ -116,6 +116,9 @@ struct options {
   /// nothing and succeeds; a GET answered without Content-Range fails with error::range_error
   /// (curl's 33) before any body byte is written, unless its Content-Length is N (complete).
   std::optional<std::uint64_t> resume_from;
+  /// HTTP put: the response body (and with include_headers its head) goes here, as curl -T
+  /// prints it; none = discarded. Not counted in result::bytes (the bytes uploaded).
+  std::function<void(std::string_view)> response_sink;
 
   // Observation.
   progress_fn progress;

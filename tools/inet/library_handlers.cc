@@ -257,11 +257,20 @@ int run_put(transfer::blocking_session& s, const transfer_options& o, const url:
   stream_source src(*in, name == "-" ? "stdin" : "'" + name + "'");
   const std::unique_ptr<progress_meter> meter = make_progress_meter(o, ctx.out, ctx.err);
   if (meter) t.progress = meter->upload_fn();
-  std::error_code ec;
-  const transfer::result r = s.put(u, t, src, ec);
-  if (meter) meter->finish();
-  write_out(o, ctx, r);
-  return ec ? report(o, ctx, ec, r) : 0;
+  try {
+    // http(s): the response body goes to stdout or -o, as curl -T prints it.
+    std::optional<output> response;
+    if (is_http(u)) t.response_sink = response.emplace(o, ctx).sink();
+    std::error_code ec;
+    const transfer::result r = s.put(u, t, src, ec);
+    if (meter) meter->finish();
+    if (response && !ec) response->finish();
+    write_out(o, ctx, r);
+    return ec ? report(o, ctx, ec, r) : 0;
+  } catch (const write_failure& e) {
+    if (meter) meter->finish();
+    return report_failure(o, ctx, exit_code::write_error, e.what());
+  }
 }
 
 }  // namespace
