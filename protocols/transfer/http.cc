@@ -117,6 +117,16 @@ bool resume_check(const options& o, const std::string& method, const http::respo
                            "HTTP server doesn't seem to support byte ranges. Cannot resume.");
 }
 
+// curl's rule: Expect: 100-continue for a body over 1 MiB or of unknown size, unless -H
+// "Expect:" (or another Expect) was given.
+bool wants_expect(const options& o, bool put) {
+  constexpr std::uint64_t threshold = 1024 * 1024;
+  for (const auto& h : o.http_headers)
+    if (h.size() >= 7 && has({{h.substr(0, h.find(':')), ""}}, "Expect")) return false;
+  if (put) return !o.upload_size || *o.upload_size > threshold;
+  return o.http_data && o.http_data->size() > threshold;
+}
+
 http::request make_request(const call& cl, bool put) {
   const options& o = cl.opts;
   http::request req;
@@ -134,6 +144,7 @@ http::request make_request(const call& cl, bool put) {
   }
   if (!accept_removed && !has(req.headers, "Accept")) req.headers.emplace(req.headers.begin(), "Accept", "*/*");
   add_range(o, req);
+  if (wants_expect(o, put)) req.expect_continue = o.expect100_timeout;
   return req;
 }
 
@@ -176,6 +187,9 @@ asio::awaitable<void> run(call& cl, bool put) {
                                               : byte_sink([](std::string_view) {});
   const std::string method = req.method;
   bool discard = false;  // -C N and the local copy is already complete
+  req.on_interim = [&](const http::response& r) {
+    if (write_heads) out(head_text(r));
+  };
   req.on_head = [&](const http::response& r) {
     cl.where = stage::transfer;
     const bool final = !cl.opts.follow_location || r.status < 300 || r.status >= 400 ||

@@ -119,6 +119,10 @@ struct options {
   /// HTTP put: the response body (and with include_headers its head) goes here, as curl -T
   /// prints it; none = discarded. Not counted in result::bytes (the bytes uploaded).
   std::function<void(std::string_view)> response_sink;
+  /// HTTP uploads (put, -d) over 1 MiB or of unknown size send "Expect: 100-continue" and
+  /// wait this long for "100 Continue" before sending the body anyway (curl's
+  /// --expect100-timeout, 1 s); -H "Expect:" turns it off.
+  std::chrono::milliseconds expect100_timeout{1000};
 
   // Observation.
   progress_fn progress;

@@ -60,6 +60,11 @@ void add_http_options(CLI::App& app, transfer_options& o) {
          "Start no retry later than SECONDS after the first attempt (0 = no limit)")
       ->type_name("SECONDS");
   app.add_option_function<std::string>(
+         "--expect100-timeout",
+         [&o](const std::string& v) { o.expect100_timeout = parse_seconds(v, "--expect100-timeout"); },
+         "HTTP uploads over 1 MiB: wait SECONDS for 100 Continue, then send the body (1)")
+      ->type_name("SECONDS");
+  app.add_option_function<std::string>(
          "--proxy-user",
          [&o](const std::string& v) {
            if (v.find_first_of(std::string_view("\r\n\0", 3)) != std::string::npos)
@@ -75,6 +80,7 @@ void add_http_options(CLI::App& app, transfer_options& o) {
 
 void apply_http_options(const transfer_options& o, transfer::options& t) {
   t.http_range = o.range;
+  if (o.expect100_timeout) t.expect100_timeout = *o.expect100_timeout;
   if (o.resume_from && *o.resume_from > 0) t.resume_from = o.resume_from;
   if (t.proxy && o.proxy_user) {
     t.proxy->user = o.proxy_user;

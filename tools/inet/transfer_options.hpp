@@ -87,6 +87,8 @@ struct transfer_options {
   std::optional<std::chrono::milliseconds> retry_max_time;
   std::optional<std::string> proxy_user;      ///< --proxy-user USER[:PASS] (Basic, CONNECT)
   std::optional<std::string> proxy_password;  ///< its PASS part
+  /// --expect100-timeout SECONDS: wait for "100 Continue" before an upload body (1 s).
+  std::optional<std::chrono::milliseconds> expect100_timeout;
 
   /// The TLS policy for a STARTTLS-capable protocol. An explicit --ssl/--ssl-reqd/--tls wins.
   /// Otherwise inet is stricter than curl (which defaults to no STARTTLS at all): `required`
