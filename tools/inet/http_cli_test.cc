@@ -1,5 +1,5 @@
 // `inet get http://` end to end (cli::run against the mock server): -C - resumes from the -o
-// file, --retry on transient statuses, -w variables, --proxy-user on the CONNECT, and curl's
+// file, --retry on transient statuses, -w variables, --proxy-user on the CONNECT, -Z, and curl's
 // exit codes 18 (cut mid-body), 52 (empty reply), 47 (too many redirects), 33 (no range).
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -146,6 +146,41 @@ TEST(InetGetHttp, ProxyUserOnTheConnect) {
   EXPECT_EQ(r.status, 0) << r.err;
   EXPECT_EQ(r.out, "ok");
   EXPECT_THAT(proxy.last_request(), HasSubstr("Proxy-Authorization: Basic cHU6cHA=\r\n"));
+}
+
+TEST(InetGetHttp, ParallelRunsEveryUrlOnItsOwnConnection) {
+  // Both transfers are in flight at once: the second connection waits in the listener's
+  // backlog while the first is served, so the order of the two is not known.
+  auto reply = [](const std::string& line) {
+    const std::string body = line == "GET /a HTTP/1.1" ? "A" : "B";
+    return "HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\n" + body;
+  };
+  mock_server srv(std::move(script()
+                                .respond(reply)
+                                .expect_until("")
+                                .accept_next()
+                                .respond(reply)
+                                .expect_until("")
+                                .close()));
+  const std::string dir = ::testing::TempDir();
+  const result r = run({"-sS", "-Z", "--parallel-max", "2", "-o", dir + "/par_#1.txt",
+                        url(srv, "/{a,b}")});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(slurp(dir + "/par_a.txt"), "A");
+  EXPECT_EQ(slurp(dir + "/par_b.txt"), "B");
+  EXPECT_SCRIPT_OK(srv);
+}
+
+TEST(InetGetHttp, ParallelReturnsTheFirstFailureInUrlOrder) {
+  mock_server srv(std::move(script()
+                                .expect_until("")
+                                .send("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n")
+                                .close()));
+  const result r = run({"-sS", "-Z", "-f", url(srv, "/missing"), "http://127.0.0.1:1/"});
+  EXPECT_EQ(r.status, 22);
+  EXPECT_THAT(r.err, HasSubstr("(7)"));
+  EXPECT_THAT(r.err, HasSubstr("(22)"));
+  EXPECT_EQ(run({"-Z", "--parallel-max", "0", "http://127.0.0.1:1/"}).status, 2);
 }
 
 TEST(InetGetHttp, CutMidBodyIs18EmptyReplyIs52RedirectLoopIs47) {

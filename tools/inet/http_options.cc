@@ -29,9 +29,28 @@ int parse_count(const std::string& v) {
   return n;
 }
 
+group_runner& runner() noexcept {
+  static group_runner fn = nullptr;
+  return fn;
+}
+
 }  // namespace
 
+void set_parallel_runner(group_runner fn) noexcept { runner() = fn; }
+group_runner parallel_runner() noexcept { return runner(); }
+
 void add_http_options(CLI::App& app, transfer_options& o) {
+  app.add_flag("-Z,--parallel", o.parallel,
+               "get: transfer the URLs of this group at once (at most --parallel-max)");
+  app.add_option_function<std::string>(
+         "--parallel-max",
+         [&o](const std::string& v) {
+           o.parallel_max = parse_count(v);
+           if (o.parallel_max < 1 || o.parallel_max > 300)
+             bad("--parallel-max", "expected 1 to 300, not " + v.substr(0, 40));
+         },
+         "With -Z: at most N transfers at once (50)")
+      ->type_name("N");
   app.add_option_function<std::string>(
          "-r,--range", [&o](const std::string& v) { o.range = parse_range(v); },
          "HTTP: only bytes RANGE of the document (Range: bytes=RANGE); -C wins")

@@ -89,6 +89,8 @@ struct transfer_options {
   std::optional<std::string> proxy_password;  ///< its PASS part
   /// --expect100-timeout SECONDS: wait for "100 Continue" before an upload body (1 s).
   std::optional<std::chrono::milliseconds> expect100_timeout;
+  bool parallel = false;                   ///< -Z/--parallel: the group's URLs at once (get)
+  int parallel_max = 50;                   ///< --parallel-max N: at most N at once (1..300)
 
   /// The TLS policy for a STARTTLS-capable protocol. An explicit --ssl/--ssl-reqd/--tls wins.
   /// Otherwise inet is stricter than curl (which defaults to no STARTTLS at all): `required`

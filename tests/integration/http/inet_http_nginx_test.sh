@@ -2,7 +2,7 @@
 # `inet get http(s)://` against a real nginx (tests/integration/servers/nginx): a 1 MiB file
 # byte-identical over http and https, a redirect with -L, gzip with --compressed, 10,000 GETs on
 # one kept-alive connection (nginx's access log), a 100 MiB WebDAV PUT, -C -/-r ranges, Basic
-# auth, --retry, and curl's exit codes 22 and 47.
+# auth, --retry, -Z, and curl's exit codes 22 and 47.
 # Prints "ok - NAME" / "not ok - NAME"; exits 1 on any failure.
 #
 # Outside Bazel: TEST_TMPDIR=/tmp/x tests/integration/http/inet_http_nginx_test.sh (bazel-bin).
@@ -73,6 +73,17 @@ conns="$(awk '{print $1}' "$WORK/log" | sort -u | wc -l)"
 [ "$rc" = 0 ] && [ "$new" = 10000 ] && [ "$conns" = 1 ] \
   && ok "10000 GETs on one kept-alive connection" \
   || bad "keep-alive" "exit=$rc requests=$new connections=$conns $(head -c 300 "$WORK/err")"
+
+# -Z: 200 URLs at once, at most 4 in flight: every file right, 2 to 4 connections in the log.
+mkdir -p "$WORK/par"
+before="$(wc -l <"$NGINX_LOG")"
+rc=0; "$INET" get -sS -Z --parallel-max 4 -o "$WORK/par/p#1.txt" "$H/small.txt?z=[1-200]" \
+  2>"$WORK/err" || rc=$?
+files="$(cat "$WORK/par"/p*.txt | grep -c '^small$' || true)"
+conns="$(tail -n "+$((before + 1))" "$NGINX_LOG" | grep 'small.txt?z=' | awk '{print $1}' | sort -u | wc -l)"
+[ "$rc" = 0 ] && [ "$files" = 200 ] && [ "$conns" -ge 2 ] && [ "$conns" -le 4 ] \
+  && ok "-Z --parallel-max 4: 200 files on $conns connections" \
+  || bad "-Z" "exit=$rc files=$files connections=$conns $(head -c 300 "$WORK/err")"
 
 # 100 MiB PUT to the WebDAV location, byte-identical (sha256), streamed from the file.
 head -c $((100 * 1024 * 1024)) /dev/urandom >"$WORK/up.bin"
