@@ -17,6 +17,7 @@
 #include <optional>
 #include <vector>
 
+#include "base/base64.hpp"
 #include "protocols/http/expect.hpp"
 #include "transport/error.hpp"
 #include "transport/trace.hpp"
@@ -92,13 +93,24 @@ std::string host_header(const client_options& o) {
   return h;
 }
 
+// Plain http to an HTTP proxy in absolute form (client_options::proxy_absolute_form).
+bool forwarding(const client_options& o) {
+  return o.proxy_absolute_form && !o.tls &&
+         o.connect.proxy.type == transport::proxy_options::kind::http_connect;
+}
+
 // The head as it goes on the wire (see client::send for the order).
 std::string format_head(const client_options& o, const request& req) {
-  std::string h = req.method + " " + req.target + " HTTP/1.1\r\n";
+  const bool fwd = forwarding(o);
+  std::string h = req.method + " " + (fwd ? "http://" + host_header(o) : "") + req.target +
+                  " HTTP/1.1\r\n";
   auto add = [&](std::string_view n, std::string_view v) {
     if (!has_field(req.headers, n)) h.append(n).append(": ").append(v).append("\r\n");
   };
   add("Host", host_header(o));
+  if (fwd && !o.connect.proxy.username.empty())
+    add("Proxy-Authorization",
+        "Basic " + codec::base64_encode(o.connect.proxy.username + ":" + o.connect.proxy.password));
   if (!o.user_agent.empty()) add("User-Agent", o.user_agent);
   for (const auto& [n, v] : req.headers) h += n + ": " + v + "\r\n";
   if (wants_length(req)) {
@@ -186,7 +198,13 @@ void client::close() noexcept {
 awaitable<void> client::impl::open() {
   drop();
   auto s = std::make_unique<transport::stream>(ex);
-  co_await s->connect(opts.host, opts.port, opts.connect);
+  if (forwarding(opts)) {  // to the proxy itself: it forwards each absolute-form request
+    transport::connect_options direct = opts.connect;
+    direct.proxy = {};
+    co_await s->connect(opts.connect.proxy.host, opts.connect.proxy.port, direct);
+  } else {
+    co_await s->connect(opts.host, opts.port, opts.connect);
+  }
   if (opts.tls) {
     transport::tls_options tls = opts.tls_opts;
     tls.alpn = {"http/1.1"};

@@ -102,6 +102,11 @@ struct client_options {
   /// none = only connect.time.deadline and the idle timeout.
   std::optional<std::chrono::milliseconds> request_timeout;
   std::string user_agent = "inetpp";
+  /// Plain http through an HTTP proxy (connect.proxy of kind http_connect): connect to the
+  /// proxy itself and send absolute-form requests (RFC 9112 §3.2.2: "GET http://host:port/p"),
+  /// with "Proxy-Authorization: Basic" when the proxy has a user name, as curl does by
+  /// default. false: a CONNECT tunnel (curl's -p). https always tunnels.
+  bool proxy_absolute_form = false;
   http::limits limits;
   /// Progress of each send(): response body bytes given to the sink, total = Content-Length
   /// when the response has one (transport/progress.hpp).

@@ -36,6 +36,7 @@ struct http_connection final : connection {
 http::client_options make_options(const options& o) {
   http::client_options co;
   detail::apply_transport_options(o, co.tls_opts, co.connect);
+  co.proxy_absolute_form = !o.http_proxy_tunnel;
   return co;
 }
 

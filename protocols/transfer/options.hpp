@@ -123,6 +123,9 @@ struct options {
   /// wait this long for "100 Continue" before sending the body anyway (curl's
   /// --expect100-timeout, 1 s); -H "Expect:" turns it off.
   std::chrono::milliseconds expect100_timeout{1000};
+  /// http:// through an HTTP proxy: a CONNECT tunnel (curl's -p) instead of absolute-form
+  /// requests to the proxy (the default, as curl). https always tunnels.
+  bool http_proxy_tunnel = false;
 
   // Observation.
   progress_fn progress;

@@ -1,5 +1,6 @@
 // `inet get http://` end to end (cli::run against the mock server): -C - resumes from the -o
-// file, --retry on transient statuses, -w variables, --proxy-user on the CONNECT, -Z, and curl's
+// file, --retry on transient statuses, -w variables, --proxy-user (CONNECT with -p, else
+// absolute-form requests to the proxy), -Z, and curl's
 // exit codes 18 (cut mid-body), 52 (empty reply), 47 (too many redirects), 33 (no range).
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -142,10 +143,28 @@ TEST(InetGetHttp, ProxyUserOnTheConnect) {
                                 .send("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
                                 .close()));
   const std::string px = "http://127.0.0.1:" + std::to_string(proxy.port());
-  const result r = run({"-sS", "-x", px, "--proxy-user", "pu:pp", url(srv, "/p")});
+  const result r = run({"-sS", "-p", "-x", px, "--proxy-user", "pu:pp", url(srv, "/p")});
   EXPECT_EQ(r.status, 0) << r.err;
   EXPECT_EQ(r.out, "ok");
   EXPECT_THAT(proxy.last_request(), HasSubstr("Proxy-Authorization: Basic cHU6cHA=\r\n"));
+}
+
+TEST(InetGetHttp, PlainHttpThroughAProxyIsAbsoluteFormWithProxyUser) {
+  std::string head;
+  // The mock server is the proxy: it gets the absolute-form request for the origin.
+  mock_server proxy(std::move(script()
+                                  .expect("GET http://origin.test:8080/p?q=1 HTTP/1.1")
+                                  .expect_until("", &head)
+                                  .send("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+                                  .close()));
+  const std::string px = "127.0.0.1:" + std::to_string(proxy.port());
+  const result r = run({"-sS", "-x", px, "--proxy-user", "pu:pp", "-u", "a:b",
+                        "http://origin.test:8080/p?q=1"});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out, "ok");
+  ASSERT_SCRIPT_OK(proxy);
+  EXPECT_EQ(head, "Host: origin.test:8080\r\nProxy-Authorization: Basic cHU6cHA=\r\n"
+                  "User-Agent: inetpp\r\nAccept: */*\r\nAuthorization: Basic YTpi\r\n");
 }
 
 TEST(InetGetHttp, ParallelRunsEveryUrlOnItsOwnConnection) {

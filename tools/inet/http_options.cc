@@ -40,6 +40,8 @@ void set_parallel_runner(group_runner fn) noexcept { runner() = fn; }
 group_runner parallel_runner() noexcept { return runner(); }
 
 void add_http_options(CLI::App& app, transfer_options& o) {
+  app.add_flag("-p,--proxytunnel", o.proxytunnel,
+               "http:// through an HTTP proxy: a CONNECT tunnel, not absolute-form requests");
   app.add_flag("-Z,--parallel", o.parallel,
                "get: transfer the URLs of this group at once (at most --parallel-max)");
   app.add_option_function<std::string>(
@@ -99,6 +101,7 @@ void add_http_options(CLI::App& app, transfer_options& o) {
 
 void apply_http_options(const transfer_options& o, transfer::options& t) {
   t.http_range = o.range;
+  t.http_proxy_tunnel = o.proxytunnel;
   if (o.expect100_timeout) t.expect100_timeout = *o.expect100_timeout;
   if (o.resume_from && *o.resume_from > 0) t.resume_from = o.resume_from;
   if (t.proxy && o.proxy_user) {

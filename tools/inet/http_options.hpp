@@ -1,5 +1,6 @@
 // The HTTP-specific options of `inet get`/`inet put` (curl's -r, --retry, --retry-delay,
-// --retry-max-time, --proxy-user, --expect100-timeout, -Z/--parallel, --parallel-max) and how they reach the transfer library's options.
+// --retry-max-time, --proxy-user, -p/--proxytunnel, --expect100-timeout, -Z/--parallel,
+// --parallel-max) and how they reach the transfer library's options.
 #pragma once
 
 #include "protocols/transfer/options.hpp"
@@ -12,13 +13,13 @@ class App;
 
 namespace inet::cli {
 
-/// Adds -r/--range, --retry, --retry-delay, --retry-max-time, --expect100-timeout and
-/// --proxy-user to `app`, bound
+/// Adds -r/--range, --retry, --retry-delay, --retry-max-time, --expect100-timeout,
+/// --proxy-user, -p/--proxytunnel, -Z/--parallel and --parallel-max to `app`, bound
 /// to `o`. Bad values throw option_error when parsed.
 void add_http_options(CLI::App& app, transfer_options& o);
 
 /// Copies -r, -C N (the offset; -C - is worked out from the output file by the get handler),
-/// --expect100-timeout and --proxy-user (onto the proxy, when there is one) into `t`.
+/// --expect100-timeout, -p and --proxy-user (onto the proxy, when there is one) into `t`.
 void apply_http_options(const transfer_options& o, transfer::options& t);
 
 /// -Z: runs all URLs of a group concurrently and returns the first non-zero status in URL

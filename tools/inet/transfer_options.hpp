@@ -89,6 +89,7 @@ struct transfer_options {
   std::optional<std::string> proxy_password;  ///< its PASS part
   /// --expect100-timeout SECONDS: wait for "100 Continue" before an upload body (1 s).
   std::optional<std::chrono::milliseconds> expect100_timeout;
+  bool proxytunnel = false;                ///< -p/--proxytunnel: CONNECT also for http://
   bool parallel = false;                   ///< -Z/--parallel: the group's URLs at once (get)
   int parallel_max = 50;                   ///< --parallel-max N: at most N at once (1..300)
 
