@@ -188,8 +188,13 @@ asio::awaitable<void> run(call& cl, bool put) {
                                               : byte_sink([](std::string_view) {});
   const std::string method = req.method;
   bool discard = false;  // -C N and the local copy is already complete
+  auto write_head = [&](const http::response& r) {
+    const std::string text = head_text(r);
+    if (!put) cl.res.header_bytes += text.size();
+    out(text);
+  };
   req.on_interim = [&](const http::response& r) {
-    if (write_heads) out(head_text(r));
+    if (write_heads) write_head(r);
   };
   req.on_head = [&](const http::response& r) {
     cl.where = stage::transfer;
@@ -207,7 +212,7 @@ asio::awaitable<void> run(call& cl, bool put) {
                                   "Maximum file size exceeded");
       }
     }
-    if (write_heads) out(head_text(r));  // -f still writes the head (curl 7.88)
+    if (write_heads) write_head(r);  // -f still writes the head (curl 7.88)
   };
   std::uint64_t body = 0;
   byte_sink sink = [&](std::string_view chunk) {

@@ -75,6 +75,9 @@ struct result {
   std::string effective_url;
   int redirects = 0;
   std::string content_type;
+  /// HTTP: bytes of response heads written to the sink with -i/-I (part of `bytes`; curl's
+  /// %{size_download} is bytes - header_bytes).
+  std::uint64_t header_bytes = 0;
 };
 
 struct session_options {

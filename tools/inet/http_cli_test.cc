@@ -136,6 +136,14 @@ TEST(InetGetHttp, WriteOutVariables) {
   EXPECT_EQ(r.out, "200|1|" + url(srv, "/to") + "|text/x-a|3|\n");
 }
 
+TEST(InetGetHttp, SizeDownloadLeavesTheHeadOut) {
+  const std::string reply = "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\n";
+  mock_server srv(std::move(script().expect_until("").send(reply + "abc").close()));
+  const result r = run({"-sS", "-i", "-w", "|%{size_download}", url(srv, "/")});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out, reply + "abc|3");
+}
+
 TEST(InetGetHttp, ProxyUserOnTheConnect) {
   test::mock_http_connect_proxy proxy({.basic_auth = "pu:pp"});
   mock_server srv(std::move(script()

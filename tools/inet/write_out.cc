@@ -1,5 +1,6 @@
 #include "tools/inet/write_out.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <ostream>
 
@@ -14,7 +15,7 @@ std::string write_out_variable(const std::string& var, const transfer::result& r
     std::snprintf(code, sizeof code, "%03d", r.reply_code);
     return code;
   }
-  if (var == "size_download") return std::to_string(r.bytes);
+  if (var == "size_download") return std::to_string(r.bytes - std::min(r.bytes, r.header_bytes));
   if (var == "url_effective") return r.effective_url;
   if (var == "num_redirects") return std::to_string(r.redirects);
   if (var == "content_type") return r.content_type;
