@@ -204,6 +204,9 @@ asio::awaitable<void> run(call& cl, bool put) {
       cl.res.reply_code = r.status;
       cl.res.reply_text = r.reason;
       cl.res.content_type = r.header("Content-Type").value_or("");
+      if (const auto ra = r.header("Retry-After");
+          ra && !ra->empty() && ra->size() < 10 && ra->find_first_not_of("0123456789") == std::string::npos)
+        cl.res.retry_after = std::stoull(*ra);
       discard = resume_check(cl.opts, method, r);
       if (auto len = r.header("Content-Length"); len && !cl.opts.no_body) {
         cl.expected_total = std::strtoull(len->c_str(), nullptr, 10);

@@ -78,6 +78,8 @@ struct result {
   /// HTTP: bytes of response heads written to the sink with -i/-I (part of `bytes`; curl's
   /// %{size_download} is bytes - header_bytes).
   std::uint64_t header_bytes = 0;
+  /// HTTP: the final response's Retry-After in seconds (delta-seconds form), when given.
+  std::optional<std::uint64_t> retry_after;
 };
 
 struct session_options {

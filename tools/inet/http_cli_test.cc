@@ -95,8 +95,22 @@ TEST(InetGetHttp, RetryOnATransientStatusThenSucceeds) {
                         url(srv, "/r")});
   EXPECT_EQ(r.status, 0) << r.err;
   EXPECT_EQ(r.out, "ok 200");
-  EXPECT_THAT(r.err, HasSubstr("Warning: Problem : HTTP error. Will retry in 1 seconds. "
+  EXPECT_THAT(r.err, HasSubstr("Warning: Problem : HTTP error. Will retry in 0 seconds. "
                                "3 retries left.\n"));
+  EXPECT_SCRIPT_OK(srv);
+}
+
+TEST(InetGetHttp, RetryAfterBeyondTheMaxTimeEndsTheRetries) {
+  mock_server srv(std::move(script()
+                                .expect_until("")
+                                .send("HTTP/1.1 429 Too Many\r\nRetry-After: 3600\r\n"
+                                      "Content-Length: 0\r\n\r\n")
+                                .close()));
+  const result r = run({"--retry", "3", "--retry-max-time", "60", "-w", "%{http_code}",
+                        url(srv, "/r")});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out, "429");
+  EXPECT_THAT(r.err, Not(HasSubstr("Will retry")));
   EXPECT_SCRIPT_OK(srv);
 }
 

@@ -18,9 +18,11 @@ namespace inet::cli {
 /// to `o`. Bad values throw option_error when parsed.
 void add_http_options(CLI::App& app, transfer_options& o);
 
-/// Copies -r, -C N (the offset; -C - is worked out from the output file by the get handler),
+/// Copies -r, -C N (http(s) URLs only; -C - is worked out from the output file by the get
+/// handler),
 /// --expect100-timeout, -p and --proxy-user (onto the proxy, when there is one) into `t`.
-void apply_http_options(const transfer_options& o, transfer::options& t);
+void apply_http_options(const transfer_options& o, const url::parsed_url& u,
+                        transfer::options& t);
 
 /// -Z: runs all URLs of a group concurrently and returns the first non-zero status in URL
 /// order. The library handlers register it (the CLI core does not link the transfer session).

@@ -161,7 +161,7 @@ std::optional<int> attempt_get(transfer::blocking_session& s, const transfer_opt
     if (meter) meter->finish();
     std::string why;
     const auto code = transfer::curl_exit_code(ec, r.failed_in);
-    if (const auto wait = retry.next(code, r.reply_code, is_http(u), why)) {
+    if (const auto wait = retry.next(code, r.reply_code, is_http(u), why, r.retry_after)) {
       if (!o.silent) {
         ctx.err << retry_warning(why, *wait, retry.left() + 1) << '\n';
         if (r.bytes > 0 && (ctx.output_name || (o.output && *o.output != "-")))

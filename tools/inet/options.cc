@@ -462,7 +462,7 @@ transfer::options library_options(const transfer_options& o, const url::parsed_u
   t.include_headers = o.include;
   t.http_digest = o.digest;
   t.trace = o.verbosity > 0;
-  apply_http_options(o, t);
+  apply_http_options(o, u, t);
   return t;
 }
 

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -20,8 +21,11 @@ class retry_policy {
   /// The wait before another attempt after an outcome (`code`, HTTP `status` or 0, `http`
   /// whether the URL is http(s)), and one retry used; nullopt: no more attempts.
   /// `why` is set to curl's words ("timeout", "HTTP error").
+  /// An HTTP retry waits `retry_after` seconds instead when the response said so (and gives
+  /// up when that passes --retry-max-time), as curl.
   std::optional<std::chrono::milliseconds> next(exit_code code, int status, bool http,
-                                                std::string& why);
+                                                std::string& why,
+                                                std::optional<std::uint64_t> retry_after = {});
   int left() const noexcept { return left_; }
 
  private:
