@@ -212,6 +212,35 @@ TEST(InetGetHttp, ParallelRunsEveryUrlOnItsOwnConnection) {
   EXPECT_SCRIPT_OK(srv);
 }
 
+TEST(InetGetHttp, ParallelRetriesAndResumesEachUrl) {
+  std::string first, second;
+  mock_server srv(std::move(script()
+                                .expect_until("", &first)
+                                .send("HTTP/1.1 503 Busy\r\nContent-Length: 0\r\n\r\n")
+                                .accept_next()  // -f dropped the connection
+                                .expect_until("", &second)
+                                .send("HTTP/1.1 206 Partial\r\nContent-Range: bytes 2-3/4\r\n"
+                                      "Content-Length: 2\r\n\r\ncd")
+                                .close()));
+  const std::string file = temp_file("par_resume.bin", "ab");
+  // With -C - a 503 would be exit 33 (no Content-Range), so the first try is -f's 22.
+  const result r = run({"-sS", "-Z", "-f", "--retry", "1", "--retry-delay", "0.001",
+                        "-o", file, url(srv, "/r")});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(slurp(file), "cd");
+  EXPECT_SCRIPT_OK(srv);
+  mock_server again(std::move(script()
+                                  .expect_until("", &second)
+                                  .send("HTTP/1.1 206 Partial\r\nContent-Range: bytes 2-3/4\r\n"
+                                        "Content-Length: 2\r\n\r\nef")
+                                  .close()));
+  const result resumed = run({"-sS", "-Z", "-C", "-", "-o", file, url(again, "/r")});
+  EXPECT_EQ(resumed.status, 0) << resumed.err;
+  EXPECT_EQ(slurp(file), "cdef");
+  ASSERT_SCRIPT_OK(again);
+  EXPECT_THAT(second, HasSubstr("\r\nRange: bytes=2-\r\n"));
+}
+
 TEST(InetGetHttp, ParallelReturnsTheFirstFailureInUrlOrder) {
   mock_server srv(std::move(script()
                                 .expect_until("")

@@ -3,18 +3,24 @@
 // cache (max_per_host = --parallel-max) gives each in-flight transfer its own connection and
 // hands finished ones to the next URL of the same origin. Each URL writes to its own -o file
 // ("#N" from its glob) or to stdout as its bytes arrive; -w is printed as each one ends.
+// -C - (from each URL's -o file) and --retry (waiting on a timer) apply per URL.
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <optional>
 
 #include "protocols/transfer/glob.hpp"
 #include "protocols/transfer/session.hpp"
 #include "tools/inet/cli.hpp"
 #include "tools/inet/http_options.hpp"
+#include "tools/inet/retry.hpp"
 #include "tools/inet/transfer_support.hpp"
 #include "tools/inet/write_out.hpp"
 
@@ -52,18 +58,43 @@ std::vector<item> expand(const transfer_options& o, transfer_context& ctx) {
   return out;
 }
 
+// -C -: the size of this URL's -o file (0 without one).
+std::uint64_t local_size(const transfer_options& o, const transfer_context& c) {
+  const std::string* name = c.output_name ? c.output_name : o.output ? &*o.output : nullptr;
+  std::error_code ec;
+  if (!name || *name == "-") return 0;
+  const auto n = std::filesystem::file_size(*name, ec);
+  return ec ? 0 : n;
+}
+
 asio::awaitable<void> one(transfer::session& s, const transfer_options& o, transfer_context& ctx,
                           item& it) {
   transfer_context c{ctx.out, ctx.err, ctx.in, it.output_name ? &*it.output_name : nullptr};
-  const auto started = std::chrono::steady_clock::now();
   try {
     const url::parsed_url u = url::parse(it.url);
-    const transfer::options t = library_options(o, u);
-    output out(o, c);
-    auto [ec, r] = co_await s.co_get(u, t, out.sink());
-    if (!ec) out.finish();
-    write_out(o, c, r, std::chrono::steady_clock::now() - started);
-    it.rc = ec ? report_failure(o, c, transfer::curl_exit_code(ec, r.failed_in), r.message) : 0;
+    transfer::options t = library_options(o, u);
+    const bool http = u.scheme == url::scheme::http || u.scheme == url::scheme::https;
+    if (o.resume_auto && http) {
+      if (const std::uint64_t n = local_size(o, c); n > 0) t.resume_from = n;
+    }
+    retry_policy retry(o);
+    for (;;) {
+      const auto started = std::chrono::steady_clock::now();
+      output out(o, c, t.resume_from.has_value());
+      auto [ec, r] = co_await s.co_get(u, t, out.sink());
+      std::string why;
+      const auto code = transfer::curl_exit_code(ec, r.failed_in);
+      if (const auto wait = retry.next(code, r.reply_code, http, why, r.retry_after)) {
+        if (!o.silent) c.err << retry_warning(why, *wait, retry.left() + 1) << '\n';
+        asio::steady_timer timer(co_await asio::this_coro::executor, *wait);
+        co_await timer.async_wait(asio::use_awaitable);
+        continue;
+      }
+      if (!ec) out.finish();
+      write_out(o, c, r, std::chrono::steady_clock::now() - started);
+      it.rc = ec ? report_failure(o, c, code, r.message) : 0;
+      co_return;
+    }
   } catch (const write_failure& e) {
     it.rc = report_failure(o, c, exit_code::write_error, e.what());
   } catch (const std::system_error& e) {  // a bad URL or proxy: curl's 3 / 1 / 2
