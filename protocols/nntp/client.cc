@@ -94,9 +94,13 @@ struct client::impl {
     co_return n;
   }
 
+  /// A listing block as lines. A NUL in it is out of every listing's grammar: malformed_reply
+  /// (the whole block has been read, so the session stays in step).
   awaitable<std::vector<std::string>> read_lines() {
     std::string body;
     co_await read_block(string_sink(body), opts.max_listing_bytes);
+    if (body.find('\0') != std::string::npos)
+      throw std::system_error(make_error_code(error::malformed_reply), "NUL in an NNTP listing");
     co_return line::split_body_lines(body);
   }
 
@@ -350,6 +354,19 @@ awaitable<void> client::connect(client_options opts) {
   const std::string before = s.auth_mech;
   co_await s.authenticate();
   if (s.auth_mech != before) co_await s.ask_capabilities();  // RFC 4643 §2.2: may change
+  if (s.opts.compress && s.caps.compress_deflate) co_await compress();
+}
+
+awaitable<void> client::compress() {
+  impl& s = *impl_;
+  s.require_session("COMPRESS");
+  if (s.stream.is_compressed())
+    throw std::system_error(make_error_code(error::compression_unavailable), "already active");
+  if (s.caps.known && !s.caps.compress_deflate)
+    throw std::system_error(make_error_code(error::compression_unavailable),
+                            "COMPRESS DEFLATE not advertised (RFC 8054)");
+  co_await s.expect(line::command("COMPRESS").arg("DEFLATE"), 206, error::compression_unavailable);
+  s.eng.start_compression();  // RFC 8054 §2.2.2: the server compresses right after its 206
 }
 
 awaitable<capabilities> client::refresh_capabilities() {
@@ -579,6 +596,7 @@ const capabilities& client::server_capabilities() const noexcept { return impl_-
 const reply& client::greeting() const noexcept { return impl_->greet; }
 bool client::posting_allowed() const noexcept { return impl_->posting; }
 bool client::is_tls() const noexcept { return impl_->stream.is_tls(); }
+bool client::compression_active() const noexcept { return impl_->stream.is_compressed(); }
 const std::string& client::authenticated_with() const noexcept { return impl_->auth_mech; }
 void client::close() noexcept {
   impl_->stream.close();

@@ -109,6 +109,26 @@ TEST(GopherClient, TextIsDotTerminatedAndUnstuffed) {
   EXPECT_SCRIPT_OK(srv);
 }
 
+// A text item must end with its "." line: EOF before it is a truncated transfer, not success.
+TEST(GopherClient, TextWithoutTerminatorIsUnexpectedEof) {
+  mock_server srv(script().expect("/t.txt").send("line one\r\nline two\r\n").close());
+  blocking_client c;
+  std::string out;
+  EXPECT_EQ(failure_of([&] { c.text(options_for(srv), "/t.txt", string_sink(out)); }),
+            transport::error::unexpected_eof);
+}
+
+TEST(GopherClient, EndlessTextLineIsBounded) {
+  mock_server srv(script().expect("/t.txt").send_repeated(std::string(4096, 't'), 100000));
+  blocking_client c;
+  client_options o = options_for(srv);
+  o.max_line_bytes = 8192;
+  std::string out;
+  EXPECT_EQ(failure_of([&] { c.text(o, "/t.txt", string_sink(out)); }),
+            transport::error::line_too_long);
+  EXPECT_LE(out.size(), 16u * 1024);
+}
+
 TEST(GopherClient, BinaryToEofWithCap) {
   mock_server srv(script().expect("/f.bin").send(std::string("\0\1\2\r\n.\r\nrest", 12)).close());
   blocking_client c;

@@ -4,7 +4,7 @@
 // as an extra field), HDR, ARTICLE/HEAD/BODY by number and by message-id (the body comes back
 // byte-identical, ARTICLE is HEAD + CRLF + BODY), STAT, NEXT/LAST, LIST ACTIVE/NEWSGROUPS/
 // OVERVIEW.FMT/HEADERS, NEWNEWS, NEWGROUPS, DATE, IHAVE; STARTTLS with AUTHINFO USER/PASS, a
-// wrong password, and implicit TLS (nnrpd -S).
+// wrong password, COMPRESS DEFLATE (RFC 8054), and implicit TLS (nnrpd -S).
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -270,6 +270,28 @@ TEST_F(Inn, StarttlsThenAuthinfoUserPass) {
   transport::async_error_code ec;
   bad.connect(o, ec);
   EXPECT_EQ(ec, error::auth_failed);
+}
+
+TEST_F(Inn, CompressDeflate) {
+  blocking_client c;
+  client_options o = plain();
+  o.compress = true;
+  c.connect(o);
+  ASSERT_TRUE(c.server_capabilities().compress_deflate);
+  EXPECT_TRUE(c.compression_active());
+  const std::string id = post(c, "posted compressed");
+  std::string body;
+  c.body(id, string_sink(body), 1 << 20);
+  EXPECT_EQ(body, body_text);
+  EXPECT_EQ(c.over(std::to_string(c.group("local.test").high)).at(0).message_id, id);
+  std::error_code ec;
+  try {
+    c.compress();
+  } catch (const std::system_error& e) {
+    ec = e.code();
+  }
+  EXPECT_EQ(ec, error::compression_unavailable);  // once per connection
+  c.quit();
 }
 
 TEST_F(Inn, ImplicitTls) {
