@@ -3,7 +3,8 @@
 // then GROUP, LISTGROUP ranges, OVER parsed into typed records with INN's OVERVIEW.FMT (Xref
 // as an extra field), HDR, ARTICLE/HEAD/BODY by number and by message-id (the body comes back
 // byte-identical, ARTICLE is HEAD + CRLF + BODY), STAT, NEXT/LAST, LIST ACTIVE/NEWSGROUPS/
-// OVERVIEW.FMT/HEADERS, NEWNEWS, NEWGROUPS, DATE, IHAVE; STARTTLS with AUTHINFO USER/PASS, a
+// OVERVIEW.FMT/HEADERS, NEWNEWS, NEWGROUPS, DATE, IHAVE; STARTTLS with AUTHINFO USER/PASS and
+// AUTHINFO SASL (SCRAM-SHA-256/1, CRAM-MD5, PLAIN, LOGIN against Cyrus SASL), a
 // wrong password, COMPRESS DEFLATE (RFC 8054), and implicit TLS (nnrpd -S).
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -270,6 +271,34 @@ TEST_F(Inn, StarttlsThenAuthinfoUserPass) {
   transport::async_error_code ec;
   bad.connect(o, ec);
   EXPECT_EQ(ec, error::auth_failed);
+}
+
+// AUTHINFO SASL through the shared SASL driver against INN's Cyrus SASL (a private sasldb):
+// the strongest common mechanism by default, then each one forced; a wrong password is
+// auth_failed whatever the mechanism.
+TEST_F(Inn, AuthinfoSaslEveryMechanism) {
+  client_options o = plain();
+  o.policy = transport::tls_policy::required;
+  o.credentials.username = g_env["TEST_USER"];
+  o.credentials.password = g_env["TEST_PASS"];
+  for (const char* mech : {"", "SCRAM-SHA-256", "SCRAM-SHA-1", "CRAM-MD5", "PLAIN", "LOGIN"}) {
+    SCOPED_TRACE(mech);
+    o.auth_mechanism = mech;
+    blocking_client c;
+    c.connect(o);
+    EXPECT_TRUE(c.is_tls());
+    EXPECT_EQ(c.authenticated_with(), *mech ? std::string(mech) : "SCRAM-SHA-256");
+    const std::string id = post(c, std::string("after SASL ") + mech);  // tester may post
+    EXPECT_EQ(c.stat(id).message_id, id);
+    c.quit();
+
+    client_options wrong = o;
+    wrong.credentials.password = "wrong";
+    blocking_client bad;
+    transport::async_error_code ec;
+    bad.connect(wrong, ec);
+    EXPECT_EQ(ec, error::auth_failed);
+  }
 }
 
 TEST_F(Inn, CompressDeflate) {
