@@ -5,7 +5,8 @@
 # the raw, dot-unstuffed blocks with CRLF line ends, as docs/nntp.md says inet prints them.
 # Checks: the posted article's body comes back byte-identical; LIST ACTIVE, OVER of the group,
 # LISTGROUP (-l), ARTICLE by number, HEAD (-I), ARTICLE by message-id (bare and %3C..%3E),
-# over STARTTLS and over implicit TLS; exit 78 for a missing article and a missing group.
+# over STARTTLS and over implicit TLS, with credentials (AUTHINFO SASL) for get and put; exit 78
+# for a missing article and a missing group, 67 for a wrong password.
 set -euo pipefail
 export PATH="/usr/sbin:/usr/bin:/sbin:/bin:${PATH:-}"
 
@@ -106,6 +107,17 @@ same "snews://host/id (implicit TLS)" "$WORK/article_id.ref" "snews://$HS/$BARE"
   > "$WORK/body.got"
 cmp -s "$WORK/body.got" "$WORK/body" || fail "the article body is not byte-identical"
 
+# With credentials in the URL: STARTTLS is required, then AUTHINFO SASL with the strongest common
+# mechanism (SCRAM-SHA-256 against INN's Cyrus SASL).
+U="$TEST_USER:$TEST_PASS"
+same "nntp://user:pass@host/group/N (SASL)" "$WORK/article.ref" "nntp://$U@$H/local.test/$N"
+ID2="<cli2.$$.$(date +%s)@inetpp.test>"
+printf 'From: Tester <tester@inetpp.test>\r\nNewsgroups: local.test\r\nSubject: authenticated put\r\nMessage-ID: %s\r\n\r\nbody\r\n' \
+  "$ID2" > "$WORK/article2"
+"$INET" put -s --cacert "$CA_FILE" "nntp://$U@$H/local.test" < "$WORK/article2" || fail "authenticated put"
+python_ref article "$ID2" > "$WORK/article2.ref"
+grep -q "authenticated put" "$WORK/article2.ref" || fail "the authenticated post is missing"
+
 expect_rc() {
   local want="$1" rc=0
   shift
@@ -115,6 +127,7 @@ expect_rc() {
 expect_rc 78 "nntp://$H/local.test/$((N + 1000))"
 expect_rc 78 "news://$H/no-such-article@inetpp.test"
 expect_rc 78 "news://$H/no.such.group"
+expect_rc 67 "nntp://$TEST_USER:wrong@$H/local.test/$N"
 
 [ "$fails" -eq 0 ] || { echo "$fails failure(s)"; exit 1; }
 echo "PASS"
