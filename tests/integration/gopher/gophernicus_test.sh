@@ -4,72 +4,38 @@
 # by exit code with curl: the root menu, a sub-menu, a text file, a binary file, a search
 # (curl's "/7/selector%09query" form, answered by a gophernicus CGI script), a missing selector
 # and a refused connection; and gophers:// (the launcher terminates TLS) with a trusted and an
-# untrusted certificate. Serves a fresh temp directory and stops the launchers by PID.
+# untrusted certificate. start_gopher/stop_gopher set up and remove the server and its tree.
 set -euo pipefail
 export PATH="/usr/sbin:/usr/bin:/sbin:/bin:${PATH:-}"
 
 HERE="$(cd "$(dirname "$0")" && pwd)"
 INET="${INET:-$HERE/../../../tools/inet/inet}"
 [ -x "$INET" ] || INET="$TEST_SRCDIR/$TEST_WORKSPACE/tools/inet/inet"
-LAUNCHER="$HERE/launcher.py"
-[ -f "$LAUNCHER" ] || LAUNCHER="$TEST_SRCDIR/$TEST_WORKSPACE/tests/integration/gopher/launcher.py"
-command -v gophernicus >/dev/null || { echo "gophernicus missing (run ./scripts/setup)"; exit 1; }
+SCRIPTS="$HERE"
+[ -x "$SCRIPTS/start_gopher" ] || SCRIPTS="$TEST_SRCDIR/$TEST_WORKSPACE/tests/integration/gopher"
 command -v curl >/dev/null || { echo "curl missing (run ./scripts/setup)"; exit 1; }
 [ "$(id -u)" -eq 0 ] || { echo "must run as root"; exit 1; }
 
-RUN="$(mktemp -d /tmp/inetpp-gopher.XXXXXX)"
-PID=""
-TLS_PID=""
+WORK="$(mktemp -d /tmp/inetpp-gopher-cli.XXXXXX)"
 cleanup() {
-  [ -n "$PID" ] && kill "$PID" 2>/dev/null || true
-  [ -n "$TLS_PID" ] && kill "$TLS_PID" 2>/dev/null || true
-  rm -rf -- "$RUN"
+  "$SCRIPTS/stop_gopher" "$WORK/srv" >/dev/null 2>&1 || true
+  rm -rf -- "$WORK"
 }
 trap cleanup EXIT
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-PORT="$(free_port)"
-TLS_PORT="$(free_port)"
-
-# The served tree: a gophermap menu, a text file (CRLF, a line starting with "."), a binary
-# file, a sub-directory (gophernicus lists it itself) and a search CGI.
-ROOT="$RUN/root"
-mkdir -p "$ROOT/dir" "$ROOT/cgi-bin"
-printf 'Hello gopher\r\n.leading dot\r\nlast line\r\n' > "$ROOT/hello.txt"
-head -c 300000 /dev/urandom > "$ROOT/blob.bin"
-printf 'inner text\n' > "$ROOT/dir/inner.txt"
-printf 'iWelcome to the inetpp test\t\tnull.host\t1\n0Hello\thello.txt\n9Blob\tblob.bin\n7Search\t/cgi-bin/search\n1Dir\tdir\n' \
-  > "$ROOT/gophermap"
-cat > "$ROOT/cgi-bin/search" <<'CGI'
-#!/bin/sh
-printf 'iyou searched for [%s]\t\tnull.host\t1\r\n' "$SEARCHREQUEST"
-printf '0A result\t/hello.txt\t127.0.0.1\t70\r\n'
-CGI
-chmod 755 "$RUN" "$ROOT/cgi-bin/search"
-chmod -R a+rX "$ROOT"
-
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj "/CN=localhost" \
-  -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" \
-  -keyout "$RUN/key.pem" -out "$RUN/cert.pem" 2>/dev/null
-
-python3 "$LAUNCHER" "$PORT" gophernicus -h 127.0.0.1 -p "$PORT" -r "$ROOT" -nv -ns -nu -nd &
-PID=$!
-python3 "$LAUNCHER" --tls "$RUN/cert.pem" "$RUN/key.pem" "$TLS_PORT" \
-  gophernicus -h 127.0.0.1 -p "$TLS_PORT" -r "$ROOT" -nv -ns -nu -nd &
-TLS_PID=$!
-for p in "$PORT" "$TLS_PORT"; do
-  for _ in $(seq 50); do
-    (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null && break
-    sleep 0.1
-  done
-done
+"$SCRIPTS/start_gopher" "$WORK/srv"
+. "$WORK/srv/env"
+PORT="$GOPHER_PORT"
+TLS_PORT="$GOPHERS_PORT"
+RUN="$WORK"
+PID="$LAUNCHER_PID"
+TLS_PID="$TLS_LAUNCHER_PID"
 
 fails=0
 # same URL: inet get and curl print the same bytes and exit with the same code.
 same() {
   local url="$1" irc=0 crc=0
-  "$INET" get -s --cacert "$RUN/cert.pem" "$url" > "$RUN/inet.out" 2> "$RUN/inet.err" || irc=$?
-  curl -s --cacert "$RUN/cert.pem" "$url" > "$RUN/curl.out" 2> /dev/null || crc=$?
+  "$INET" get -s --cacert "$CA_FILE" "$url" > "$RUN/inet.out" 2> "$RUN/inet.err" || irc=$?
+  curl -s --cacert "$CA_FILE" "$url" > "$RUN/curl.out" 2> /dev/null || crc=$?
   if [ "$irc" -ne "$crc" ]; then
     echo "FAIL $url: inet exit $irc, curl exit $crc"; cat "$RUN/inet.err"; fails=$((fails + 1)); return
   fi
@@ -114,7 +80,8 @@ cmp "$ROOT/blob.bin" "$RUN/blob.out" || { echo "FAIL: binary differs from the fi
   || { echo "FAIL: the search query did not reach the server"; fails=$((fails + 1)); }
 
 # Nothing listens on a stopped server's port: curl's 7 for both.
-kill "$PID"; wait "$PID" 2>/dev/null || true; PID=""
+kill "$PID"
+for _ in $(seq 50); do kill -0 "$PID" 2>/dev/null || break; sleep 0.1; done
 same "$BASE/0/hello.txt"
 
 [ "$fails" -eq 0 ] || { echo "$fails failure(s)"; exit 1; }
