@@ -167,6 +167,7 @@ TEST(TransferGopher, CurlSelectorRule) {
   EXPECT_EQ(detail::gopher_selector(url::parse("gopher://h/1/dir/x")), "/dir/x");
   EXPECT_EQ(detail::gopher_selector(url::parse("gopher://h/0/a%20b.txt")), "/a b.txt");
   EXPECT_EQ(detail::gopher_selector(url::parse("gopher://h/7/s?q")), "/s?q");
+  EXPECT_EQ(detail::gopher_selector(url::parse("gopher://h/7/s%09two%20words")), "/s\ttwo words");
   EXPECT_EQ(url::default_port(url::scheme::gopher), 70);
   EXPECT_TRUE(url::parse("gophers://h/").implicit_tls());
 }
@@ -183,6 +184,21 @@ TEST(TransferGopher, GetWritesTheRawReply) {
                          o, string_sink(out));
   EXPECT_EQ(out, menu);
   EXPECT_EQ(r.bytes, menu.size());
+  EXPECT_SCRIPT_OK(srv);
+}
+
+// curl's search form: "%09" in the URL becomes the TAB between selector and query on the wire.
+TEST(TransferGopher, SearchFormSendsSelectorTabQuery) {
+  const std::string reply = "0Found\t/f\th\t70\r\n.\r\n";
+  test::mock_server srv(test::script().expect("/find\tnews server").send(reply).close());
+  options o;
+  o.connect_timeout = std::chrono::seconds(5);
+  o.idle_timeout = std::chrono::seconds(5);
+  blocking_session s;
+  std::string out;
+  s.get("gopher://" + srv.host() + ":" + std::to_string(srv.port()) + "/7/find%09news%20server",
+        o, string_sink(out));
+  EXPECT_EQ(out, reply);
   EXPECT_SCRIPT_OK(srv);
 }
 
