@@ -4,6 +4,7 @@
 
 #include "tools/inet/commands.hpp"
 #include "tools/inet/exit_codes.hpp"
+#include "tools/inet/option_scope.hpp"
 #include "protocols/transfer/error.hpp"
 #include "protocols/transfer/glob.hpp"
 
@@ -128,6 +129,13 @@ int transfer_main(direction d, const std::vector<std::string>& args, transfer_co
     ctx.err << "inet: " << e.what() << "\ninet: try 'inet help " << name
             << "' for more information\n";
     return to_int(exit_code::failed_init);
+  }
+  for (const auto& o : groups) {
+    if (auto why = unsupported_option_in_group(o, d)) {
+      ctx.err << "inet: " << *why << "\ninet: try 'inet help " << name
+              << "' for more information\n";
+      return to_int(exit_code::failed_init);
+    }
   }
   int status = 0;
   for (const auto& o : groups) {
