@@ -3,6 +3,7 @@
 #include "tools/inet/cli.hpp"
 
 #include "tools/inet/commands.hpp"
+#include "tools/inet/docgen.hpp"
 #include "tools/inet/exit_codes.hpp"
 #include "tools/inet/option_scope.hpp"
 #include "protocols/transfer/error.hpp"
@@ -248,6 +249,8 @@ int run(std::vector<std::string> argv, std::ostream& out, std::ostream& err, std
     out << version_text();
     return 0;
   }
+  if (cmd == "--generate-completion" || cmd == "--generate-man")
+    return generate_main({argv.begin() + 1, argv.end()}, out, err);
   if (cmd == "help") return help_main(rest, out, err);
   if (cmd == "get") return transfer_main(direction::get, rest, ctx);
   if (cmd == "put") return transfer_main(direction::put, rest, ctx);

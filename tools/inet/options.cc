@@ -1,6 +1,7 @@
 // Command-line options of `inet get` / `inet put` (CLI11), value parsers, credential and TLS
 // policy helpers.
 #include "tools/inet/cli.hpp"
+#include "tools/inet/docgen.hpp"
 #include "tools/inet/netrc.hpp"
 
 #include <CLI/CLI.hpp>
@@ -407,6 +408,23 @@ std::string command_help(direction d) {
   }
   app.footer(footer + "\n");
   return app.help();
+}
+
+std::vector<option_doc> transfer_option_docs() {
+  transfer_options o;
+  CLI::App app;
+  configure(app, o);
+  std::vector<option_doc> out;
+  for (const CLI::Option* opt : app.get_options()) {
+    option_doc d;
+    for (const auto& s : opt->get_snames()) d.names.push_back("-" + s);
+    for (const auto& l : opt->get_lnames()) d.names.push_back("--" + l);
+    if (d.names.empty()) continue;  // the URL positional
+    if (opt->get_items_expected_max() > 0) d.value = opt->get_type_name();
+    d.description = opt->get_description();
+    out.push_back(std::move(d));
+  }
+  return out;
 }
 
 tls_mode transfer_options::effective_tls(bool password_will_be_sent) const {
