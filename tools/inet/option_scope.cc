@@ -52,6 +52,7 @@ std::vector<option_scope> make_table() {
       {"--mail-from", [](const transfer_options& o) { return o.mail_from.has_value(); }, none,
        smtp},
       {"--mail-rcpt", [](const transfer_options& o) { return !o.mail_rcpt.empty(); }, none, smtp},
+      {"--mail-auth", [](const transfer_options& o) { return o.mail_auth.has_value(); }, none, smtp},
       {"--extract", [](const transfer_options& o) { return o.extract_dir.has_value(); }, mail_get,
        none},
       {"--parts", [](const transfer_options& o) { return o.parts; }, mail_get, none},

@@ -60,6 +60,8 @@ const scope_case cases[] = {
     {{"-X", "VRFY a"}, "smtp://h", put, false, "-X/--request"},
     {{"--mail-from", "a@b", "--mail-rcpt", "c@d"}, "smtp://h", put, true, ""},
     {{"--mail-rcpt", "c@d"}, "imap://h/INBOX", put, false, "--mail-rcpt"},
+    {{"--mail-auth", "a@b", "--mail-rcpt", "c@d"}, "smtp://h", put, true, ""},
+    {{"--mail-auth", "a@b"}, "pop3://h/1", get, false, "--mail-auth"},
     {{"--mail-from", "a@b"}, "pop3://h/1", get, false, "--mail-from"},
     {{"--extract", "d", "--force"}, "imap://h/INBOX;UID=1", get, true, ""},
     {{"--parts"}, "pop3://h/1", get, true, ""},

@@ -216,6 +216,11 @@ void add_request_options(CLI::App& app, transfer_options& o) {
          [&o](const std::string& v) { o.mail_from = checked_text("--mail-from", v); },
          "SMTP: the sender address (MAIL FROM) for 'inet put smtp://'")
       ->type_name("ADDRESS");
+  app.add_option_function<std::string>(
+         "--mail-auth",
+         [&o](const std::string& v) { o.mail_auth = checked_text("--mail-auth", v); },
+         "SMTP: the authorized submitter, MAIL FROM ... AUTH=<ADDRESS> after login (RFC 4954)")
+      ->type_name("ADDRESS");
   app.add_option_function<std::vector<std::string>>(
          "--mail-rcpt",
          [&o](const std::vector<std::string>& v) {
@@ -470,6 +475,7 @@ transfer::options library_options(const transfer_options& o, const url::parsed_u
   if (o.upload_file && *o.upload_file != "-") t.upload_name = *o.upload_file;
   t.mail_from = o.mail_from;
   t.mail_rcpt = o.mail_rcpt;
+  t.mail_auth = o.mail_auth;
   t.http_headers = o.headers;
   t.http_data = o.data;
   t.follow_location = o.follow_location;

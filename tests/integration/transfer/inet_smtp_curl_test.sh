@@ -87,6 +87,21 @@ else
   bad "envelope commands" "exit $rc; $(tr '\n' ' ' <"$WORK/wire.diff" 2>/dev/null | cut -c1-400)"
 fi
 
+# --mail-auth after AUTH on submission: the same MAIL line (AUTH=<...> then SIZE=).
+rc=0
+curl -v --ssl-reqd --cacert "$CA_FILE" --url "smtp://127.0.0.1:$SUBMISSION_PORT" --user "$CRED" \
+  --mail-from "$TEST_USER" --mail-auth "$TEST_USER" --mail-rcpt "$TEST_USER2" \
+  --upload-file "$WORK/wire.eml" >/dev/null 2>"$WORK/auth.curl" || rc=$?
+"$INET" put -v --cacert "$CA_FILE" "smtp://127.0.0.1:$SUBMISSION_PORT" --user "$CRED" \
+  --mail-from "$TEST_USER" --mail-auth "$TEST_USER" --mail-rcpt "$TEST_USER2" \
+  -T "$WORK/wire.eml" >/dev/null 2>"$WORK/auth.inet" || rc=$((rc + $?))
+if [ "$rc" -eq 0 ] && envelope "$WORK/auth.curl" | grep -q 'AUTH=<' &&
+   diff <(envelope "$WORK/auth.curl") <(envelope "$WORK/auth.inet") >"$WORK/auth.diff" 2>&1; then
+  ok "--mail-auth: MAIL line identical to curl's ($(envelope "$WORK/auth.inet" | head -n 1))"
+else
+  bad "--mail-auth" "exit $rc; $(tr '\n' ' ' <"$WORK/auth.diff" 2>/dev/null | cut -c1-400)"
+fi
+
 same_status() {  # name url args...: curl and inet exit with the same status (non-zero)
   local name="$1"; shift
   local c=0 i=0
