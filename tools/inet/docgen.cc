@@ -45,26 +45,33 @@ std::string trim(std::string s) {
   return s.substr(i);
 }
 
-// "-f, -r, --from ADDR" / "--tls=on|off" / "--cc ADDR, --bcc ADDR" -> names and value.
-option_doc parse_spec(const std::string& spec) {
-  option_doc d;
+// "-f, -r, --from ADDR" (aliases: comma-separated names), "--tls=on|off",
+// "--cc ADDR, --bcc ADDR" and "-oem -odi -B TYPE" (separate options on one line).
+std::vector<option_doc> parse_spec(const std::string& spec) {
+  std::vector<option_doc> out;
   std::istringstream words(spec);
   std::string w;
+  bool alias_follows = false;  // the previous word was a name ending in ','
   while (words >> w) {
+    const bool comma = w.ends_with(',');
     while (!w.empty() && w.back() == ',') w.pop_back();
     if (w.size() > 1 && w[0] == '-') {
+      if (!alias_follows || out.empty()) out.emplace_back();
       // "--tls=on|off" and "--syslog[=on|off|FACILITY]": the value after '=' or '['.
       if (auto eq = w.find_first_of("=["); eq != std::string::npos) {
-        d.value = w.substr(eq + (w[eq] == '[' && eq + 1 < w.size() && w[eq + 1] == '=' ? 2 : 1));
-        if (w[eq] == '[' && !d.value.empty() && d.value.back() == ']') d.value.pop_back();
+        std::string v = w.substr(eq + (w[eq] == '[' && eq + 1 < w.size() && w[eq + 1] == '=' ? 2 : 1));
+        if (w[eq] == '[' && !v.empty() && v.back() == ']') v.pop_back();
+        out.back().value = v;
         w.resize(eq);
       }
-      d.names.push_back(w);
-    } else if (!w.empty()) {
-      d.value = w;
+      out.back().names.push_back(w);
+      alias_follows = comma;
+    } else if (!w.empty() && !out.empty()) {
+      out.back().value = w;
+      alias_follows = false;
     }
   }
-  return d;
+  return out;
 }
 
 // roff: backslashes, leading dots and quotes, and hyphens in option names.
@@ -110,16 +117,24 @@ std::vector<option_doc> parse_help_options(const std::string& help) {
   std::istringstream in(help);
   std::string line;
   bool open = false;
+  std::size_t last_line = 0;  // options parsed from the last option line
   while (std::getline(in, line)) {
     if (line.starts_with("  -")) {
       const auto gap = line.find("  ", 2);
-      option_doc d = parse_spec(line.substr(2, gap == std::string::npos ? gap : gap - 2));
-      if (gap != std::string::npos) d.description = trim(line.substr(gap));
-      out.push_back(std::move(d));
-      open = true;
+      const std::string text = gap == std::string::npos ? "" : trim(line.substr(gap));
+      std::vector<option_doc> docs =
+          parse_spec(line.substr(2, gap == std::string::npos ? gap : gap - 2));
+      last_line = docs.size();
+      for (auto& d : docs) {
+        d.description = text;
+        out.push_back(std::move(d));
+      }
+      open = last_line > 0;
     } else if (open && line.starts_with("          ") && !trim(line).empty()) {
-      std::string& desc = out.back().description;
-      desc += (desc.empty() ? "" : " ") + trim(line);
+      for (std::size_t i = out.size() - last_line; i < out.size(); ++i) {
+        std::string& desc = out[i].description;
+        desc += (desc.empty() ? "" : " ") + trim(line);
+      }
     } else {
       open = false;
     }
