@@ -148,6 +148,18 @@ TEST(AccountBySender, ReadEnvelopeFromTakesTheFromHeader) {
   EXPECT_THAT(data, HasSubstr("\r\n\r\nbody"));
 }
 
+TEST(AccountBySender, ReadEnvelopeFromWithoutFromHeaderKeepsTheDefault) {
+  std::string data;
+  mock_server srv(delivery("me@home.example", &data));
+  harness h;
+  h.message = "To: b@y.org\r\nSubject: no from\r\n\r\nbody\r\n";
+  // The default account is the live one this time.
+  write(h.home / ".msmtprc", accounts(dead_port(), srv.port()));
+  EXPECT_EQ(h.run({"--read-envelope-from", "b@y.org"}), ex_ok) << h.err.str();
+  EXPECT_SCRIPT_OK(srv);
+  EXPECT_THAT(data, HasSubstr("Subject: no from\r\n"));
+}
+
 TEST(AccountBySender, ReadEnvelopeFromIsRefusedWhenComposing) {
   harness h;
   EXPECT_EQ(h.run({"--read-envelope-from", "--to", "b@y.org", "--body", "x"}), ex_usage);
