@@ -6,7 +6,8 @@
 //   bazel run //docs/examples:async_mail -- smtp.example.org imap.example.org
 //       user@example.org 'app-password' [ca-file]
 //
-// SMTP uses port 587 with STARTTLS, IMAP port 993 with implicit TLS; both verify certificates
+// SMTP uses port 587 with STARTTLS, IMAP port 993 with implicit TLS (HOST:PORT picks another
+// port, as //tests/integration/examples does against its test servers); both verify certificates
 // (against the system store or the optional CA file) and authenticate with the same
 // credentials. The password may also come from $MAIL_PASSWORD.
 #include <boost/asio/bind_cancellation_slot.hpp>
@@ -15,6 +16,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <cstdint>
 #include <cstdlib>
 #include <iostream>
 
@@ -30,13 +32,22 @@ namespace {
 
 struct account {
   std::string smtp_host, imap_host, user, password, ca_file;
+  std::uint16_t smtp_port = 587, imap_port = 993;
 };
+
+// "host" or "host:port" (no IPv6 brackets in this example).
+void split_host_port(std::string& host, std::uint16_t& port) {
+  if (const auto colon = host.rfind(':'); colon != std::string::npos) {
+    port = static_cast<std::uint16_t>(std::stoi(host.substr(colon + 1)));
+    host.resize(colon);
+  }
+}
 
 // Sends a short message to the account itself: connect (STARTTLS, AUTH), send, quit.
 asio::awaitable<void> send_to_self(smtp::client& c, const account& a) {
   smtp::client_options o;
   o.host = a.smtp_host;
-  o.port = 587;
+  o.port = a.smtp_port;
   o.credentials = {a.user, a.password};
   o.tls.ca_file = a.ca_file;
   co_await c.async_connect(o, asio::use_awaitable);
@@ -56,11 +67,13 @@ asio::awaitable<void> send_to_self(smtp::client& c, const account& a) {
 
 int main(int argc, char** argv) {
   if (argc < 4 || (argc < 5 && std::getenv("MAIL_PASSWORD") == nullptr)) {
-    std::cerr << "usage: async_mail SMTP_HOST IMAP_HOST USER PASSWORD [CA_FILE]\n";
+    std::cerr << "usage: async_mail SMTP_HOST[:PORT] IMAP_HOST[:PORT] USER PASSWORD [CA_FILE]\n";
     return 64;
   }
-  const account a{argv[1], argv[2], argv[3], argc > 4 ? argv[4] : std::getenv("MAIL_PASSWORD"),
-                  argc > 5 ? argv[5] : ""};
+  account a{argv[1], argv[2], argv[3], argc > 4 ? argv[4] : std::getenv("MAIL_PASSWORD"),
+            argc > 5 ? argv[5] : ""};
+  split_host_port(a.smtp_host, a.smtp_port);
+  split_host_port(a.imap_host, a.imap_port);
   asio::io_context io;
   imap::client mailbox(io.get_executor());
   smtp::client sender(io.get_executor());
@@ -72,7 +85,7 @@ int main(int argc, char** argv) {
   // only once IDLE has started does operation 2 begin sending.
   imap::client_options io_opts;
   io_opts.host = a.imap_host;
-  io_opts.port = 993;
+  io_opts.port = a.imap_port;
   io_opts.security = imap::security::implicit_tls;
   io_opts.credentials = {a.user, a.password};
   io_opts.tls.ca_file = a.ca_file;

@@ -94,9 +94,13 @@ struct client::impl {
     co_return n;
   }
 
+  /// A listing block as lines. A NUL in it is out of every listing's grammar: malformed_reply
+  /// (the whole block has been read, so the session stays in step).
   awaitable<std::vector<std::string>> read_lines() {
     std::string body;
     co_await read_block(string_sink(body), opts.max_listing_bytes);
+    if (body.find('\0') != std::string::npos)
+      throw std::system_error(make_error_code(error::malformed_reply), "NUL in an NNTP listing");
     co_return line::split_body_lines(body);
   }
 
@@ -123,6 +127,7 @@ struct client::impl {
                                std::uint64_t max_bytes);
   awaitable<reply> send_article(const line::command& c, int go, int done, byte_source& article);
   awaitable<std::vector<std::string>> overview_format();
+  awaitable<void> open(client_options o, client& self);
   awaitable<void> authenticate();
   awaitable<void> login_user_pass();
   class starttls_adapter;
@@ -170,6 +175,10 @@ class client::impl::sasl_adapter final : public session::sasl_adapter {
     using k = session::server_step::kind;
     if (last_.code == 383) co_return session::server_step{k::challenge, first_word(last_.text)};
     if (last_.code == 281) co_return session::server_step{k::success, first_word(last_.text)};
+    // RFC 4643 §2.4.1: 283 = accepted with success data (SCRAM's server-final message), which
+    // the mechanism must still verify.
+    if (last_.code == 283)
+      co_return session::server_step{k::success, std::string(last_.text.substr(0, last_.text.find(' ')))};
     co_return session::server_step{k::failure, {}};
   }
   awaitable<void> send_response(std::string_view b64) override {
@@ -318,9 +327,24 @@ awaitable<std::vector<std::string>> client::impl::overview_format() {
 client::client(asio::any_io_executor ex) : impl_(std::make_unique<impl>(std::move(ex))) {}
 client::~client() = default;
 
+// A connect that fails half-way (a refused login, a server signature SCRAM cannot verify, a
+// timeout) closes the connection: nothing may use a session in an unknown state.
 awaitable<void> client::connect(client_options opts) {
-  impl& s = *impl_;
-  s.opts = std::move(opts);
+  std::exception_ptr failure;
+  try {
+    co_await impl_->open(std::move(opts), *this);
+  } catch (...) {
+    failure = std::current_exception();
+  }
+  if (failure) {
+    close();
+    std::rethrow_exception(failure);
+  }
+}
+
+awaitable<void> client::impl::open(client_options o, client& self) {
+  impl& s = *this;
+  s.opts = std::move(o);
   s.auth_mech.clear();
   s.overview_fmt.reset();
   s.connected = false;
@@ -344,12 +368,25 @@ awaitable<void> client::connect(client_options opts) {
   s.connected = true;
   // RFC 4643 §2.2: MODE READER comes before AUTHINFO.
   if (s.opts.mode_reader && s.caps.mode_reader && !s.caps.reader) {
-    co_await mode_reader();
+    co_await self.mode_reader();
     co_await s.ask_capabilities();
   }
   const std::string before = s.auth_mech;
   co_await s.authenticate();
   if (s.auth_mech != before) co_await s.ask_capabilities();  // RFC 4643 §2.2: may change
+  if (s.opts.compress && s.caps.compress_deflate) co_await self.compress();
+}
+
+awaitable<void> client::compress() {
+  impl& s = *impl_;
+  s.require_session("COMPRESS");
+  if (s.stream.is_compressed())
+    throw std::system_error(make_error_code(error::compression_unavailable), "already active");
+  if (s.caps.known && !s.caps.compress_deflate)
+    throw std::system_error(make_error_code(error::compression_unavailable),
+                            "COMPRESS DEFLATE not advertised (RFC 8054)");
+  co_await s.expect(line::command("COMPRESS").arg("DEFLATE"), 206, error::compression_unavailable);
+  s.eng.start_compression();  // RFC 8054 §2.2.2: the server compresses right after its 206
 }
 
 awaitable<capabilities> client::refresh_capabilities() {
@@ -579,6 +616,7 @@ const capabilities& client::server_capabilities() const noexcept { return impl_-
 const reply& client::greeting() const noexcept { return impl_->greet; }
 bool client::posting_allowed() const noexcept { return impl_->posting; }
 bool client::is_tls() const noexcept { return impl_->stream.is_tls(); }
+bool client::compression_active() const noexcept { return impl_->stream.is_compressed(); }
 const std::string& client::authenticated_with() const noexcept { return impl_->auth_mech; }
 void client::close() noexcept {
   impl_->stream.close();

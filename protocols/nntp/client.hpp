@@ -56,6 +56,7 @@ enum class error {
   invalid_argument,      ///< a group name, message-id or range that is not allowed
   invalid_article,       ///< an article with a NUL or a line over 998 octets: nothing sent
   not_connected,         ///< an operation needs an open session
+  compression_unavailable,  ///< COMPRESS DEFLATE not advertised, or refused (403/502)
 };
 const std::error_category& nntp_category() noexcept;
 inline std::error_code make_error_code(error e) noexcept {
@@ -90,6 +91,7 @@ struct capabilities {
   std::vector<std::string> sasl;     ///< SASL mechanisms (RFC 4643 §2.1), upper-cased
   bool reader = false, mode_reader = false, post = false, ihave = false, starttls = false;
   bool authinfo_user = false, over = false, hdr = false, newnews = false;
+  bool compress_deflate = false;     ///< "COMPRESS DEFLATE" (RFC 8054 §2.1)
   std::vector<std::string> list;     ///< LIST keywords (ACTIVE, NEWSGROUPS, OVERVIEW.FMT ...)
   /// True if a line's first word equals `tag` (case-insensitive).
   bool has(std::string_view tag) const;
@@ -173,6 +175,10 @@ struct client_options {
   std::shared_ptr<sasl::token_provider> token_provider;
   /// Send MODE READER after login when the server is not already a reader (RFC 3977 §5.3).
   bool mode_reader = true;
+  /// COMPRESS DEFLATE (RFC 8054) once logged in (or once connected, without credentials) when
+  /// CAPABILITIES lists it: both directions are compressed from then on (the trace shows the
+  /// uncompressed lines). Not over a TLS session that compresses itself (OpenSSL 3 does not).
+  bool compress = false;
   /// Cap (bytes) on every listing block kept in memory; more is transport::error::body_too_large.
   std::uint64_t max_listing_bytes = 16u << 20;
   line::limits limits;
@@ -186,6 +192,7 @@ struct client_options {
   X(void, connect, (client_options opts), (std::move(opts)))                                   \
   X(capabilities, refresh_capabilities, (), ())                                                \
   X(reply, mode_reader, (), ())                                                                \
+  X(void, compress, (), ())                                                                    \
   X(group_info, group, (std::string name), (std::move(name)))                                  \
   X(std::vector<std::uint64_t>, listgroup, (std::string name, std::string range),              \
     (std::move(name), std::move(range)))                                                       \
@@ -219,7 +226,8 @@ struct client_options {
     (std::move(line), std::move(sink), max_bytes))
 
 #define INET_NNTP_ACCESSORS(X) \
-  X(server_capabilities) X(greeting) X(posting_allowed) X(is_tls) X(authenticated_with) X(last_failure)
+  X(server_capabilities) X(greeting) X(posting_allowed) X(is_tls) X(authenticated_with) X(compression_active) \
+  X(last_failure)
 
 /// Asynchronous NNTP client. One instance = one session.
 class client {
@@ -239,6 +247,11 @@ class client {
   boost::asio::awaitable<capabilities> refresh_capabilities();
   /// MODE READER (RFC 3977 §5.3): 200/201; updates posting_allowed().
   boost::asio::awaitable<reply> mode_reader();
+  /// COMPRESS DEFLATE (RFC 8054 §2.2): 206, then raw DEFLATE (RFC 1951, each write flushed)
+  /// in both directions for the rest of the connection. Throws
+  /// std::system_error(compression_unavailable) when CAPABILITIES does not list it (nothing is
+  /// sent), nntp_exception(compression_unavailable) for 403 / 502.
+  boost::asio::awaitable<void> compress();
   /// GROUP (RFC 3977 §6.1.1). Throws nntp_exception(no_such_group) on 411.
   boost::asio::awaitable<group_info> group(std::string name);
   /// LISTGROUP name [range] (RFC 3977 §6.1.2): the article numbers; `name` "" = the current group.
@@ -291,6 +304,8 @@ class client {
   bool is_tls() const noexcept;
   /// "USER", a SASL mechanism name, or empty.
   const std::string& authenticated_with() const noexcept;
+  /// COMPRESS DEFLATE is active on this connection (RFC 8054).
+  bool compression_active() const noexcept;
   void close() noexcept;
 
   using executor_type = boost::asio::any_io_executor;

@@ -33,6 +33,7 @@ class category final : public std::error_category {
       case error::invalid_argument: return "invalid group name, message-id or range";
       case error::invalid_article: return "article cannot be sent (NUL or over-long line)";
       case error::not_connected: return "not connected";
+      case error::compression_unavailable: return "COMPRESS DEFLATE unavailable";
     }
     return "unknown NNTP error";
   }
@@ -146,6 +147,7 @@ capabilities parse_capabilities(const std::vector<std::string>& lines) {
     else if (word == "NEWNEWS") c.newnews = true;
     else if (word == "LIST") c.list = args;
     else if (word == "SASL") c.sasl = args;
+    else if (word == "COMPRESS") c.compress_deflate = has_arg("DEFLATE");
     else if (word == "AUTHINFO") c.authinfo_user = has_arg("USER");
     if (word == "AUTHINFO" && has_arg("SASL") && c.sasl.empty()) {
       // RFC 4643 §2.1: the mechanisms are on the SASL line; AUTHINFO SASL alone says nothing.

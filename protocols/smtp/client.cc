@@ -364,6 +364,7 @@ awaitable<send_result> client::impl::send(envelope env, byte_source& message) {
 // only a non-ASCII local part (or an explicit env.smtputf8) is refused (RFC 6531 §3.2).
 std::vector<line::command> client::impl::build_commands(const envelope& env) const {
   detail::check_address(env.mail_from, true);
+  if (env.auth) detail::check_address(*env.auth, true);
   if (env.recipients.empty())
     throw std::system_error(make_error_code(error::no_recipients_accepted), "no recipients given");
   for (const auto& rc : env.recipients) {
@@ -390,6 +391,7 @@ std::vector<line::command> client::impl::build_commands(const envelope& env) con
 
   line::command mail("MAIL");
   mail.append(" FROM:<").append(wire(env.mail_from)).append(">");
+  if (env.auth && !auth_mech.empty()) mail.arg("AUTH=" + detail::xtext("<" + wire(*env.auth) + ">"));
   if (env.size_hint && caps.has("SIZE")) mail.arg("SIZE=" + std::to_string(*env.size_hint));
   if (env.eight_bit && caps.has("8BITMIME")) mail.arg("BODY=8BITMIME");
   if (utf8) mail.arg("SMTPUTF8");

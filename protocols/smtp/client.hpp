@@ -153,6 +153,10 @@ struct recipient {
 
 struct envelope {
   std::string mail_from;       ///< reverse-path addr-spec; "" means the null sender <>
+  /// RFC 4954 §5 AUTH= parameter of MAIL (the authorized submitter; "" = <>): sent as
+  /// AUTH=<addr> (xtext) right after the reverse path, only on an authenticated session (as
+  /// curl's --mail-auth).
+  std::optional<std::string> auth;
   std::vector<recipient> recipients;
   std::string dsn_ret;         ///< "" or "FULL" / "HDRS" (RFC 3461 §4.3)
   std::string dsn_envid;       ///< "" or an ENVID (xtext-encoded by the client)

@@ -100,6 +100,7 @@ struct options {
   std::optional<std::uint64_t> upload_size;
   std::optional<std::string> mail_from;  ///< --mail-from: SMTP reverse path ("" = <>)
   std::vector<std::string> mail_rcpt;    ///< --mail-rcpt, repeatable: SMTP recipients
+  std::optional<std::string> mail_auth;  ///< --mail-auth: MAIL ... AUTH=<addr> (RFC 4954 §5)
   // HTTP (http.cc): -H, -d/--data-binary, -L, --max-redirs, -f, -i.
   std::vector<std::string> http_headers;  ///< -H "Name: value" in order ("Name:" drops it)
   std::optional<std::string> http_data;   ///< -d: POST body as given (-X wins for the method)

@@ -69,6 +69,7 @@ smtp::envelope make_envelope(const call& cl) {
   smtp::envelope env;
   env.mail_from = bare_address(cl.opts.mail_from.value_or(""));
   for (const auto& r : cl.opts.mail_rcpt) env.recipients.push_back({bare_address(r), "", ""});
+  if (cl.opts.mail_auth) env.auth = bare_address(*cl.opts.mail_auth);
   env.size_hint = cl.opts.upload_size;
   return env;
 }

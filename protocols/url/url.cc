@@ -82,9 +82,9 @@ std::string describe(char c) {
   return std::string("0x") + hex[u >> 4] + hex[u & 15];
 }
 
-void check_no_controls(std::string_view decoded, std::string_view part) {
+void check_no_controls(std::string_view decoded, std::string_view part, bool allow_tab = false) {
   for (char c : decoded) {
-    if (is_control(static_cast<unsigned char>(c))) {
+    if (is_control(static_cast<unsigned char>(c)) && !(allow_tab && c == '\t')) {
       fail(error::control_characters,
            "control character " + describe(c) + " (percent-encoded) in " + std::string(part));
     }
@@ -112,7 +112,7 @@ std::size_t first_bad_char(std::string_view s, std::string_view extra) {
 
 // Checks RFC 3986 characters of one part, then percent-decodes it and refuses control bytes.
 std::string decode_part(std::string_view encoded, std::string_view extra, error e,
-                        std::string_view part, bool secret = false) {
+                        std::string_view part, bool secret = false, bool allow_tab = false) {
   if (auto bad = first_bad_char(encoded, extra); bad != std::string_view::npos) {
     fail(e, "invalid character " + describe(encoded[bad]) + " in " + std::string(part) +
                 " (percent-encode it)");
@@ -123,7 +123,7 @@ std::string decode_part(std::string_view encoded, std::string_view extra, error 
                 (secret ? "" : " '" + std::string(encoded) + "'"));
   }
   std::string out = pct->decode();
-  check_no_controls(out, part);
+  check_no_controls(out, part, allow_tab);
   return out;
 }
 
@@ -350,7 +350,10 @@ void parse_path(parsed_url& out, std::string_view encoded) {
       if (encoded.ends_with('/')) encoded.remove_suffix(1);
     }
   }
-  out.path = decode_part(encoded, ":@/", error::bad_path, "path");
+  // gopher(s): curl's search form "/7/selector%09query" sends selector TAB query (RFC 4266 §2.1);
+  // a TAB is the only control byte allowed, and only there.
+  const bool gopher = out.scheme == scheme::gopher || out.scheme == scheme::gophers;
+  out.path = decode_part(encoded, ":@/", error::bad_path, "path", false, gopher);
 }
 
 }  // namespace

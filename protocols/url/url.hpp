@@ -78,7 +78,8 @@ struct parsed_url {
 /// - The fragment ("#...") is checked and ignored.
 /// Throws std::system_error with an `error` code and a one-line message naming the bad part,
 /// e.g. "bad URL: port '99999' is out of range (1-65535)". Any control character (< 0x20 or
-/// 0x7F) — raw anywhere, or percent-encoded in any decoded part — gives error::control_characters.
+/// 0x7F) — raw anywhere, or percent-encoded in any decoded part — gives error::control_characters,
+/// except a percent-encoded TAB in a gopher(s) path (curl's "/7/selector%09query" search form).
 parsed_url parse(std::string_view text);
 
 /// Well-known port: http 80, https 443, ftp 21, ftps 990, smtp 25, smtps 465, pop3 110,

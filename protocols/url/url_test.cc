@@ -250,6 +250,16 @@ TEST(Url, RawControlCharactersAnywhere) {
   EXPECT_EQ(code_of("\rhttp://h/"), error::control_characters);
 }
 
+// curl's gopher search form: "%09" is the one control byte a gopher(s) path may carry.
+TEST(Url, GopherPathMayCarryAnEncodedTabOnly) {
+  EXPECT_EQ(parse("gopher://h/7/find%09two%20words").path, "7/find\ttwo words");
+  EXPECT_EQ(parse("gophers://h/7/s%09q").path, "7/s\tq");
+  EXPECT_EQ(code_of("gopher://h/7/s%09q%0d%0a"), error::control_characters);
+  EXPECT_EQ(code_of("gopher://h/7/s\tq"), error::control_characters);
+  EXPECT_EQ(code_of("gopher://h/1?q%09x"), error::control_characters);
+  EXPECT_EQ(code_of("http://h/s%09q"), error::control_characters);
+}
+
 TEST(Url, PercentEncodedControlCharactersInEveryPart) {
   EXPECT_EQ(code_of("imap://u%0d%0aA1%20LOGOUT:p@h/"), error::control_characters);
   EXPECT_EQ(code_of("imap://u:p%0A@h/"), error::control_characters);

@@ -109,6 +109,26 @@ TEST(GopherClient, TextIsDotTerminatedAndUnstuffed) {
   EXPECT_SCRIPT_OK(srv);
 }
 
+// A text item must end with its "." line: EOF before it is a truncated transfer, not success.
+TEST(GopherClient, TextWithoutTerminatorIsUnexpectedEof) {
+  mock_server srv(script().expect("/t.txt").send("line one\r\nline two\r\n").close());
+  blocking_client c;
+  std::string out;
+  EXPECT_EQ(failure_of([&] { c.text(options_for(srv), "/t.txt", string_sink(out)); }),
+            transport::error::unexpected_eof);
+}
+
+TEST(GopherClient, EndlessTextLineIsBounded) {
+  mock_server srv(script().expect("/t.txt").send_repeated(std::string(4096, 't'), 100000));
+  blocking_client c;
+  client_options o = options_for(srv);
+  o.max_line_bytes = 8192;
+  std::string out;
+  EXPECT_EQ(failure_of([&] { c.text(o, "/t.txt", string_sink(out)); }),
+            transport::error::line_too_long);
+  EXPECT_LE(out.size(), 16u * 1024);
+}
+
 TEST(GopherClient, BinaryToEofWithCap) {
   mock_server srv(script().expect("/f.bin").send(std::string("\0\1\2\r\n.\r\nrest", 12)).close());
   blocking_client c;
@@ -147,6 +167,7 @@ TEST(TransferGopher, CurlSelectorRule) {
   EXPECT_EQ(detail::gopher_selector(url::parse("gopher://h/1/dir/x")), "/dir/x");
   EXPECT_EQ(detail::gopher_selector(url::parse("gopher://h/0/a%20b.txt")), "/a b.txt");
   EXPECT_EQ(detail::gopher_selector(url::parse("gopher://h/7/s?q")), "/s?q");
+  EXPECT_EQ(detail::gopher_selector(url::parse("gopher://h/7/s%09two%20words")), "/s\ttwo words");
   EXPECT_EQ(url::default_port(url::scheme::gopher), 70);
   EXPECT_TRUE(url::parse("gophers://h/").implicit_tls());
 }
@@ -163,6 +184,21 @@ TEST(TransferGopher, GetWritesTheRawReply) {
                          o, string_sink(out));
   EXPECT_EQ(out, menu);
   EXPECT_EQ(r.bytes, menu.size());
+  EXPECT_SCRIPT_OK(srv);
+}
+
+// curl's search form: "%09" in the URL becomes the TAB between selector and query on the wire.
+TEST(TransferGopher, SearchFormSendsSelectorTabQuery) {
+  const std::string reply = "0Found\t/f\th\t70\r\n.\r\n";
+  test::mock_server srv(test::script().expect("/find\tnews server").send(reply).close());
+  options o;
+  o.connect_timeout = std::chrono::seconds(5);
+  o.idle_timeout = std::chrono::seconds(5);
+  blocking_session s;
+  std::string out;
+  s.get("gopher://" + srv.host() + ":" + std::to_string(srv.port()) + "/7/find%09news%20server",
+        o, string_sink(out));
+  EXPECT_EQ(out, reply);
   EXPECT_SCRIPT_OK(srv);
 }
 

@@ -332,6 +332,10 @@ TEST(ImapGet, VerboseTraceRedactsThePassword) {
   mock_server srv(std::move(s));
   const result r = run("get", {"-v", "--tls", "none", url(srv, "")});
   EXPECT_EQ(r.status, 0) << r.err;
+  // The trace reached the CLI's stderr stream: the login line (redacted) and the command after.
+  EXPECT_THAT(r.err, HasSubstr("> A1 LOGIN alice <redacted>"));
+  EXPECT_THAT(r.err, HasSubstr("> A2 LIST \"\" *"));
+  EXPECT_THAT(r.err, HasSubstr("< A2 OK"));
   EXPECT_THAT(r.err, Not(HasSubstr("secret")));
 }
 

@@ -3,8 +3,10 @@
 #include "tools/inet/cli.hpp"
 
 #include "tools/inet/commands.hpp"
+#include "tools/inet/docgen.hpp"
 #include "tools/inet/exit_codes.hpp"
 #include "tools/inet/http_options.hpp"
+#include "tools/inet/option_scope.hpp"
 #include "protocols/transfer/error.hpp"
 #include "protocols/transfer/glob.hpp"
 
@@ -130,6 +132,13 @@ int transfer_main(direction d, const std::vector<std::string>& args, transfer_co
             << "' for more information\n";
     return to_int(exit_code::failed_init);
   }
+  for (const auto& o : groups) {
+    if (auto why = unsupported_option_in_group(o, d)) {
+      ctx.err << "inet: " << *why << "\ninet: try 'inet help " << name
+              << "' for more information\n";
+      return to_int(exit_code::failed_init);
+    }
+  }
   int status = 0;
   for (const auto& o : groups) {
     if (o.parallel && d == direction::get && parallel_runner()) {  // -Z
@@ -246,6 +255,8 @@ int run(std::vector<std::string> argv, std::ostream& out, std::ostream& err, std
     out << version_text();
     return 0;
   }
+  if (cmd == "--generate-completion" || cmd == "--generate-man")
+    return generate_main({argv.begin() + 1, argv.end()}, out, err);
   if (cmd == "help") return help_main(rest, out, err);
   if (cmd == "get") return transfer_main(direction::get, rest, ctx);
   if (cmd == "put") return transfer_main(direction::put, rest, ctx);

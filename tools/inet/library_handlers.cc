@@ -15,6 +15,7 @@
 #include "tools/inet/retry.hpp"
 #include "tools/inet/write_out.hpp"
 #include "tools/inet/transfer_support.hpp"
+#include "transport/trace.hpp"
 
 namespace inet::cli {
 namespace {
@@ -234,9 +235,19 @@ int library_transfer(direction d, const transfer_options& o, const url::parsed_u
                      transfer_context& ctx) {
   const bool last = enter_group(o, d);
   group_state& g = state();
+  // -v: the trace goes to the CLI's stderr stream (tests capture it), until the group's
+  // connections are closed.
+  struct trace_off {
+    bool on;
+    ~trace_off() {
+      if (on) transport::set_trace_sink(nullptr);
+    }
+  } const untrace{last && o.verbosity > 0};
   int rc = 0;
   try {
-    const transfer::options t = library_options(o, u);
+    transfer::options t = library_options(o, u);
+    if (o.verbosity > 0)
+      t.trace_sink = [err = &ctx.err](std::string_view line) { *err << line << '\n'; };
     rc = d == direction::get ? run_get(*g.session, o, u, t, ctx)
                              : run_put(*g.session, o, u, t, ctx);
   } catch (...) {

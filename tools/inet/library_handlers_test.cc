@@ -110,6 +110,43 @@ TEST(InetPutSmtp, SendsStdinToTheRecipients) {
   EXPECT_THAT(data, HasSubstr("Subject: hi"));
 }
 
+TEST(InetPutSmtp, MailAuthIsSentAfterLoginOnly) {
+  // curl's --mail-auth: AUTH=<addr> (xtext: '+' is +2B) after the reverse path, once logged in.
+  mock_server srv(script()
+                      .send("220 mock.test ESMTP\r\n")
+                      .expect("EHLO client.test").send("250-mock.test\r\n250-SIZE 1000\r\n250 AUTH PLAIN\r\n")
+                      .expect("AUTH PLAIN AGFsaWNlAHNlY3JldA==").send("235 ok\r\n")
+                      .expect("MAIL FROM:<alice@example.test> AUTH=<a+2Bb@example.test> SIZE=3")
+                      .send("250 ok\r\n")
+                      .expect("RCPT TO:<bob@example.test>").send("250 ok\r\n")
+                      .expect("DATA").send("354 go\r\n")
+                      .expect_until(".").send("250 queued\r\n")
+                      .expect("QUIT").send("221 bye\r\n"));
+  const std::string file = ::testing::TempDir() + "/mail_auth.eml";
+  std::ofstream(file, std::ios::binary) << "x\r\n";
+  const result r = run("put", {"--tls", "none", "--mail-from", "alice@example.test",
+                               "--mail-auth", "a+b@example.test", "--mail-rcpt",
+                               "bob@example.test", "-T", file, url(srv, "smtp", "client.test")});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_SCRIPT_OK(srv);
+
+  mock_server anon(script()
+                       .send("220 mock.test ESMTP\r\n")
+                       .expect("EHLO client.test").send("250 mock.test\r\n")
+                       .expect("MAIL FROM:<alice@example.test>").send("250 ok\r\n")
+                       .expect("RCPT TO:<bob@example.test>").send("250 ok\r\n")
+                       .expect("DATA").send("354 go\r\n")
+                       .expect_until(".").send("250 queued\r\n")
+                       .expect("QUIT").send("221 bye\r\n"));
+  const result a = run("put", {"--tls", "none", "--mail-from", "alice@example.test",
+                               "--mail-auth", "a@example.test", "--mail-rcpt", "bob@example.test",
+                               "smtp://" + anon.host() + ":" + std::to_string(anon.port()) +
+                                   "/client.test"},
+                       "x\r\n");
+  EXPECT_EQ(a.status, 0) << a.err;
+  EXPECT_SCRIPT_OK(anon);
+}
+
 TEST(InetPutSmtp, RefusedSenderIsExit55) {
   mock_server srv(script()
                       .send("220 mock.test ESMTP\r\n")

@@ -1,6 +1,7 @@
 // Command-line options of `inet get` / `inet put` (CLI11), value parsers, credential and TLS
 // policy helpers.
 #include "tools/inet/cli.hpp"
+#include "tools/inet/docgen.hpp"
 #include "tools/inet/http_options.hpp"
 #include "tools/inet/netrc.hpp"
 
@@ -216,6 +217,11 @@ void add_request_options(CLI::App& app, transfer_options& o) {
          [&o](const std::string& v) { o.mail_from = checked_text("--mail-from", v); },
          "SMTP: the sender address (MAIL FROM) for 'inet put smtp://'")
       ->type_name("ADDRESS");
+  app.add_option_function<std::string>(
+         "--mail-auth",
+         [&o](const std::string& v) { o.mail_auth = checked_text("--mail-auth", v); },
+         "SMTP: the authorized submitter, MAIL FROM ... AUTH=<ADDRESS> after login (RFC 4954)")
+      ->type_name("ADDRESS");
   app.add_option_function<std::vector<std::string>>(
          "--mail-rcpt",
          [&o](const std::vector<std::string>& v) {
@@ -411,6 +417,23 @@ std::string command_help(direction d) {
   return app.help();
 }
 
+std::vector<option_doc> transfer_option_docs() {
+  transfer_options o;
+  CLI::App app;
+  configure(app, o);
+  std::vector<option_doc> out;
+  for (const CLI::Option* opt : app.get_options()) {
+    option_doc d;
+    for (const auto& s : opt->get_snames()) d.names.push_back("-" + s);
+    for (const auto& l : opt->get_lnames()) d.names.push_back("--" + l);
+    if (d.names.empty()) continue;  // the URL positional
+    if (opt->get_items_expected_max() > 0) d.value = opt->get_type_name();
+    d.description = opt->get_description();
+    out.push_back(std::move(d));
+  }
+  return out;
+}
+
 tls_mode transfer_options::effective_tls(bool password_will_be_sent) const {
   if (tls) return *tls;
   return password_will_be_sent ? tls_mode::required : tls_mode::opportunistic;
@@ -454,6 +477,7 @@ transfer::options library_options(const transfer_options& o, const url::parsed_u
   if (o.upload_file && *o.upload_file != "-") t.upload_name = *o.upload_file;
   t.mail_from = o.mail_from;
   t.mail_rcpt = o.mail_rcpt;
+  t.mail_auth = o.mail_auth;
   t.http_headers = o.headers;
   t.http_data = o.data;
   t.follow_location = o.follow_location;

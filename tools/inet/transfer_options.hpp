@@ -68,6 +68,7 @@ struct transfer_options {
   std::vector<std::string> headers;        ///< -H/--header, repeatable, in order
   std::optional<std::string> mail_from;    ///< --mail-from ADDRESS (SMTP reverse path)
   std::vector<std::string> mail_rcpt;      ///< --mail-rcpt ADDRESS, repeatable, in order
+  std::optional<std::string> mail_auth;    ///< --mail-auth ADDRESS (MAIL FROM ... AUTH=)
   bool head = false;                       ///< -I/--head
   bool compressed = false;                 ///< --compressed
   std::optional<std::string> extract_dir;  ///< --extract DIR: attachments of imap/pop3 messages

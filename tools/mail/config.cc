@@ -1,5 +1,6 @@
 #include "tools/mail/config.hpp"
 
+#include <fnmatch.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -282,7 +283,10 @@ class parser {
   }
 
   void finish() {
-    if (!current_name_.empty()) cfg_.accounts[current_name_] = current_;
+    if (!current_name_.empty()) {
+      cfg_.accounts[current_name_] = current_;
+      cfg_.account_order.push_back(current_name_);
+    }
     current_name_.clear();
   }
 
@@ -413,7 +417,7 @@ config parse_config(std::string_view text, const std::string& path, const std::s
   return parser(path, home).run(text);
 }
 
-config load_config(const std::filesystem::path& file, const std::string& home) {
+config load_config(const std::filesystem::path& file, const std::string& home, bool user_file) {
   const std::string name = file.string();
   std::ifstream in(file, std::ios::binary);
   if (!in) throw config_error(name + ": cannot read: " + std::strerror(errno));
@@ -421,7 +425,7 @@ config load_config(const std::filesystem::path& file, const std::string& home) {
   text << in.rdbuf();
   if (text.str().size() > 1024 * 1024) throw config_error(name + ": larger than 1 MiB");
   config cfg = parse_config(text.str(), name, home);
-  if (cfg.has_password) {
+  if (cfg.has_password && user_file) {
     struct stat st {};
     if (::stat(name.c_str(), &st) != 0)
       throw config_error(name + ": cannot stat: " + std::strerror(errno));
@@ -438,17 +442,35 @@ std::optional<std::string> process_env(const std::string& name) {
   return std::string(v);
 }
 
-std::optional<std::filesystem::path> find_config_file(const env_fn& env) {
+std::optional<std::filesystem::path> find_config_file(const env_fn& env,
+                                                      const std::filesystem::path& system_file) {
   const std::string home = env("HOME").value_or("");
   std::vector<std::filesystem::path> candidates;
   const std::string xdg = env("XDG_CONFIG_HOME").value_or("");
-  if (!xdg.empty()) candidates.push_back(std::filesystem::path(xdg) / "inet" / "mailrc");
-  else if (!home.empty())
-    candidates.push_back(std::filesystem::path(home) / ".config" / "inet" / "mailrc");
+  std::optional<std::filesystem::path> config_home;
+  if (!xdg.empty()) config_home = xdg;
+  else if (!home.empty()) config_home = std::filesystem::path(home) / ".config";
+  if (config_home) candidates.push_back(*config_home / "inet" / "mailrc");
   if (!home.empty()) candidates.push_back(std::filesystem::path(home) / ".msmtprc");
+  if (config_home) candidates.push_back(*config_home / "msmtp" / "config");
+  if (!system_file.empty()) candidates.push_back(system_file);
   for (const auto& c : candidates) {
     std::error_code ec;
     if (std::filesystem::is_regular_file(c, ec)) return c;
+  }
+  return std::nullopt;
+}
+
+bool from_matches(std::string_view from, std::string_view sender) {
+  if (from.empty() || sender.empty()) return false;
+  return ::fnmatch(std::string(from).c_str(), std::string(sender).c_str(), FNM_CASEFOLD) == 0;
+}
+
+std::optional<std::string> account_for_sender(const config& cfg, std::string_view sender) {
+  for (const auto& name : cfg.account_order) {
+    const auto it = cfg.accounts.find(name);
+    if (it != cfg.accounts.end() && it->second.from && from_matches(*it->second.from, sender))
+      return name;
   }
   return std::nullopt;
 }

@@ -100,6 +100,7 @@ struct config {
   std::string path;                                  ///< as given to the parser (for messages)
   account_settings defaults;                         ///< the last `defaults` section's values
   std::map<std::string, account_settings> accounts;  ///< by name, including "default"
+  std::vector<std::string> account_order;            ///< account names in file order
   std::vector<std::string> warnings;                 ///< "FILE:LINE: ignoring msmtp key 'maildomain'"
   /// some section sets `password`, `oauth2_client_secret` or `oauth2_refresh_token`
   bool has_password = false;
@@ -120,17 +121,30 @@ config parse_config(std::string_view text, const std::string& path, const std::s
 /// `oauth2_client_secret` / `oauth2_refresh_token`) must be owned by the user and have no
 /// group/other permissions: otherwise throws config_error "FILE: contains a password and
 /// therefore must not have more than user permissions (chmod 600 FILE)". Throws config_error "FILE: cannot read: <strerror>" if it cannot be read.
-config load_config(const std::filesystem::path& file, const std::string& home);
+/// `user_file` false (the system file, /etc/msmtprc): no ownership check, as msmtp.
+config load_config(const std::filesystem::path& file, const std::string& home,
+                   bool user_file = true);
 
 /// Environment lookup (getenv-like: nullopt when unset); injectable for tests.
 using env_fn = std::function<std::optional<std::string>(const std::string&)>;
 /// getenv.
 std::optional<std::string> process_env(const std::string& name);
 
-/// The configuration file to use when --config is not given: $XDG_CONFIG_HOME/inet/mailrc
-/// (XDG_CONFIG_HOME unset or empty: $HOME/.config/inet/mailrc), else $HOME/.msmtprc; the first
-/// that exists. nullopt if none exists.
-std::optional<std::filesystem::path> find_config_file(const env_fn& env);
+/// The configuration file to use when --config is not given, the first that exists of:
+/// $XDG_CONFIG_HOME/inet/mailrc (XDG_CONFIG_HOME unset or empty: $HOME/.config/inet/mailrc),
+/// $HOME/.msmtprc, $XDG_CONFIG_HOME/msmtp/config ($HOME/.config/msmtp/config) — msmtp's user
+/// files in msmtp's order — and `system_file` (msmtp's system file). nullopt if none exists.
+std::optional<std::filesystem::path> find_config_file(
+    const env_fn& env, const std::filesystem::path& system_file = "/etc/msmtprc");
+
+/// msmtp's account choice by envelope sender (-f/--from, --read-envelope-from, without -a):
+/// the first account in file order whose `from` matches `sender` — equal, or a shell wildcard
+/// pattern (`*`, `?`, `[...]`, as msmtp 1.8.16+ accepts: "*@example.org") matching it,
+/// case-insensitively. nullopt when none matches (the caller then uses the default account).
+std::optional<std::string> account_for_sender(const config& cfg, std::string_view sender);
+
+/// True if `from` (an account's `from`, possibly a wildcard pattern) matches `sender`.
+bool from_matches(std::string_view from, std::string_view sender);
 
 /// The settings of account `name`; empty name = the account "default" if defined, else the
 /// defaults section. Throws config_error "FILE: account 'x' not found" for an unknown name.

@@ -280,7 +280,7 @@ TEST(Config, FindConfigFilePrefersInetMailrc) {
     if (it == vars.end()) return std::nullopt;
     return it->second;
   };
-  EXPECT_FALSE(find_config_file(env).has_value());
+  EXPECT_FALSE(find_config_file(env, home / "no-system-msmtprc").has_value());
   std::ofstream(home / ".msmtprc") << "host h\n";
   EXPECT_EQ(find_config_file(env), home / ".msmtprc");
   std::ofstream(home / ".config" / "inet" / "mailrc") << "host h\n";

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "protocols/mime/headers.hpp"
 #include "protocols/smtp/client.hpp"
 #include "tools/inet/progress_meter.hpp"
 #include "tools/mail/log.hpp"
@@ -26,6 +27,8 @@ struct context {
   log_record record = {}; ///< filled while sending; logged by do_send
   /// curl's meter for large or slow messages (stderr on a terminal, no -v); set by connect().
   std::shared_ptr<cli::large_upload_meter> meter = {};
+  /// The header section already read from `input` (--read-envelope-from), or nullptr.
+  mime::parsed_message_head* head = nullptr;
 };
 
 /// The exit status for an exception of any kind: config_error and setting_error (by kind) as

@@ -2,6 +2,8 @@
 
 #include <iostream>
 
+#include "protocols/mime/address.hpp"
+#include "protocols/mime/headers.hpp"
 #include "tools/common/password_command.hpp"
 #include "tools/mail/exit_status.hpp"
 #include "tools/mail/internal.hpp"
@@ -25,7 +27,7 @@ int setting_exit(const setting_error& e) {
 void apply_overrides(account_settings& s, const mail_options& o, std::ostream& err) {
   account_settings over = o.overrides;
   const bool allow = over.allow_from_override.value_or(s.allow_from_override.value_or(true));
-  if (!allow && s.from && over.from && *over.from != *s.from) {
+  if (!allow && s.from && over.from && *over.from != *s.from && !from_matches(*s.from, *over.from)) {
     if (o.verbose)
       err << "inet mail: allow_from_override is off: sending as " << *s.from << ", not "
           << transport::escape_control(*over.from) << "\n";
@@ -36,19 +38,41 @@ void apply_overrides(account_settings& s, const mail_options& o, std::ostream& e
 }
 
 // The configuration file's settings for the chosen account, with the command line on top.
-account_settings load_settings(const mail_options& o, const env_fn& env, std::ostream& err) {
+// Without -a, an envelope sender (-f, --read-envelope-from) chooses the account as msmtp does.
+account_settings load_settings(const mail_options& o, const io_streams& io, const env_fn& env,
+                               std::ostream& err) {
   const std::string home = env("HOME").value_or("");
   std::optional<std::filesystem::path> file;
   if (!o.config_file.empty()) file = o.config_file;
-  else file = find_config_file(env);
+  else file = find_config_file(env, io.system_config);
   config cfg;
-  if (file) cfg = load_config(*file, home);
+  const bool system_file = o.config_file.empty() && file && *file == io.system_config;
+  if (file) cfg = load_config(*file, home, !system_file);
   if (o.verbose)
     for (const auto& w : cfg.warnings) err << "inet mail: " << w << "\n";
-  account_settings s = select_account(cfg, o.account);
+  std::string name = o.account;
+  if (name.empty() && o.overrides.from && !o.overrides.from->empty()) {
+    if (auto by_sender = account_for_sender(cfg, *o.overrides.from)) {
+      name = *by_sender;
+      if (o.verbose) err << "inet mail: account '" << name << "' chosen by the envelope sender\n";
+    }
+  }
+  account_settings s = select_account(cfg, name);
   apply_overrides(s, o, err);
   if (o.mode == mode::serverinfo) s.auth = "off";  // serverinfo never authenticates
   return s;
+}
+
+// --read-envelope-from: the first address of the From header, if it has one.
+std::optional<std::string> header_sender(const mime::header_section& h) {
+  const auto* f = h.find("From");
+  if (!f) return std::nullopt;
+  try {
+    const auto list = mime::parse_address_list(f->value);
+    if (!list.empty()) return list.front().address;
+  } catch (const std::system_error&) {
+  }
+  return std::nullopt;
 }
 
 int dispatch(const mail_options& o, const io_streams& io, std::ostream& out, std::ostream& err) {
@@ -59,12 +83,19 @@ int dispatch(const mail_options& o, const io_streams& io, std::ostream& out, std
   });
   std::string server;
   try {
-    const account_settings s = load_settings(o, env, err);
-    resolved_account acct = resolve_account(s, o.overrides.tls == false);
-    server = acct.server();
     fd_source stdin_source(0, false, "standard input");
     byte_source& input = io.input ? *io.input : stdin_source;
-    detail::context ctx{o, acct, input, out, err, run, io.syslog};
+    mail_options opts = o;
+    std::optional<mime::parsed_message_head> head;
+    if (o.read_envelope_from && o.mode == mode::send) {
+      head = mime::read_header_section(input);
+      if (auto from = header_sender(head->headers)) opts.overrides.from = std::move(*from);
+    }
+    const account_settings s = load_settings(opts, io, env, err);
+    resolved_account acct = resolve_account(s, opts.overrides.tls == false);
+    server = acct.server();
+    detail::context ctx{opts, acct, input, out, err, run, io.syslog};
+    if (head) ctx.head = &*head;
     switch (o.mode) {
       case mode::serverinfo: return detail::do_serverinfo(ctx);
       case mode::flush: return detail::do_flush(ctx);
@@ -104,7 +135,15 @@ int run_mail(const std::vector<std::string>& args, const io_streams& io) {
       out << help_text();
       return ex_ok;
     }
-    if (o.verbose) transport::enable_stderr_trace();
+    // -v: the wire trace goes to this command's stderr stream (tests capture it).
+    struct trace_off {
+      bool on;
+      ~trace_off() {
+        if (on) transport::set_trace_sink(nullptr);
+      }
+    } const untrace{o.verbose};
+    if (o.verbose)
+      transport::set_trace_sink([&err](std::string_view line) { err << line << '\n'; });
     const int rc = dispatch(o, io, out, err);
     out.flush();
     return rc;

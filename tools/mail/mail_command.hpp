@@ -1,6 +1,8 @@
 // `inet mail`: the sendmail/msmtp-compatible command (see help_text() in options.hpp).
 #pragma once
 
+#include <filesystem>
+
 #include <ostream>
 #include <string>
 #include <vector>
@@ -21,6 +23,8 @@ struct io_streams {
   env_fn env;                    ///< HOME, XDG_CONFIG_HOME lookup; empty = getenv
   command_runner run_command;    ///< passwordeval runner; empty = tools::run_password_command
   syslog_fn syslog;              ///< `syslog` key output; empty = syslog(3)
+  /// msmtp's system configuration file, the last fallback when no user file exists.
+  std::filesystem::path system_config = "/etc/msmtprc";
 };
 
 /// Runs `inet mail` with the arguments after the command name. Returns the sysexits.h exit

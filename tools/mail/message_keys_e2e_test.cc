@@ -229,7 +229,8 @@ TEST(MessageKeys, SetFromHeaderOnReplacesFromWithFullName) {
       << h.err.str();
   EXPECT_SCRIPT_OK(srv);
   EXPECT_THAT(headers_of(data), HasSubstr("From: Alice A <a@x.org>\r\n"));
-  EXPECT_THAT(data, Not(HasSubstr("o@x.org")));
+  // The generated Message-ID is <random@x.org>: match the address only where it stands alone.
+  EXPECT_THAT(data, Not(testing::ContainsRegex("[<: ]o@x\\.org")));
 }
 
 TEST(MessageKeys, AutoKeepsAnExistingFromAndDashFWinsOverFromFullName) {
@@ -242,7 +243,8 @@ TEST(MessageKeys, AutoKeepsAnExistingFromAndDashFWinsOverFromFullName) {
             ex_ok);
   EXPECT_SCRIPT_OK(srv);
   EXPECT_THAT(headers_of(data), HasSubstr("From: Other <o@x.org>\r\n"));
-  EXPECT_THAT(headers_of(data), Not(HasSubstr("a@x.org")));
+  // The generated Message-ID is <random@x.org>: match the address only where it stands alone.
+  EXPECT_THAT(headers_of(data), Not(testing::ContainsRegex("[<: ]a@x\\.org")));
 }
 
 TEST(MessageKeys, HeadersOffAddsNoFromDateOrMessageId) {

@@ -26,7 +26,10 @@ Sendmail options:
   -t, --read-recipients   add the To, Cc and Bcc header addresses to the recipients
   -i, -oi                 accepted: the input is always read to its end, a line "." does
                           not end it
-  -f, -r, --from ADDR     envelope sender (MAIL FROM); -f '<>' sends with the null sender
+  -f, -r, --from ADDR     envelope sender (MAIL FROM); -f '<>' sends with the null sender.
+                          Without -a it also chooses the account: the first whose 'from'
+                          is ADDR or a pattern matching it ("*@example.org"), as msmtp
+  --read-envelope-from    take the envelope sender from the message's From header (as -f)
   -F NAME                 display name of the From header inet mail adds (--from-full-name)
   -a, --account NAME      use account NAME of the configuration file (default: "default")
   -N, --dsn-notify LIST   delivery status notifications: off, never, or a comma list of
@@ -123,7 +126,9 @@ Modes and files:
                           listed, never sent (see "Held messages" below)
   --release ID            with --flush: un-hold message ID first, so it is sent (again)
   -C, --config FILE       configuration file (also --file). Default: the first existing of
-                          $XDG_CONFIG_HOME/inet/mailrc (~/.config/inet/mailrc), ~/.msmtprc
+                          $XDG_CONFIG_HOME/inet/mailrc (~/.config/inet/mailrc), ~/.msmtprc,
+                          $XDG_CONFIG_HOME/msmtp/config (~/.config/msmtp/config),
+                          /etc/msmtprc
   --help                  print this help
 
 Configuration: msmtp's format ("defaults", "account NAME [: PARENT,...]", "account default :
@@ -363,6 +368,8 @@ void check_modes(mail_options& o, bool serverinfo, bool flush) {
   if (o.body && o.body_file) throw CLI::ValidationError("--body and --body-file exclude each other");
   if (o.compose_mode()) {
     if (o.read_recipients) throw CLI::ValidationError("-t cannot be used when composing");
+    if (o.read_envelope_from)
+      throw CLI::ValidationError("--read-envelope-from cannot be used when composing");
     o.to.insert(o.to.end(), o.recipients.begin(), o.recipients.end());
     o.recipients.clear();
     if (o.to.empty() && o.cc.empty() && o.bcc.empty())
@@ -393,6 +400,7 @@ parse_result parse_options(const std::vector<std::string>& args) {
     app.set_help_flag();
     bool serverinfo = false, flush = false;
     app.add_flag("-t,--read-recipients", o.read_recipients);
+    app.add_flag("--read-envelope-from", o.read_envelope_from);
     app.add_flag("-i", o.ignore_dots);
     app.add_flag("-v,-d,--verbose,--debug", o.verbose);
     app.add_flag("-S,--serverinfo", serverinfo);

@@ -22,6 +22,7 @@ enum class mode {
 struct mail_options {
   mail::mode mode = mode::send;
   bool read_recipients = false;       ///< -t: recipients from To/Cc/Bcc headers
+  bool read_envelope_from = false;    ///< --read-envelope-from: -f from the From header
   bool ignore_dots = false;           ///< -i / -oi (input is always read to EOF; see help)
   bool verbose = false;               ///< -v / --verbose / -d / --debug: wire trace on stderr
   std::string full_name;              ///< -F: display name for a From header we add

@@ -152,7 +152,8 @@ mime::rewrite_options header_policy(const context& c, const std::string& from,
 
 prepared prepare_sendmail(context& c) {
   prepared p;
-  mime::parsed_message_head head = mime::read_header_section(c.input);
+  mime::parsed_message_head head =
+      c.head ? std::move(*c.head) : mime::read_header_section(c.input);
   p.recipients = sendmail_recipients(c, head.headers);
   if (p.recipients.empty())
     throw setting_error(setting_error::kind::data,

@@ -13,6 +13,7 @@
 #include <string>
 
 #include "protocols/imap/client.hpp"
+#include "protocols/mime/codecs.hpp"
 
 namespace {
 
@@ -43,7 +44,7 @@ void show_newest(inet::imap::blocking_client& imap, std::uint32_t exists) {
   for (const fetch_data& m : msgs) {
     const std::string from = m.envelope->from.empty() ? "?" : m.envelope->from[0].email();
     std::cout << "  #" << m.seq << " uid " << m.uid.value_or(0) << "  " << from << "  "
-              << m.envelope->subject << '\n';
+              << inet::mime::decode_words(m.envelope->subject) << '\n';  // RFC 2047 words
     print_structure(*m.body, 0);
   }
   if (msgs.empty()) return;

@@ -2,7 +2,8 @@
 # `inet put smtp(s)://` against a real postfix, next to curl with the same options: submission
 # (STARTTLS required, AUTH PLAIN) and smtps (implicit TLS, AUTH LOGIN) deliver the -T file with
 # the same body as curl's; a wrong password and a refused recipient give curl's exit statuses
-# (67, 55); globbed pop3 URLs in one command use one connection (one dovecot login).
+# (67, 55); the -v traces show the same MAIL/RCPT/DATA command lines; globbed pop3 URLs
+# in one command use one connection (one dovecot login).
 # Prints "ok - NAME" / "not ok - NAME"; exits 1 on any failure.
 #
 # Outside Bazel: TEST_TMPDIR=/tmp/x tests/integration/transfer/inet_smtp_curl_test.sh (bazel-bin).
@@ -67,6 +68,39 @@ rc=0
   --user "$CRED" --mail-from "$TEST_USER" --mail-rcpt "$TEST_USER2" -T "$WORK/inet.eml" \
   2>"$WORK/smtps.err" || rc=$?
 [ "$rc" -eq 0 ] && ok "inet put smtps:// (AUTH LOGIN)" || bad "smtps" "exit $rc: $(cat "$WORK/smtps.err")"
+
+# The envelope on the wire: the same message through postfix's plain port (no AUTH) with -v;
+# curl's and inet's MAIL/RCPT/DATA command lines must be identical (curl -v does not show its QUIT).
+printf 'From: %s\r\nTo: %s\r\nSubject: wire\r\n\r\nsame bytes\r\n' "$TEST_USER" "$TEST_USER2" \
+  >"$WORK/wire.eml"
+rc=0
+curl -v --url "smtp://127.0.0.1:$SMTP_PORT" --mail-from "$TEST_USER" --mail-rcpt "$TEST_USER2" \
+  --mail-rcpt "$TEST_USER" --upload-file "$WORK/wire.eml" >/dev/null 2>"$WORK/wire.curl" || rc=$?
+# (inet upgrades with STARTTLS when offered, so it needs the CA; the commands are the same.)
+"$INET" put -v --cacert "$CA_FILE" "smtp://127.0.0.1:$SMTP_PORT" --mail-from "$TEST_USER" --mail-rcpt "$TEST_USER2" \
+  --mail-rcpt "$TEST_USER" -T "$WORK/wire.eml" >/dev/null 2>"$WORK/wire.inet" || rc=$((rc + $?))
+envelope() { grep -E '^> (MAIL|RCPT|DATA)' "$1" | tr -d '\r'; }
+if [ "$rc" -eq 0 ] && [ -n "$(envelope "$WORK/wire.curl")" ] &&
+   diff <(envelope "$WORK/wire.curl") <(envelope "$WORK/wire.inet") >"$WORK/wire.diff" 2>&1; then
+  ok "envelope commands on the wire identical to curl's ($(envelope "$WORK/wire.inet" | wc -l) lines)"
+else
+  bad "envelope commands" "exit $rc; $(tr '\n' ' ' <"$WORK/wire.diff" 2>/dev/null | cut -c1-400)"
+fi
+
+# --mail-auth after AUTH on submission: the same MAIL line (AUTH=<...> then SIZE=).
+rc=0
+curl -v --ssl-reqd --cacert "$CA_FILE" --url "smtp://127.0.0.1:$SUBMISSION_PORT" --user "$CRED" \
+  --mail-from "$TEST_USER" --mail-auth "$TEST_USER" --mail-rcpt "$TEST_USER2" \
+  --upload-file "$WORK/wire.eml" >/dev/null 2>"$WORK/auth.curl" || rc=$?
+"$INET" put -v --cacert "$CA_FILE" "smtp://127.0.0.1:$SUBMISSION_PORT" --user "$CRED" \
+  --mail-from "$TEST_USER" --mail-auth "$TEST_USER" --mail-rcpt "$TEST_USER2" \
+  -T "$WORK/wire.eml" >/dev/null 2>"$WORK/auth.inet" || rc=$((rc + $?))
+if [ "$rc" -eq 0 ] && envelope "$WORK/auth.curl" | grep -q 'AUTH=<' &&
+   diff <(envelope "$WORK/auth.curl") <(envelope "$WORK/auth.inet") >"$WORK/auth.diff" 2>&1; then
+  ok "--mail-auth: MAIL line identical to curl's ($(envelope "$WORK/auth.inet" | head -n 1))"
+else
+  bad "--mail-auth" "exit $rc; $(tr '\n' ' ' <"$WORK/auth.diff" 2>/dev/null | cut -c1-400)"
+fi
 
 same_status() {  # name url args...: curl and inet exit with the same status (non-zero)
   local name="$1"; shift
