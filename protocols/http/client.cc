@@ -17,6 +17,8 @@
 #include <optional>
 #include <vector>
 
+#include "base/base64.hpp"
+#include "protocols/http/expect.hpp"
 #include "transport/error.hpp"
 #include "transport/trace.hpp"
 
@@ -91,16 +93,28 @@ std::string host_header(const client_options& o) {
   return h;
 }
 
+// Plain http to an HTTP proxy in absolute form (client_options::proxy_absolute_form).
+bool forwarding(const client_options& o) {
+  return o.proxy_absolute_form && !o.tls &&
+         o.connect.proxy.type == transport::proxy_options::kind::http_connect;
+}
+
 // The head as it goes on the wire (see client::send for the order).
 std::string format_head(const client_options& o, const request& req) {
-  std::string h = req.method + " " + req.target + " HTTP/1.1\r\n";
+  const bool fwd = forwarding(o);
+  std::string h = req.method + " " + (fwd ? "http://" + host_header(o) : "") + req.target +
+                  " HTTP/1.1\r\n";
   auto add = [&](std::string_view n, std::string_view v) {
     if (!has_field(req.headers, n)) h.append(n).append(": ").append(v).append("\r\n");
   };
   add("Host", host_header(o));
+  if (fwd && !o.connect.proxy.username.empty())
+    add("Proxy-Authorization",
+        "Basic " + codec::base64_encode(o.connect.proxy.username + ":" + o.connect.proxy.password));
   if (!o.user_agent.empty()) add("User-Agent", o.user_agent);
   for (const auto& [n, v] : req.headers) h += n + ": " + v + "\r\n";
   if (wants_length(req)) {
+    if (req.expect_continue) add("Expect", "100-continue");
     if (req.body_source && !req.body_size)
       add("Transfer-Encoding", "chunked");
     else
@@ -155,9 +169,9 @@ struct client::impl {
   transport::trace tr{"http", redact};
 
   awaitable<void> open();
-  awaitable<void> write_request(const request& req, const std::string& head);
+  awaitable<bool> write_request(const request& req, const std::string& head);
   awaitable<response> read_response(bool head_request, const byte_sink& sink, bool reused,
-                                    const std::function<void(const response&)>& on_head);
+                                    const request& req);
   awaitable<void> read_body(bhttp::response_parser<bhttp::buffer_body>& p, const byte_sink& sink,
                             response& r);
   [[noreturn]] void fail_read(const boost::system::error_code& ec, bool at_start,
@@ -184,7 +198,13 @@ void client::close() noexcept {
 awaitable<void> client::impl::open() {
   drop();
   auto s = std::make_unique<transport::stream>(ex);
-  co_await s->connect(opts.host, opts.port, opts.connect);
+  if (forwarding(opts)) {  // to the proxy itself: it forwards each absolute-form request
+    transport::connect_options direct = opts.connect;
+    direct.proxy = {};
+    co_await s->connect(opts.connect.proxy.host, opts.connect.proxy.port, direct);
+  } else {
+    co_await s->connect(opts.host, opts.port, opts.connect);
+  }
   if (opts.tls) {
     transport::tls_options tls = opts.tls_opts;
     tls.alpn = {"http/1.1"};
@@ -204,13 +224,22 @@ awaitable<void> client::connect(client_options opts) {
   co_await impl_->open();
 }
 
-awaitable<void> client::impl::write_request(const request& req, const std::string& head) {
-  if (!req.body_source) {
+// Returns false when an Expect: 100-continue got a final answer instead (no body sent).
+awaitable<bool> client::impl::write_request(const request& req, const std::string& head) {
+  const bool expect = req.expect_continue && wants_length(req);
+  if (!req.body_source && !expect) {
     const std::string all = head + req.body;
     co_await stream->write(asio::buffer(all));
-    co_return;
+    co_return true;
   }
   co_await stream->write(asio::buffer(head));
+  if (expect && !co_await detail::await_continue(*stream, *buffer, *req.expect_continue,
+                                                 opts.limits.max_header_bytes, req.on_interim))
+    co_return false;
+  if (!req.body_source) {
+    co_await stream->write(asio::buffer(req.body));
+    co_return true;
+  }
   std::vector<char> chunk(opts.limits.buffer_size);
   std::uint64_t sent = 0;
   for (;;) {
@@ -232,6 +261,7 @@ awaitable<void> client::impl::write_request(const request& req, const std::strin
     fail(error::body_size_mismatch, "HTTP request body ended after " + std::to_string(sent) +
                                         " of " + std::to_string(*req.body_size) + " bytes");
   if (!req.body_size) co_await stream->write(asio::buffer("0\r\n\r\n", 5));
+  co_return true;
 }
 
 void client::impl::fail_read(const boost::system::error_code& ec, bool at_start,
@@ -272,9 +302,9 @@ awaitable<void> client::impl::read_body(bhttp::response_parser<bhttp::buffer_bod
   meter.finish();
 }
 
-awaitable<response> client::impl::read_response(
-    bool head_request, const byte_sink& sink, bool reused,
-    const std::function<void(const response&)>& on_head) {
+awaitable<response> client::impl::read_response(bool head_request, const byte_sink& sink,
+                                                bool reused, const request& req) {
+  const auto& on_head = req.on_head;
   for (int i = 0; i <= max_interim_replies; ++i) {
     bhttp::response_parser<bhttp::buffer_body> p;
     p.header_limit(static_cast<std::uint32_t>(
@@ -308,7 +338,12 @@ awaitable<response> client::impl::read_response(
     const unsigned code = msg.result_int();
     if (code < 100 || code > 599)
       fail(error::unexpected_status, "HTTP status " + std::to_string(code));
-    if (code < 200) continue;
+    if (code < 200) {
+      if (req.on_interim) req.on_interim(detail::parse_interim_head(
+          "HTTP/" + std::to_string(msg.version() / 10) + "." + std::to_string(msg.version() % 10) +
+          " " + std::to_string(code) + " " + std::string(msg.reason()) + "\r\n\r\n"));
+      continue;
+    }
     response r;
     r.status = static_cast<int>(code);
     r.reason = std::string(msg.reason());
@@ -352,14 +387,15 @@ awaitable<response> client::send(request req, byte_sink body) {
     std::exception_ptr stale;
     try {
       if (impl_->tr.enabled()) trace_head(impl_->tr, head);
+      bool body_sent = true;
       try {
-        co_await impl_->write_request(req, head);
+        body_sent = co_await impl_->write_request(req, head);
       } catch (const std::system_error& e) {
         if (!reused || e.code().category() == http_category()) throw;
         throw stale_connection{std::current_exception()};
       }
-      response r = co_await impl_->read_response(req.method == "HEAD", body, reused,
-                                                 req.on_head);
+      response r = co_await impl_->read_response(req.method == "HEAD", body, reused, req);
+      if (!body_sent) impl_->drop();  // the server may still wait for the body
       r.reused_connection = reused;
       co_return r;
     } catch (const stale_connection& s) {

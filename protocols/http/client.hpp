@@ -62,6 +62,13 @@ struct request {
   /// Called with the final response's status and header fields once they are parsed, before
   /// any body byte reaches the sink (body_bytes is 0 then). Throwing aborts the request.
   std::function<void(const response&)> on_head;
+  /// Expect: 100-continue (RFC 9110 §10.1.1) when the request has a body: the head carries
+  /// "Expect: 100-continue" and the body waits for "100 Continue" at most this long (then it
+  /// is sent anyway, as curl's --expect100-timeout). A final status before it means the body
+  /// is never sent; that response is returned and the connection closed after it.
+  std::optional<std::chrono::milliseconds> expect_continue;
+  /// Called with each interim (1xx) response's head, in order (curl -i prints them).
+  std::function<void(const response&)> on_interim;
 };
 
 /// The final response (interim 1xx replies are skipped). The body went to the sink.
@@ -95,6 +102,11 @@ struct client_options {
   /// none = only connect.time.deadline and the idle timeout.
   std::optional<std::chrono::milliseconds> request_timeout;
   std::string user_agent = "inetpp";
+  /// Plain http through an HTTP proxy (connect.proxy of kind http_connect): connect to the
+  /// proxy itself and send absolute-form requests (RFC 9112 §3.2.2: "GET http://host:port/p"),
+  /// with "Proxy-Authorization: Basic" when the proxy has a user name, as curl does by
+  /// default. false: a CONNECT tunnel (curl's -p). https always tunnels.
+  bool proxy_absolute_form = false;
   http::limits limits;
   /// Progress of each send(): response body bytes given to the sink, total = Content-Length
   /// when the response has one (transport/progress.hpp).

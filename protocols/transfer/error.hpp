@@ -21,6 +21,7 @@ enum class error {
   write_error = 23,            ///< the caller's sink threw: what it threw is the message
   upload_failed = 25,          ///< the server refused the upload (IMAP APPEND NO)
   read_error = 26,             ///< the caller's source threw or could not be spooled
+  range_error = 33,            ///< HTTP resume (options::resume_from) answered without a range
   remote_file_not_found = 78,  ///< no such message / UIDVALIDITY changed / bad ;UID=
 };
 const std::error_category& transfer_category() noexcept;

@@ -26,6 +26,7 @@ std::string_view describe(exit_code code) noexcept {
     case exit_code::read_error: return "Reading local data failed";
     case exit_code::out_of_memory: return "Out of memory";
     case exit_code::operation_timedout: return "Operation timed out";
+    case exit_code::range_error: return "Requested range was not delivered by the server";
     case exit_code::ssl_connect_error: return "TLS handshake failed";
     case exit_code::bad_download_resume: return "Cannot resume the download";
     case exit_code::bad_function_argument: return "Internal error: bad argument";

@@ -38,6 +38,7 @@ enum class exit_code : int {
   out_of_memory = 27,             ///< CURLE_OUT_OF_MEMORY
   operation_timedout = 28,        ///< CURLE_OPERATION_TIMEDOUT (--connect-timeout/--max-time)
   ftp_port_failed = 30,           ///< CURLE_FTP_PORT_FAILED: EPRT/PORT refused (active mode)
+  range_error = 33,              ///< CURLE_RANGE_ERROR: -C/-r and the server ignored the range
   ssl_connect_error = 35,         ///< CURLE_SSL_CONNECT_ERROR: TLS handshake failed
   bad_download_resume = 36,       ///< CURLE_BAD_DOWNLOAD_RESUME: -C beyond the file size
   bad_function_argument = 43,     ///< CURLE_BAD_FUNCTION_ARGUMENT: internal misuse

@@ -1,9 +1,10 @@
 // http(s):// get and put on http::agent (protocols/http/agent.hpp), with curl's meaning of the
 // options: -X method, -I HEAD (head written to the sink), -i heads before the body, -H headers,
-// -d POST body, -L/--max-redirs, -f (22 on status >= 400, nothing written), --compressed
-// (gzip/deflate decoded), -u (Basic) / --oauth2-bearer (Bearer) to the first origin only,
+// -d POST body, -L/--max-redirs, -f (22 on status >= 400, no body; -i still writes the head),
+// --compressed (gzip/deflate decoded), -u (Basic) / --oauth2-bearer (Bearer) to the first origin only,
 // --max-filesize (63, checked against Content-Length first). The session caches the agent, so
-// later URLs of the same origin reuse its kept-alive connection.
+// later URLs of the same origin reuse its kept-alive connection. -r (Range) and -C N (resume,
+// curl's 33 when the server ignores it, 416 = already complete) as curl 7.88 does them.
 //
 // result::reply_code is the final HTTP status, reply_text its reason phrase.
 #include <boost/asio/this_coro.hpp>
@@ -35,6 +36,7 @@ struct http_connection final : connection {
 http::client_options make_options(const options& o) {
   http::client_options co;
   detail::apply_transport_options(o, co.tls_opts, co.connect);
+  co.proxy_absolute_form = !o.http_proxy_tunnel;
   return co;
 }
 
@@ -93,6 +95,39 @@ std::string head_text(const http::response& r) {
   return s + "\r\n";
 }
 
+// -C N wins over -r (as curl). Added after -H, before the body's fields; a Range given with -H
+// is left alone.
+void add_range(const options& o, http::request& req) {
+  if (has(req.headers, "Range")) return;
+  if (o.resume_from && *o.resume_from > 0)
+    req.headers.emplace_back("Range", "bytes=" + std::to_string(*o.resume_from) + "-");
+  else if (o.http_range && !o.http_range->empty())
+    req.headers.emplace_back("Range", "bytes=" + *o.http_range);
+}
+
+// curl's resume rules for the final response of a GET with -C N (N > 0): 416 means the local
+// copy is complete (its body is not written); a response without Content-Range is an error
+// (33) unless its Content-Length is N. Returns true when the body must be discarded.
+bool resume_check(const options& o, const std::string& method, const http::response& r) {
+  if (!o.resume_from || *o.resume_from == 0 || method != "GET") return false;
+  if (r.status == 416) return true;
+  if (r.header("Content-Range")) return false;
+  const auto len = r.header("Content-Length");
+  if (len && std::strtoull(len->c_str(), nullptr, 10) == *o.resume_from) return true;
+  throw transfer_exception(make_error_code(error::range_error),
+                           "HTTP server doesn't seem to support byte ranges. Cannot resume.");
+}
+
+// curl's rule: Expect: 100-continue for a body over 1 MiB or of unknown size, unless -H
+// "Expect:" (or another Expect) was given.
+bool wants_expect(const options& o, bool put) {
+  constexpr std::uint64_t threshold = 1024 * 1024;
+  for (const auto& h : o.http_headers)
+    if (h.size() >= 7 && has({{h.substr(0, h.find(':')), ""}}, "Expect")) return false;
+  if (put) return !o.upload_size || *o.upload_size > threshold;
+  return o.http_data && o.http_data->size() > threshold;
+}
+
 http::request make_request(const call& cl, bool put) {
   const options& o = cl.opts;
   http::request req;
@@ -109,6 +144,8 @@ http::request make_request(const call& cl, bool put) {
       req.headers.emplace_back("Content-Type", "application/x-www-form-urlencoded");
   }
   if (!accept_removed && !has(req.headers, "Accept")) req.headers.emplace(req.headers.begin(), "Accept", "*/*");
+  add_range(o, req);
+  if (wants_expect(o, put)) req.expect_continue = o.expect100_timeout;
   return req;
 }
 
@@ -145,6 +182,20 @@ asio::awaitable<void> run(call& cl, bool put) {
     req.body_size = cl.opts.upload_size;
   }
   const bool write_heads = cl.opts.include_headers || cl.opts.no_body;
+  // A put's response goes to options::response_sink (uncounted), a get's to the call's sink.
+  const byte_sink out = !put ? cl.sink
+                      : cl.opts.response_sink ? byte_sink(cl.opts.response_sink)
+                                              : byte_sink([](std::string_view) {});
+  const std::string method = req.method;
+  bool discard = false;  // -C N and the local copy is already complete
+  auto write_head = [&](const http::response& r) {
+    const std::string text = head_text(r);
+    if (!put) cl.res.header_bytes += text.size();
+    out(text);
+  };
+  req.on_interim = [&](const http::response& r) {
+    if (write_heads) write_head(r);
+  };
   req.on_head = [&](const http::response& r) {
     cl.where = stage::transfer;
     const bool final = !cl.opts.follow_location || r.status < 300 || r.status >= 400 ||
@@ -152,6 +203,11 @@ asio::awaitable<void> run(call& cl, bool put) {
     if (final) {
       cl.res.reply_code = r.status;
       cl.res.reply_text = r.reason;
+      cl.res.content_type = r.header("Content-Type").value_or("");
+      if (const auto ra = r.header("Retry-After");
+          ra && !ra->empty() && ra->size() < 10 && ra->find_first_not_of("0123456789") == std::string::npos)
+        cl.res.retry_after = std::stoull(*ra);
+      discard = resume_check(cl.opts, method, r);
       if (auto len = r.header("Content-Length"); len && !cl.opts.no_body) {
         cl.expected_total = std::strtoull(len->c_str(), nullptr, 10);
         if (cl.opts.max_filesize && *cl.expected_total > *cl.opts.max_filesize)
@@ -159,18 +215,19 @@ asio::awaitable<void> run(call& cl, bool put) {
                                   "Maximum file size exceeded");
       }
     }
-    if (write_heads && !(cl.opts.fail_on_http_error && final && r.status >= 400))
-      cl.sink(head_text(r));
+    if (write_heads) write_head(r);  // -f still writes the head (curl 7.88)
   };
   std::uint64_t body = 0;
   byte_sink sink = [&](std::string_view chunk) {
+    if (discard) return;
     body += chunk.size();
     if (cl.opts.max_filesize && body > *cl.opts.max_filesize)
       throw std::system_error(make_error_code(transport::error::body_too_large),
                               "Maximum file size exceeded");
-    cl.sink(chunk);
+    out(chunk);
   };
   cl.where = stage::connect;
+  cl.res.effective_url = url_text(cl.url);
   std::exception_ptr failure;
   try {
     const http::fetch_result r = co_await conn->agent.fetch(url_text(cl.url), std::move(req),
@@ -178,6 +235,8 @@ asio::awaitable<void> run(call& cl, bool put) {
     cl.res.reply_code = r.response.status;
     cl.res.reply_text = r.response.reason;
     cl.res.reused_connection = r.reused_connection;
+    cl.res.effective_url = r.url;
+    cl.res.redirects = r.redirects;
   } catch (const std::system_error& e) {
     failure = std::current_exception();
     if (e.code() == http::error::http_error_status)  // curl's words, without the category's

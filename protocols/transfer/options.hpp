@@ -109,6 +109,24 @@ struct options {
   bool fail_on_http_error = false;        ///< -f: status >= 400 fails with 22, body not written
   bool include_headers = false;           ///< -i: response head(s) written before the body
   bool http_digest = false;               ///< --digest: -u by Digest (RFC 7616), not Basic
+  // HTTP ranges and resume (http.cc).
+  /// -r/--range: "Range: bytes=<this>" ("0-499", "500-", "-500", "0-9,20-29"); a server that
+  /// ignores it sends the whole body (written as it comes, as curl).
+  std::optional<std::string> http_range;
+  /// -C N: "Range: bytes=N-" (N > 0). A 206 appends from N; a 416 (the file is complete) writes
+  /// nothing and succeeds; a GET answered without Content-Range fails with error::range_error
+  /// (curl's 33) before any body byte is written, unless its Content-Length is N (complete).
+  std::optional<std::uint64_t> resume_from;
+  /// HTTP put: the response body (and with include_headers its head) goes here, as curl -T
+  /// prints it; none = discarded. Not counted in result::bytes (the bytes uploaded).
+  std::function<void(std::string_view)> response_sink;
+  /// HTTP uploads (put, -d) over 1 MiB or of unknown size send "Expect: 100-continue" and
+  /// wait this long for "100 Continue" before sending the body anyway (curl's
+  /// --expect100-timeout, 1 s); -H "Expect:" turns it off.
+  std::chrono::milliseconds expect100_timeout{1000};
+  /// http:// through an HTTP proxy: a CONNECT tunnel (curl's -p) instead of absolute-form
+  /// requests to the proxy (the default, as curl). https always tunnels.
+  bool http_proxy_tunnel = false;
 
   // Observation.
   progress_fn progress;

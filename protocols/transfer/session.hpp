@@ -70,6 +70,16 @@ struct result {
   /// IMAP listing/custom commands: the first line of each untagged response that was written
   /// to the sink (curl's filter), in order, without CRLF.
   std::vector<std::string> untagged;
+  /// HTTP: the last URL fetched (after redirects: curl's %{url_effective}), the redirects
+  /// followed (%{num_redirects}) and the final Content-Type (%{content_type}), "" when none.
+  std::string effective_url;
+  int redirects = 0;
+  std::string content_type;
+  /// HTTP: bytes of response heads written to the sink with -i/-I (part of `bytes`; curl's
+  /// %{size_download} is bytes - header_bytes).
+  std::uint64_t header_bytes = 0;
+  /// HTTP: the final response's Retry-After in seconds (delta-seconds form), when given.
+  std::optional<std::uint64_t> retry_after;
 };
 
 struct session_options {

@@ -5,6 +5,7 @@
 #include "tools/inet/commands.hpp"
 #include "tools/inet/docgen.hpp"
 #include "tools/inet/exit_codes.hpp"
+#include "tools/inet/http_options.hpp"
 #include "tools/inet/option_scope.hpp"
 #include "protocols/transfer/error.hpp"
 #include "protocols/transfer/glob.hpp"
@@ -140,6 +141,11 @@ int transfer_main(direction d, const std::vector<std::string>& args, transfer_co
   }
   int status = 0;
   for (const auto& o : groups) {
+    if (o.parallel && d == direction::get && parallel_runner()) {  // -Z
+      const int rc = parallel_runner()(o, ctx);
+      if (rc != 0 && status == 0) status = rc;
+      continue;
+    }
     for (const auto& text : o.urls) {
       for (const auto& [u, rc] : globbed_transfers(d, o, text, ctx))
         if (rc != 0 && status == 0) status = rc;

@@ -212,7 +212,7 @@ TEST(Options, UploadFile) {
 
 TEST(Options, UnknownOptionAndMissingValue) {
   EXPECT_THROW(one({"--bogus", "u"}), option_error);
-  EXPECT_THROW(one({"-Z", "u"}), option_error);
+  EXPECT_THROW(one({"-W", "u"}), option_error);
   EXPECT_THROW(one({"u", "-o"}), option_error);
   EXPECT_THROW(one({"-v"}), option_error);  // no URL
   try {

@@ -4,6 +4,7 @@
 #include <fstream>
 #include <istream>
 #include <memory>
+#include <thread>
 
 #include "protocols/transfer/glob.hpp"
 #include "protocols/transfer/registry.hpp"
@@ -11,6 +12,8 @@
 #include "tools/inet/cli.hpp"
 #include "tools/inet/extract.hpp"
 #include "tools/inet/progress_meter.hpp"
+#include "tools/inet/retry.hpp"
+#include "tools/inet/write_out.hpp"
 #include "tools/inet/transfer_support.hpp"
 #include "transport/trace.hpp"
 
@@ -130,54 +133,67 @@ int run_extract(transfer::blocking_session& s, const transfer_options& o,
   return 0;
 }
 
-/// curl's -w: %{http_code} / %{response_code} (3 digits), %{size_download}, \n \r \t, %%.
-void write_out(const transfer_options& o, transfer_context& ctx, const transfer::result& r) {
-  if (!o.write_out) return;
-  const std::string& f = *o.write_out;
-  std::string out;
-  for (std::size_t i = 0; i < f.size(); ++i) {
-    if (f[i] == '\\' && i + 1 < f.size() && std::string_view("nrt").find(f[i + 1]) != std::string_view::npos) {
-      out += f[i + 1] == 'n' ? '\n' : f[i + 1] == 'r' ? '\r' : '\t';
-      ++i;
-    } else if (f.compare(i, 2, "%%") == 0) {
-      out += '%';
-      ++i;
-    } else if (f.compare(i, 2, "%{") == 0 && f.find('}', i) != std::string::npos) {
-      const std::size_t end = f.find('}', i);
-      const std::string var = f.substr(i + 2, end - i - 2);
-      char code[8];
-      std::snprintf(code, sizeof code, "%03d", r.reply_code);
-      if (var == "http_code" || var == "response_code") out += code;
-      else if (var == "size_download") out += std::to_string(r.bytes);
-      i = end;
-    } else {
-      out += f[i];
+/// -C -: the size of the output file (0 when there is none or it is stdout).
+std::uint64_t local_size(const transfer_options& o, const transfer_context& ctx) {
+  const std::string* name = ctx.output_name ? ctx.output_name : o.output ? &*o.output : nullptr;
+  std::error_code ec;
+  if (!name || *name == "-") return 0;
+  const auto n = std::filesystem::file_size(*name, ec);
+  return ec ? 0 : n;
+}
+
+bool is_http(const url::parsed_url& u) {
+  return u.scheme == url::scheme::http || u.scheme == url::scheme::https;
+}
+
+/// One attempt of a get; nullopt when --retry says to try once more (after waiting).
+std::optional<int> attempt_get(transfer::blocking_session& s, const transfer_options& o,
+                               const url::parsed_url& u, const transfer::options& t,
+                               transfer_context& ctx, retry_policy& retry) {
+  const auto started = std::chrono::steady_clock::now();
+  // curl's meter (or -# bar) on a terminal's stderr; drawn to its end before any error line.
+  const std::unique_ptr<progress_meter> meter = make_progress_meter(o, ctx.out, ctx.err);
+  transfer::options topt = t;
+  if (meter) topt.progress = meter->download_fn();
+  try {
+    output out(o, ctx, t.resume_from.has_value());
+    std::error_code ec;
+    const transfer::result r = s.get(u, topt, out.sink(), ec);
+    if (meter) meter->finish();
+    std::string why;
+    const auto code = transfer::curl_exit_code(ec, r.failed_in);
+    if (const auto wait = retry.next(code, r.reply_code, is_http(u), why, r.retry_after)) {
+      if (!o.silent) {
+        ctx.err << retry_warning(why, *wait, retry.left() + 1) << '\n';
+        if (r.bytes > 0 && (ctx.output_name || (o.output && *o.output != "-")))
+          ctx.err << "Throwing away " << r.bytes << " bytes\n";
+      }
+      std::this_thread::sleep_for(*wait);
+      return std::nullopt;
     }
+    const auto took = std::chrono::steady_clock::now() - started;
+    if (ec) {
+      write_out(o, ctx, r, took);
+      return report(o, ctx, ec, r);
+    }
+    out.finish();
+    write_out(o, ctx, r, took);
+    return 0;
+  } catch (const write_failure& e) {
+    if (meter) meter->finish();
+    return report_failure(o, ctx, exit_code::write_error, e.what());
   }
-  ctx.out << out << std::flush;
 }
 
 int run_get(transfer::blocking_session& s, const transfer_options& o, const url::parsed_url& u,
             transfer::options t, transfer_context& ctx) {
   if (o.extract_dir || o.parts) return run_extract(s, o, u, std::move(t), ctx);
-  // curl's meter (or -# bar) on a terminal's stderr; drawn to its end before any error line.
-  const std::unique_ptr<progress_meter> meter = make_progress_meter(o, ctx.out, ctx.err);
-  if (meter) t.progress = meter->download_fn();
-  try {
-    output out(o, ctx);
-    std::error_code ec;
-    const transfer::result r = s.get(u, t, out.sink(), ec);
-    if (meter) meter->finish();
-    if (ec) {
-      write_out(o, ctx, r);
-      return report(o, ctx, ec, r);
-    }
-    out.finish();
-    write_out(o, ctx, r);
-    return 0;
-  } catch (const write_failure& e) {
-    if (meter) meter->finish();
-    return report_failure(o, ctx, exit_code::write_error, e.what());
+  if (o.resume_auto && is_http(u)) {
+    if (const std::uint64_t n = local_size(o, ctx); n > 0) t.resume_from = n;
+  }
+  retry_policy retry(o);
+  for (;;) {
+    if (const auto rc = attempt_get(s, o, u, t, ctx, retry)) return *rc;
   }
 }
 
@@ -197,11 +213,20 @@ int run_put(transfer::blocking_session& s, const transfer_options& o, const url:
   stream_source src(*in, name == "-" ? "stdin" : "'" + name + "'");
   const std::unique_ptr<progress_meter> meter = make_progress_meter(o, ctx.out, ctx.err);
   if (meter) t.progress = meter->upload_fn();
-  std::error_code ec;
-  const transfer::result r = s.put(u, t, src, ec);
-  if (meter) meter->finish();
-  write_out(o, ctx, r);
-  return ec ? report(o, ctx, ec, r) : 0;
+  try {
+    // http(s): the response body goes to stdout or -o, as curl -T prints it.
+    std::optional<output> response;
+    if (is_http(u)) t.response_sink = response.emplace(o, ctx).sink();
+    std::error_code ec;
+    const transfer::result r = s.put(u, t, src, ec);
+    if (meter) meter->finish();
+    if (response && !ec) response->finish();
+    write_out(o, ctx, r);
+    return ec ? report(o, ctx, ec, r) : 0;
+  } catch (const write_failure& e) {
+    if (meter) meter->finish();
+    return report_failure(o, ctx, exit_code::write_error, e.what());
+  }
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 // policy helpers.
 #include "tools/inet/cli.hpp"
 #include "tools/inet/docgen.hpp"
+#include "tools/inet/http_options.hpp"
 #include "tools/inet/netrc.hpp"
 
 #include <CLI/CLI.hpp>
@@ -265,6 +266,7 @@ void configure(CLI::App& app, transfer_options& o) {
   add_output_options(app, o);
   add_limit_options(app, o);
   add_request_options(app, o);
+  add_http_options(app, o);
   app.add_option("URL", o.urls, "URLs to transfer (scheme guessed from the host if absent)")
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
 }
@@ -484,6 +486,7 @@ transfer::options library_options(const transfer_options& o, const url::parsed_u
   t.include_headers = o.include;
   t.http_digest = o.digest;
   t.trace = o.verbosity > 0;
+  apply_http_options(o, u, t);
   return t;
 }
 

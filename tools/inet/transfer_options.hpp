@@ -79,6 +79,21 @@ struct transfer_options {
   std::optional<std::string> data;         ///< -d/--data/--data-binary (HTTP POST body)
   std::optional<std::string> write_out;    ///< -w/--write-out FORMAT (%{http_code} ...)
 
+  // HTTP transfer options (http_options.cc).
+  std::optional<std::string> range;        ///< -r/--range "0-499", "500-", "-500", "0-9,20-29"
+  int retry = 0;                           ///< --retry N: retry transient failures N times
+  /// --retry-delay SECONDS between retries; unset or 0: curl's backoff (1 s, doubling, 10 min).
+  std::optional<std::chrono::milliseconds> retry_delay;
+  /// --retry-max-time SECONDS: no retry starts later than this after the first attempt.
+  std::optional<std::chrono::milliseconds> retry_max_time;
+  std::optional<std::string> proxy_user;      ///< --proxy-user USER[:PASS] (Basic, CONNECT)
+  std::optional<std::string> proxy_password;  ///< its PASS part
+  /// --expect100-timeout SECONDS: wait for "100 Continue" before an upload body (1 s).
+  std::optional<std::chrono::milliseconds> expect100_timeout;
+  bool proxytunnel = false;                ///< -p/--proxytunnel: CONNECT also for http://
+  bool parallel = false;                   ///< -Z/--parallel: the group's URLs at once (get)
+  int parallel_max = 50;                   ///< --parallel-max N: at most N at once (1..300)
+
   /// The TLS policy for a STARTTLS-capable protocol. An explicit --ssl/--ssl-reqd/--tls wins.
   /// Otherwise inet is stricter than curl (which defaults to no STARTTLS at all): `required`
   /// when `password_will_be_sent` (so a password never crosses the network in clear text

@@ -4,10 +4,10 @@
 
 namespace inet::cli {
 
-output::output(const transfer_options& o, transfer_context& ctx) : out_(&ctx.out) {
+output::output(const transfer_options& o, transfer_context& ctx, bool append) : out_(&ctx.out) {
   const std::string* name = ctx.output_name ? ctx.output_name : o.output ? &*o.output : nullptr;
   if (name && *name != "-") {
-    file_.open(*name, std::ios::binary | std::ios::trunc);
+    file_.open(*name, std::ios::binary | (append ? std::ios::app : std::ios::trunc));
     if (!file_) throw write_failure("Failed to open " + *name);
     out_ = &file_;
   }

@@ -31,8 +31,9 @@ class write_failure : public std::runtime_error {
 /// The transfer's output: -o FILE (truncated; "-" = stdout) or the context's stdout stream.
 class output {
  public:
-  /// Throws write_failure if the file cannot be opened.
-  output(const transfer_options& o, transfer_context& ctx);
+  /// Throws write_failure if the file cannot be opened. `append`: a file is appended to, not
+  /// truncated (-C resume).
+  output(const transfer_options& o, transfer_context& ctx, bool append = false);
   /// A sink writing each chunk as it arrives (streaming; nothing is buffered beyond the
   /// ostream's own buffer). Throws write_failure on a failed write.
   byte_sink sink();

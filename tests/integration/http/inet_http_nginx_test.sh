@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `inet get http(s)://` against a real nginx (tests/integration/servers/nginx): a 1 MiB file
-# byte-identical over http and https, a redirect with -L, gzip with --compressed, many GETs on
-# one kept-alive connection (nginx's access log), and curl's exit codes 22 and 47.
+# byte-identical over http and https, a redirect with -L, gzip with --compressed, 10,000 GETs on
+# one kept-alive connection (nginx's access log), a 100 MiB WebDAV PUT, -C -/-r ranges, Basic
+# auth, --retry, -Z, and curl's exit codes 22 and 47.
 # Prints "ok - NAME" / "not ok - NAME"; exits 1 on any failure.
 #
 # Outside Bazel: TEST_TMPDIR=/tmp/x tests/integration/http/inet_http_nginx_test.sh (bazel-bin).
@@ -62,14 +63,60 @@ else
   bad "gzip" "$(head -c 300 "$WORK/gz.txt") $(cat "$WORK/err")"
 fi
 
+# 10,000 GETs of one command (a glob) on one pooled connection: nginx's $connection (first
+# field of the log line) is the same for all of them.
 before="$(wc -l <"$NGINX_LOG")"
-urls=(); for i in $(seq 20); do urls+=("$H/text.txt?n=$i"); done
-"$INET" get -sS -o /dev/null "${urls[@]}" 2>"$WORK/err" || true
-tail -n "+$((before + 1))" "$NGINX_LOG" | grep 'text.txt?n=' >"$WORK/log" || true
-new="$(wc -l <"$WORK/log")"
+rc=0; "$INET" get -sS -o /dev/null "$H/small.txt?n=[1-10000]" 2>"$WORK/err" || rc=$?
+tail -n "+$((before + 1))" "$NGINX_LOG" | grep 'small.txt?n=' >"$WORK/log" || true
+new="$(grep -c ' 200 ' "$WORK/log" || true)"
 conns="$(awk '{print $1}' "$WORK/log" | sort -u | wc -l)"
-[ "$new" = 20 ] && [ "$conns" = 1 ] && ok "20 GETs on one kept-alive connection" \
-  || bad "keep-alive" "requests=$new connections=$conns $(cat "$WORK/err")"
+[ "$rc" = 0 ] && [ "$new" = 10000 ] && [ "$conns" = 1 ] \
+  && ok "10000 GETs on one kept-alive connection" \
+  || bad "keep-alive" "exit=$rc requests=$new connections=$conns $(head -c 300 "$WORK/err")"
+
+# -Z: 200 URLs at once, at most 4 in flight: every file right, 2 to 4 connections in the log.
+mkdir -p "$WORK/par"
+before="$(wc -l <"$NGINX_LOG")"
+rc=0; "$INET" get -sS -Z --parallel-max 4 -o "$WORK/par/p#1.txt" "$H/small.txt?z=[1-200]" \
+  2>"$WORK/err" || rc=$?
+files="$(cat "$WORK/par"/p*.txt | grep -c '^small$' || true)"
+conns="$(tail -n "+$((before + 1))" "$NGINX_LOG" | grep 'small.txt?z=' | awk '{print $1}' | sort -u | wc -l)"
+[ "$rc" = 0 ] && [ "$files" = 200 ] && [ "$conns" -ge 2 ] && [ "$conns" -le 4 ] \
+  && ok "-Z --parallel-max 4: 200 files on $conns connections" \
+  || bad "-Z" "exit=$rc files=$files connections=$conns $(head -c 300 "$WORK/err")"
+
+# 100 MiB PUT to the WebDAV location, byte-identical (sha256), streamed from the file.
+head -c $((100 * 1024 * 1024)) /dev/urandom >"$WORK/up.bin"
+code="$("$INET" put -sS -T "$WORK/up.bin" -w '%{http_code}' "$H/dav/up.bin" 2>"$WORK/err")" || true
+want="$(sha256sum <"$WORK/up.bin")"; got="$(sha256sum <"$DOCROOT/dav/up.bin" 2>/dev/null || true)"
+[ "$code" = 201 ] && [ "$want" = "$got" ] && ok "100 MiB PUT byte-identical (WebDAV)" \
+  || bad "PUT" "code=$code $(cat "$WORK/err")"
+rm -f "$WORK/up.bin" "$DOCROOT/dav/up.bin"
+
+# Range resume: -C - appends from the partial file's size; a complete file gets 416 (exit 0,
+# unchanged); -r gives the bytes asked for.
+head -c 300000 "$DOCROOT/file.bin" >"$WORK/part.bin"
+code="$("$INET" get -sS -C - -o "$WORK/part.bin" -w '%{http_code}' "$H/file.bin" 2>"$WORK/err")" || true
+[ "$code" = 206 ] && cmp -s "$WORK/part.bin" "$DOCROOT/file.bin" && ok "-C - resumes (206)" \
+  || bad "-C -" "code=$code $(cat "$WORK/err")"
+code="$("$INET" get -sS -C - -o "$WORK/part.bin" -w '%{http_code}' "$H/file.bin" 2>"$WORK/err")" || true
+[ "$code" = 416 ] && cmp -s "$WORK/part.bin" "$DOCROOT/file.bin" && ok "-C - on a complete file (416, unchanged)" \
+  || bad "-C - complete" "code=$code $(cat "$WORK/err")"
+[ "$("$INET" get -sS -r 100-199 "$H/file.bin" | cmp - <(tail -c +101 "$DOCROOT/file.bin" | head -c 100) && echo same)" = same ] \
+  && ok "-r 100-199" || bad "-r" "bytes differ"
+
+# Basic auth: 401 without credentials (22 with -f), the file with -u.
+code="$("$INET" get -s -o /dev/null -w '%{http_code}' "$H/auth/secret.txt")" || true
+rc=0; "$INET" get -sS -f -o /dev/null "$H/auth/secret.txt" 2>/dev/null || rc=$?
+[ "$code" = 401 ] && [ "$rc" = 22 ] && ok "basic auth location: 401, -f exit 22" || bad "401" "code=$code rc=$rc"
+body="$("$INET" get -sS -u alice:secret "$H/auth/secret.txt" 2>"$WORK/err")" || true
+[ "$body" = "the secret file" ] && ok "basic auth with -u" || bad "-u" "$body $(cat "$WORK/err")"
+
+# --retry on a 503: one retry, two requests in the log.
+before="$(wc -l <"$NGINX_LOG")"
+rc=0; "$INET" get -sS -f --retry 1 --retry-delay 1 -o /dev/null "$H/unavailable" 2>/dev/null || rc=$?
+n="$(tail -n "+$((before + 1))" "$NGINX_LOG" | grep -c 'GET /unavailable' || true)"
+[ "$rc" = 22 ] && [ "$n" = 2 ] && ok "--retry 1 on 503: two requests, exit 22" || bad "--retry" "rc=$rc requests=$n"
 
 rc=0; "$INET" get -sS -f -o "$WORK/missing" "$H/missing" 2>/dev/null || rc=$?
 [ "$rc" -eq 22 ] && ok "-f on 404: exit 22" || bad "-f" "exit $rc"
