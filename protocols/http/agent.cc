@@ -118,6 +118,24 @@ std::string redirect_target(const fetch_result& out, const url::parsed_url& from
   return next;
 }
 
+// The jar's cookies for this hop, before a Cookie value of the caller's (curl's order).
+void add_jar_cookies(fields& headers, const cookie_jar* jar, const url::parsed_url& p,
+                     const std::string& target) {
+  if (!jar) return;
+  const std::string mine = jar->header_for(p.host, target, p.implicit_tls());
+  if (mine.empty()) return;
+  for (auto& [n, v] : headers)
+    if (iequals(n, "Cookie")) return void(v = mine + "; " + v);
+  headers.emplace_back("Cookie", mine);
+}
+
+void store_cookies(cookie_jar* jar, const response& head, const url::parsed_url& p,
+                   const std::string& target) {
+  if (!jar) return;
+  for (const auto& [n, v] : head.headers)
+    if (iequals(n, "Set-Cookie")) jar->set(v, p.host, target, p.implicit_tls());
+}
+
 }  // namespace
 
 std::string method_after_redirect(int status, const std::string& method) {
@@ -182,9 +200,12 @@ awaitable<fetch_result> agent::fetch(std::string url, request req, byte_sink sin
                                                                    fo.auth.password)
                                  : "Bearer " + fo.auth.token);
     }
+    add_jar_cookies(r.headers, fo.cookies, p, r.target);
+    const std::string r_method = r.method, r_target = r.target;
     hop_state hop;
     const bool streamed = r.body_source != nullptr;
     r.on_head = [&](const response& head) {
+      store_cookies(fo.cookies, head, p, r_target);
       const bool replayable = !streamed || (head.status != 307 && head.status != 308);
       hop.follow = fo.follow_redirects && is_redirect(head.status) && head.header("Location") &&
                    replayable;
@@ -206,7 +227,6 @@ awaitable<fetch_result> agent::fetch(std::string url, request req, byte_sink sin
       if (hop.follow) return;  // a redirect's body is discarded
       if (hop.decoder) (*hop.decoder)(chunk); else if (sink) sink(chunk);
     };
-    const std::string r_method = r.method, r_target = r.target;
     client* c = co_await client_for(p.origin(), p.host, p.port, p.implicit_tls());
     out.response = co_await c->send(std::move(r), hop_sink);
     out.reused_connection = out.response.reused_connection;

@@ -20,6 +20,7 @@
 
 #include "protocols/http/client.hpp"
 #include "protocols/http/content_coding.hpp"
+#include "protocols/http/cookie_jar.hpp"
 
 namespace inet::http {
 
@@ -50,6 +51,11 @@ struct fetch_options {
   /// A final status >= 400 fails with error::http_error_status before any body byte reaches
   /// the sink (curl's -f).
   bool fail_on_error = false;
+  /// A cookie jar (cookie_jar.hpp; must outlive the fetch): every hop sends the jar's cookies
+  /// that match its URL (domain, path, Secure only over https) in one Cookie field, before a
+  /// Cookie value of the caller's (which goes to the first origin only), and stores each
+  /// Set-Cookie of every response, redirects included. Null: no cookie engine.
+  cookie_jar* cookies = nullptr;
 };
 
 /// What fetch() returns: the final response, where it came from, and the redirects taken.
