@@ -19,6 +19,10 @@ namespace inet::sasl {
 class token_provider;  // protocols/sasl/oauth2.hpp
 }
 
+namespace inet::http {
+class cookie_jar;  // protocols/http/cookie_jar.hpp
+}
+
 namespace inet::transfer {
 
 /// How to use TLS on schemes that upgrade with STARTTLS/STLS (smtp, pop3, imap; later ftp).
@@ -108,6 +112,13 @@ struct options {
   bool fail_on_http_error = false;        ///< -f: status >= 400 fails with 22, body not written
   bool include_headers = false;           ///< -i: response head(s) written before the body
   bool http_digest = false;               ///< --digest: -u by Digest (RFC 7616), not Basic
+  /// -b/-c: the cookie jar the http(s) transfers of a command share: each request sends its
+  /// matching cookies, each response's Set-Cookie goes in (docs/http.md). The caller loads and
+  /// saves it (cookie_jar::load_netscape/netscape). Null: no cookie engine.
+  std::shared_ptr<http::cookie_jar> cookies;
+  /// -F, in order: curl's form arguments (http::parse_form_arg): a multipart/form-data POST
+  /// (RFC 7578) streamed from the named files.
+  std::vector<std::string> http_form;
 
   // Observation.
   progress_fn progress;
