@@ -1,7 +1,7 @@
 // http(s):// get and put on http::agent (protocols/http/agent.hpp), with curl's meaning of the
 // options: -X method, -I HEAD (head written to the sink), -i heads before the body, -H headers,
 // -d POST body, -L/--max-redirs, -f (22 on status >= 400, nothing written), --compressed
-// (gzip/deflate decoded), -u (Basic) / --oauth2-bearer (Bearer) to the first origin only,
+// (gzip/deflate/br/zstd decoded), -u (Basic) / --oauth2-bearer (Bearer) to the first origin only,
 // --max-filesize (63, checked against Content-Length first), -b/-c cookies (options::cookies),
 // -F multipart forms. The session caches the agent, so
 // later URLs of the same origin reuse its kept-alive connection.
