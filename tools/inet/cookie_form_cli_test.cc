@@ -103,6 +103,8 @@ TEST(InetGetForm, PostsTheFieldsAndFilesAndMissingFileIs26) {
   EXPECT_THAT(srv.received(), HasSubstr("name=\"doc\"; filename=\"a b.txt\"\r\n"
                                         "Content-Type: text/plain\r\n\r\nuploaded\r\n"));
   EXPECT_EQ(run({"-F", "doc=@/nonexistent/x", "http://127.0.0.1:1/"}).status, 26);
+  EXPECT_EQ(run({"-F", "a=1", "-d", "b=2", "http://127.0.0.1:1/"}).status, 2);
+  EXPECT_EQ(run({"-F", "a=1", "-I", "http://127.0.0.1:1/"}).status, 2);
 }
 
 }  // namespace

@@ -345,6 +345,8 @@ std::vector<transfer_options> parse_transfer_args(const std::vector<std::string>
       throw option_error("option --upload-file: uploads use 'inet put'");
     }
     if (d == direction::put && !o.upload_file) o.upload_file = "-";
+    if (!o.form.empty() && (o.data || o.head))  // curl: "only select one HTTP request method"
+      throw option_error("option --form: cannot be combined with --data or --head");
   }
   return out;
 }
