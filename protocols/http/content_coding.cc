@@ -107,8 +107,8 @@ struct zlib_impl final : decoding_sink::impl {
         return;
       }
       if (rc != Z_OK && rc != Z_STREAM_END && rc != Z_BUF_ERROR)
-        fail(error::bad_content_encoding, std::string("corrupt compressed content: ") +
-                                              (z.msg ? z.msg : "zlib error"));
+        fail(error::bad_content_encoding,
+             std::string("corrupt compressed content: ") + (z.msg ? z.msg : "zlib error"));
       const std::size_t n = out.size() - z.avail_out;
       emit(out.data(), n);
       if (rc == Z_STREAM_END) done = true;
@@ -173,10 +173,13 @@ struct zstd_impl final : decoding_sink::impl {
 
 std::shared_ptr<decoding_sink::impl> make_impl(coding c) {
   switch (c) {
-    case coding::br: return std::make_shared<brotli_impl>();
-    case coding::zstd: return std::make_shared<zstd_impl>();
+    case coding::br:
+      return std::make_shared<brotli_impl>();
+    case coding::zstd:
+      return std::make_shared<zstd_impl>();
     case coding::gzip:
-    case coding::deflate: break;
+    case coding::deflate:
+      break;
   }
   return std::make_shared<zlib_impl>();
 }

@@ -17,6 +17,7 @@ constexpr std::int64_t max_time = 253402300799;  // 9999-12-31T23:59:59Z
 
 // Multi-label public suffixes refused as a Domain attribute (a small part of the Public Suffix
 // List: common second-level registries and shared hosting domains).
+// clang-format off
 constexpr std::array<std::string_view, 48> multi_label_suffixes = {
     "co.uk",  "org.uk", "ac.uk",  "gov.uk", "me.uk",  "net.uk", "ltd.uk", "plc.uk",
     "sch.uk", "com.au", "net.au", "org.au", "edu.au", "gov.au", "co.jp",  "ne.jp",
@@ -25,6 +26,7 @@ constexpr std::array<std::string_view, 48> multi_label_suffixes = {
     "com.sg", "com.tr", "com.ar", "co.il",  "com.hk", "com.es", "co.id",  "com.my",
     "github.io", "gitlab.io", "blogspot.com", "herokuapp.com", "appspot.com",
     "cloudfront.net", "azurewebsites.net", "netlify.app"};
+// clang-format on
 
 std::string lower(std::string_view s) {
   std::string out(s);
@@ -42,16 +44,14 @@ bool iequals(std::string_view a, std::string_view b) { return lower(a) == lower(
 
 // Control characters (HTAB included) and ';' would break or inject into a Cookie header.
 bool clean(std::string_view s) {
-  return std::none_of(s.begin(), s.end(), [](unsigned char c) {
-    return c < 0x20 || c == 0x7f || c == ';';
-  });
+  return std::none_of(s.begin(), s.end(),
+                      [](unsigned char c) { return c < 0x20 || c == 0x7f || c == ';'; });
 }
 
 bool is_ip_literal(std::string_view host) {
   if (host.find(':') != std::string_view::npos) return true;  // IPv6
-  return !host.empty() && std::all_of(host.begin(), host.end(), [](unsigned char c) {
-    return std::isdigit(c) || c == '.';
-  });
+  return !host.empty() && std::all_of(host.begin(), host.end(),
+                                      [](unsigned char c) { return std::isdigit(c) || c == '.'; });
 }
 
 // §5.1.4 default-path of a request path.
@@ -106,9 +106,8 @@ void parse_attribute(std::string_view av, parsed_attributes& a) {
   } else if (iequals(name, "max-age")) {
     const bool neg = value.starts_with('-');
     const std::string_view digits = neg ? value.substr(1) : value;
-    if (digits.empty() || !std::all_of(digits.begin(), digits.end(), [](unsigned char c) {
-          return std::isdigit(c);
-        }))
+    if (digits.empty() ||
+        !std::all_of(digits.begin(), digits.end(), [](unsigned char c) { return std::isdigit(c); }))
       return;
     std::int64_t v = 0;
     for (char c : digits) v = std::min<std::int64_t>(v * 10 + (c - '0'), max_time);
@@ -146,9 +145,9 @@ std::optional<std::int64_t> cookie_jar::parse_cookie_date(std::string_view text)
       const auto c2 = c1 == std::string_view::npos ? c1 : tok.find(':', c1 + 1);
       if (c2 != std::string_view::npos) {
         const auto h = c1 >= 1 && c1 <= 2 ? leading_digits(tok.substr(0, c1), c1, 2) : std::nullopt;
-        const auto m =
-            c2 - c1 - 1 >= 1 && c2 - c1 - 1 <= 2 ? leading_digits(tok.substr(c1 + 1, c2 - c1 - 1), c2 - c1 - 1, 2)
-                             : std::nullopt;
+        const auto m = c2 - c1 - 1 >= 1 && c2 - c1 - 1 <= 2
+                           ? leading_digits(tok.substr(c1 + 1, c2 - c1 - 1), c2 - c1 - 1, 2)
+                           : std::nullopt;
         const auto s = leading_digits(tok.substr(c2 + 1), 1, 2);
         if (h && m && s) {
           hour = h, minute = m, second = s;
@@ -222,8 +221,10 @@ bool cookie_jar::set(std::string_view set_cookie, std::string_view host, std::st
     rest = next == std::string_view::npos ? "" : rest.substr(next + 1);
   }
   const std::int64_t t = seconds(now);
-  if (a.max_age) c.expires = *a.max_age <= 0 ? std::int64_t{0} : std::min(t + *a.max_age, max_time);
-  else if (a.expires) c.expires = std::min(*a.expires, max_time);
+  if (a.max_age)
+    c.expires = *a.max_age <= 0 ? std::int64_t{0} : std::min(t + *a.max_age, max_time);
+  else if (a.expires)
+    c.expires = std::min(*a.expires, max_time);
   const std::string h = lower(host);
   if (a.domain && !a.domain->empty()) {
     if (!domain_match(h, *a.domain)) return false;  // another domain
@@ -298,8 +299,8 @@ void cookie_jar::expire(std::int64_t now) {
   }
 }
 
-std::string cookie_jar::header_for(std::string_view host, std::string_view path,
-                                   bool secure_origin, clock::time_point now) const {
+std::string cookie_jar::header_for(std::string_view host, std::string_view path, bool secure_origin,
+                                   clock::time_point now) const {
   const std::string h = lower(host);
   const std::string_view p = path.empty() ? "/" : path.substr(0, path.find('?'));
   const std::int64_t t = seconds(now);

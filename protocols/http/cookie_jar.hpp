@@ -28,11 +28,11 @@ namespace inet::http {
 
 struct cookie {
   std::string name, value;
-  std::string domain;      ///< lower case, without a leading dot
-  std::string path = "/";  ///< starts with "/"
-  bool host_only = true;   ///< sent to `domain` only, not to its subdomains
-  bool secure = false;     ///< sent over https only
-  bool http_only = false;  ///< "#HttpOnly_" in the Netscape file (no script API here)
+  std::string domain;                   ///< lower case, without a leading dot
+  std::string path = "/";               ///< starts with "/"
+  bool host_only = true;                ///< sent to `domain` only, not to its subdomains
+  bool secure = false;                  ///< sent over https only
+  bool http_only = false;               ///< "#HttpOnly_" in the Netscape file (no script API here)
   std::optional<std::int64_t> expires;  ///< Unix seconds; none = a session cookie
 };
 

@@ -27,10 +27,14 @@ bool has_crlfnul(std::string_view s) {
 std::string form_quoted(std::string_view s) {
   std::string out = "\"";
   for (char c : s) {
-    if (c == '"') out += "%22";
-    else if (c == '\r') out += "%0D";
-    else if (c == '\n') out += "%0A";
-    else out += c;
+    if (c == '"')
+      out += "%22";
+    else if (c == '\r')
+      out += "%0D";
+    else if (c == '\n')
+      out += "%0A";
+    else
+      out += c;
   }
   return out + "\"";
 }
@@ -92,8 +96,10 @@ form_part parse_form_arg(std::string_view arg) {
     rest.remove_prefix(1);
     const std::string_view item = rest.substr(0, rest.find(';'));
     rest.remove_prefix(item.size());
-    if (item.starts_with("type=")) p.content_type = std::string(item.substr(5));
-    else if (item.starts_with("filename=")) p.filename = std::string(item.substr(9));
+    if (item.starts_with("type="))
+      p.content_type = std::string(item.substr(5));
+    else if (item.starts_with("filename="))
+      p.filename = std::string(item.substr(9));
   }
   if (has_crlfnul(p.content_type) || has_crlfnul(p.name))
     fail(error::invalid_request, "form field " + p.name + ": CR, LF or NUL in name or type");
@@ -104,14 +110,16 @@ struct form_source::impl {
   std::string boundary;
   std::vector<segment> segments;
   std::uint64_t total = 0;
-  std::size_t at = 0;          // current segment
-  std::uint64_t offset = 0;    // bytes of it given
+  std::size_t at = 0;        // current segment
+  std::uint64_t offset = 0;  // bytes of it given
   std::ifstream file;
 
   void add_text(std::string s) {
     total += s.size();
-    if (!segments.empty() && segments.back().path.empty()) segments.back().text += s;
-    else segments.push_back({std::move(s), {}, 0});
+    if (!segments.empty() && segments.back().path.empty())
+      segments.back().text += s;
+    else
+      segments.push_back({std::move(s), {}, 0});
   }
   void add_file(const std::string& path) {
     std::error_code ec;
@@ -133,15 +141,17 @@ form_source::form_source(std::vector<form_part> parts, std::string boundary)
   for (form_part& p : parts) {
     if (p.name.empty() || has_crlfnul(p.content_type))
       fail(error::invalid_request, "form field with an empty name or CR/LF/NUL in its type");
-    std::string head = "--" + impl_->boundary +
-                       "\r\nContent-Disposition: form-data; name=" + form_quoted(p.name);
+    std::string head =
+        "--" + impl_->boundary + "\r\nContent-Disposition: form-data; name=" + form_quoted(p.name);
     if (p.filename) head += "; filename=" + form_quoted(*p.filename);
     std::string type = p.content_type;
     if (type.empty() && p.filename) type = mime::guess_content_type(*p.filename);
     if (!type.empty()) head += "\r\nContent-Type: " + type;
     impl_->add_text(head + "\r\n\r\n");
-    if (!p.path.empty()) impl_->add_file(p.path);
-    else impl_->add_text(std::move(p.value));
+    if (!p.path.empty())
+      impl_->add_file(p.path);
+    else
+      impl_->add_text(std::move(p.value));
     impl_->add_text("\r\n");
   }
   impl_->add_text("--" + impl_->boundary + "--\r\n");

@@ -117,6 +117,8 @@ http::request make_request(const call& cl, bool put) {
 // -F: a multipart/form-data POST body (POST unless -X says otherwise); null without -F.
 std::unique_ptr<http::form_source> make_form(const options& o, bool put, http::request& req) {
   if (o.http_form.empty() || put) return nullptr;
+  if (o.http_data)  // curl: "You can only select one HTTP request method!"
+    throw transfer_exception(make_error_code(error::failed_init), "-F cannot go with -d");
   std::vector<http::form_part> parts;
   for (const auto& arg : o.http_form) parts.push_back(http::parse_form_arg(arg));
   std::unique_ptr<http::form_source> form;
@@ -127,7 +129,8 @@ std::unique_ptr<http::form_source> make_form(const options& o, bool put, http::r
     throw transfer_exception(make_error_code(error::read_error), e.what());
   }
   if (!o.custom_request || o.custom_request->empty()) req.method = "POST";
-  if (!has(req.headers, "Content-Type")) req.headers.emplace_back("Content-Type", form->content_type());
+  if (!has(req.headers, "Content-Type"))
+    req.headers.emplace_back("Content-Type", form->content_type());
   req.body_source = form.get();
   req.body_size = form->size();
   return form;

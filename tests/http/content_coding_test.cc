@@ -1,6 +1,8 @@
 // Content codings (protocols/http/content_coding.hpp): gzip, deflate, br and zstd decoded in any
 // piece sizes, chained codings, corrupt and cut-off data, and bombs stopped at the cap — both
 // directly and through http::agent against a mock server.
+#include "protocols/http/content_coding.hpp"
+
 #include <brotli/encode.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -11,7 +13,6 @@
 #include <string>
 
 #include "protocols/http/agent.hpp"
-#include "protocols/http/content_coding.hpp"
 #include "tests/mock/server.hpp"
 #include "transport/blocking.hpp"
 
@@ -39,8 +40,7 @@ std::string zlib_encode(const std::string& data, int window_bits) {
 std::string br_encode(const std::string& data) {
   std::size_t n = BrotliEncoderMaxCompressedSize(data.size());
   std::string out(n, '\0');
-  EXPECT_TRUE(BrotliEncoderCompress(5, BROTLI_DEFAULT_WINDOW,
-                                    BROTLI_MODE_GENERIC, data.size(),
+  EXPECT_TRUE(BrotliEncoderCompress(5, BROTLI_DEFAULT_WINDOW, BROTLI_MODE_GENERIC, data.size(),
                                     reinterpret_cast<const std::uint8_t*>(data.data()), &n,
                                     reinterpret_cast<std::uint8_t*>(out.data())));
   out.resize(n);
@@ -57,10 +57,14 @@ std::string zstd_encode(const std::string& data) {
 
 std::string encode(coding c, const std::string& data) {
   switch (c) {
-    case coding::gzip: return zlib_encode(data, 15 + 16);
-    case coding::deflate: return zlib_encode(data, 15);
-    case coding::br: return br_encode(data);
-    case coding::zstd: return zstd_encode(data);
+    case coding::gzip:
+      return zlib_encode(data, 15 + 16);
+    case coding::deflate:
+      return zlib_encode(data, 15);
+    case coding::br:
+      return br_encode(data);
+    case coding::zstd:
+      return zstd_encode(data);
   }
   return {};
 }
@@ -192,8 +196,8 @@ struct runner {
   fetch_result run(std::string url, fetch_options fo) {
     body.clear();
     request req;
-    return transport::run_blocking(io, a.fetch(std::move(url), std::move(req), string_sink(body),
-                                               std::move(fo)));
+    return transport::run_blocking(
+        io, a.fetch(std::move(url), std::move(req), string_sink(body), std::move(fo)));
   }
 };
 
@@ -221,8 +225,11 @@ TEST(ContentCodingAgent, BrAndZstdDecodedWithAcceptEncoding) {
 TEST(ContentCodingAgent, BrAndZstdBombsAreCapped) {
   for (coding c : {coding::br, coding::zstd}) {
     const std::string bomb = encode(c, std::string(32 * 1024 * 1024, 'A'));
-    mock_server srv(std::move(script().expect_until("").send(ok(bomb, std::string(
-        "Content-Encoding: ") + (c == coding::br ? "br" : "zstd") + "\r\n")).close()));
+    mock_server srv(std::move(script()
+                                  .expect_until("")
+                                  .send(ok(bomb, std::string("Content-Encoding: ") +
+                                                     (c == coding::br ? "br" : "zstd") + "\r\n"))
+                                  .close()));
     runner r;
     fetch_options fo;
     fo.decode_content = true;
@@ -239,8 +246,8 @@ TEST(ContentCodingAgent, BrAndZstdBombsAreCapped) {
 
 TEST(ContentCodingAgent, UndecodedWithoutCompressed) {
   const std::string wire = zstd_encode("plain");
-  mock_server srv(std::move(
-      script().expect_until("").send(ok(wire, "Content-Encoding: zstd\r\n")).close()));
+  mock_server srv(
+      std::move(script().expect_until("").send(ok(wire, "Content-Encoding: zstd\r\n")).close()));
   runner r;
   r.run("http://127.0.0.1:" + std::to_string(srv.port()) + "/", {});
   EXPECT_EQ(r.body, wire);

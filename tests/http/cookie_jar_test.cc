@@ -1,6 +1,8 @@
 // The RFC 6265 cookie jar (protocols/http/cookie_jar.hpp): domain/path/secure/expiry rules,
 // host-only cookies, public suffixes, curl's Netscape file format, and http::agent with a jar
 // against mock servers (cookies kept across redirects, never sent to another host).
+#include "protocols/http/cookie_jar.hpp"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -8,7 +10,6 @@
 #include <string>
 
 #include "protocols/http/agent.hpp"
-#include "protocols/http/cookie_jar.hpp"
 #include "tests/mock/server.hpp"
 #include "transport/blocking.hpp"
 
@@ -146,9 +147,9 @@ TEST(CookieJar, ReadsAndWritesCurlsNetscapeFormat) {
       "\n"
       "#HttpOnly_.example.com\tTRUE\t/\tFALSE\t1800000000\tsid\tabc\r\n"
       "www.example.com\tFALSE\t/app\tTRUE\t0\tpref\tdark mode\n"
-      "old.example.com\tFALSE\t/\tFALSE\t1000\tgone\tx\n"    // expired
-      "www.example.com\tFALSE\t/\tFALSE\t0\tempty\n"         // six fields: empty value
-      ".com\tTRUE\t/\tFALSE\t0\tsuper\tcookie\n"             // public suffix
+      "old.example.com\tFALSE\t/\tFALSE\t1000\tgone\tx\n"  // expired
+      "www.example.com\tFALSE\t/\tFALSE\t0\tempty\n"       // six fields: empty value
+      ".com\tTRUE\t/\tFALSE\t0\tsuper\tcookie\n"           // public suffix
       "broken line\n"
       "www.example.com\tFALSE\t/\tFALSE\tsoon\tbad\texp\n";  // expires not a number
   cookie_jar j;
@@ -181,8 +182,8 @@ struct runner {
   fetch_result run(std::string url, request req, fetch_options fo) {
     body.clear();
     fo.cookies = &jar;
-    return transport::run_blocking(io, a.fetch(std::move(url), std::move(req), string_sink(body),
-                                               std::move(fo)));
+    return transport::run_blocking(
+        io, a.fetch(std::move(url), std::move(req), string_sink(body), std::move(fo)));
   }
 };
 
@@ -216,16 +217,18 @@ TEST(CookieJarAgent, CookiesKeptAcrossRedirectsAndRequests) {
 
 TEST(CookieJarAgent, RedirectToAnotherHostDropsCookieAndAuthorization) {
   std::string there;
-  mock_server other(std::move(script().expect_until("", &there).send(
-      "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n").close()));
+  mock_server other(std::move(script()
+                                  .expect_until("", &there)
+                                  .send("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
+                                  .close()));
   std::string first;
-  mock_server srv(std::move(
-      script()
-          .expect_until("", &first)
-          .send("HTTP/1.1 302 Found\r\nLocation: " + base(other, "localhost") +
-                "/x\r\nSet-Cookie: host=1\r\nSet-Cookie: more=2; Domain=127.0.0.1\r\n"
-                "Content-Length: 0\r\n\r\n")
-          .close()));
+  mock_server srv(
+      std::move(script()
+                    .expect_until("", &first)
+                    .send("HTTP/1.1 302 Found\r\nLocation: " + base(other, "localhost") +
+                          "/x\r\nSet-Cookie: host=1\r\nSet-Cookie: more=2; Domain=127.0.0.1\r\n"
+                          "Content-Length: 0\r\n\r\n")
+                    .close()));
   runner r;
   r.jar.set("pre=0", "127.0.0.1", "/", false);
   fetch_options fo;

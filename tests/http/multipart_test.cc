@@ -1,5 +1,7 @@
 // multipart/form-data (protocols/http/multipart.hpp): curl's -F syntax, the exact body bytes,
 // files streamed in small pieces, and a POST of the form to a mock server.
+#include "protocols/http/multipart.hpp"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -9,7 +11,6 @@
 #include <string>
 
 #include "protocols/http/agent.hpp"
-#include "protocols/http/multipart.hpp"
 #include "tests/mock/server.hpp"
 #include "transport/blocking.hpp"
 
@@ -77,7 +78,9 @@ TEST(Multipart, ExactBytesWithFilesStreamedInPieces) {
       "--BOUNDARY\r\nContent-Disposition: form-data; name=\"up\"; filename=\"hello.txt\"\r\n"
       "Content-Type: text/plain\r\n\r\nhello\n\r\n"
       "--BOUNDARY\r\nContent-Disposition: form-data; name=\"raw\"; filename=\"x%22y.bin\"\r\n"
-      "Content-Type: application/octet-stream\r\n\r\n" + big + "\r\n"
+      "Content-Type: application/octet-stream\r\n\r\n" +
+      big +
+      "\r\n"
       "--BOUNDARY\r\nContent-Disposition: form-data; name=\"from\"\r\n\r\nhello\n\r\n"
       "--BOUNDARY\r\nContent-Disposition: form-data; name=\"na%22me%0D%0A\"\r\n\r\nv\r\n"
       "--BOUNDARY--\r\n";
@@ -132,7 +135,8 @@ TEST(Multipart, PostedWithContentLength) {
   EXPECT_EQ(r.response.status, 201);
   ASSERT_SCRIPT_OK(srv);
   EXPECT_THAT(head, HasSubstr("\r\nContent-Type: multipart/form-data; boundary=b0undary\r\n"
-                              "Content-Length: " + std::to_string(form.size()) + "\r\n"));
+                              "Content-Length: " +
+                              std::to_string(form.size()) + "\r\n"));
   EXPECT_EQ(body,
             "--b0undary\r\nContent-Disposition: form-data; name=\"meta\"\r\n\r\nx\r\n"
             "--b0undary\r\nContent-Disposition: form-data; name=\"doc\"; filename=\"data.json\"\r\n"

@@ -48,11 +48,12 @@ TEST(HttpTransferCookies, JarSharedAcrossUrlsAndNeverSentToAnotherHost) {
   mock_server other(std::move(script().expect_until("", &third).send(ok("c")).close()));
   mock_server srv(std::move(script()
                                 .expect_until("")
-                                .send(ok("a", "Set-Cookie: sid=1; Path=/; HttpOnly\r\n"
-                                              "Set-Cookie: evil=1; Domain=example.com\r\n"))
+                                .send(ok("a",
+                                         "Set-Cookie: sid=1; Path=/; HttpOnly\r\n"
+                                         "Set-Cookie: evil=1; Domain=example.com\r\n"))
                                 .expect_until("", &second)
-                                .send("HTTP/1.1 302 Found\r\nLocation: " + base(other, "localhost") +
-                                      "/\r\nContent-Length: 0\r\n\r\n")
+                                .send("HTTP/1.1 302 Found\r\nLocation: " +
+                                      base(other, "localhost") + "/\r\nContent-Length: 0\r\n\r\n")
                                 .close()));
   blocking_session s;
   options o;
@@ -94,9 +95,11 @@ TEST(HttpTransferForm, PostsMultipartAndFailsWith26OnAMissingFile) {
                         "\r\nContent-Type: multipart/form-data; boundary=-{24}[0-9a-f]{24}\r\n"
                         "Content-Length: [0-9]+\r\n"));
   const auto received = srv.received();
-  EXPECT_THAT(received, HasSubstr("Content-Disposition: form-data; name=\"name\"\r\n\r\nvalue\r\n"));
-  EXPECT_THAT(received, HasSubstr("Content-Disposition: form-data; name=\"f\"; filename=\"form.txt\""
-                                  "\r\nContent-Type: text/x-test\r\n\r\nfile body\r\n"));
+  EXPECT_THAT(received,
+              HasSubstr("Content-Disposition: form-data; name=\"name\"\r\n\r\nvalue\r\n"));
+  EXPECT_THAT(received,
+              HasSubstr("Content-Disposition: form-data; name=\"f\"; filename=\"form.txt\""
+                        "\r\nContent-Type: text/x-test\r\n\r\nfile body\r\n"));
 
   options missing;
   missing.http_form = {"f=@/nonexistent/dir/x"};

@@ -50,14 +50,13 @@ TEST(InetGetCookies, ReadsAFileSendsUpdatesAndWritesTheJar) {
                        "127.0.0.1\tFALSE\t/\tFALSE\t0\told\t1\n"
                        "other.example\tFALSE\t/\tFALSE\t0\tnot\tsent\n";
   std::string first, second;
-  mock_server srv(std::move(
-      script()
-          .expect_until("", &first)
-          .send("HTTP/1.1 200 OK\r\nSet-Cookie: new=2; Max-Age=3600\r\n"
-                "Set-Cookie: old=; Max-Age=0\r\nContent-Length: 1\r\n\r\na")
-          .expect_until("", &second)
-          .send("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nb")
-          .close()));
+  mock_server srv(std::move(script()
+                                .expect_until("", &first)
+                                .send("HTTP/1.1 200 OK\r\nSet-Cookie: new=2; Max-Age=3600\r\n"
+                                      "Set-Cookie: old=; Max-Age=0\r\nContent-Length: 1\r\n\r\na")
+                                .expect_until("", &second)
+                                .send("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nb")
+                                .close()));
   const result r = run({"-b", in, "-c", out, base(srv) + "/1", base(srv) + "/2"});
   EXPECT_EQ(r.status, 0) << r.err;
   EXPECT_EQ(r.out, "ab");
@@ -66,15 +65,18 @@ TEST(InetGetCookies, ReadsAFileSendsUpdatesAndWritesTheJar) {
   EXPECT_THAT(second, HasSubstr("\r\nCookie: new=2\r\n"));
   const std::string jar = read_file(out);
   EXPECT_THAT(jar, HasSubstr("# Netscape HTTP Cookie File\n"));
-  EXPECT_THAT(jar, ::testing::ContainsRegex("\n127\\.0\\.0\\.1\tFALSE\t/\tFALSE\t[0-9]{10}\tnew\t2\n"));
+  EXPECT_THAT(jar,
+              ::testing::ContainsRegex("\n127\\.0\\.0\\.1\tFALSE\t/\tFALSE\t[0-9]{10}\tnew\t2\n"));
   EXPECT_THAT(jar, HasSubstr("\nother.example\tFALSE\t/\tFALSE\t0\tnot\tsent\n"));
   EXPECT_THAT(jar, Not(HasSubstr("\told\t")));
 }
 
 TEST(InetGetCookies, StringIsSentAsIs) {
   std::string head;
-  mock_server srv(std::move(script().expect_until("", &head).send(
-      "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n").close()));
+  mock_server srv(std::move(script()
+                                .expect_until("", &head)
+                                .send("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
+                                .close()));
   const result r = run({"-b", "a=1; b=2", base(srv) + "/"});
   EXPECT_EQ(r.status, 0) << r.err;
   ASSERT_SCRIPT_OK(srv);
@@ -92,14 +94,13 @@ TEST(InetGetForm, PostsTheFieldsAndFilesAndMissingFileIs26) {
                                 .expect_regex("-{26}[0-9a-f]{24}--")
                                 .send("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
                                 .close()));
-  const result r = run({"-F", "user=bob", "-F", "doc=@" + file + ";filename=a b.txt",
-                        base(srv) + "/up"});
+  const result r =
+      run({"-F", "user=bob", "-F", "doc=@" + file + ";filename=a b.txt", base(srv) + "/up"});
   EXPECT_EQ(r.status, 0) << r.err;
   EXPECT_EQ(r.out, "ok");
   ASSERT_SCRIPT_OK(srv);
   EXPECT_THAT(head, HasSubstr("POST /up HTTP/1.1\r\n"));
-  EXPECT_THAT(srv.received(),
-              HasSubstr("name=\"user\"\r\n\r\nbob\r\n--------------------------"));
+  EXPECT_THAT(srv.received(), HasSubstr("name=\"user\"\r\n\r\nbob\r\n--------------------------"));
   EXPECT_THAT(srv.received(), HasSubstr("name=\"doc\"; filename=\"a b.txt\"\r\n"
                                         "Content-Type: text/plain\r\n\r\nuploaded\r\n"));
   EXPECT_EQ(run({"-F", "doc=@/nonexistent/x", "http://127.0.0.1:1/"}).status, 26);
