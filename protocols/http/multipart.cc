@@ -40,7 +40,7 @@ std::string form_quoted(std::string_view s) {
 }
 
 std::string random_boundary() {
-  unsigned char b[12];
+  unsigned char b[8];
   if (RAND_bytes(b, sizeof b) != 1) fail(error::invalid_request, "no random bytes for a boundary");
   static constexpr char hex[] = "0123456789abcdef";
   std::string s(24, '-');

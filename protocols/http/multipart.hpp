@@ -56,7 +56,7 @@ form_part parse_form_arg(std::string_view arg);
 /// error::body_size_mismatch when a file changed size meanwhile.
 class form_source final : public byte_source {
  public:
-  /// `boundary`: empty = "------------------------" + 24 random hex digits (OpenSSL).
+  /// `boundary`: empty = "------------------------" + 16 random hex digits (OpenSSL).
   explicit form_source(std::vector<form_part> parts, std::string boundary = {});
   ~form_source() override;
   form_source(const form_source&) = delete;

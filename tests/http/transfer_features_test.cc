@@ -80,7 +80,7 @@ TEST(HttpTransferForm, PostsMultipartAndFailsWith26OnAMissingFile) {
   mock_server srv(std::move(script()
                                 .expect_until("", &head)
                                 .expect_until("file body")
-                                .expect_regex("-{26}[0-9a-f]{24}--")
+                                .expect_regex("-{26}[0-9a-f]{16}--")
                                 .send(ok("thanks"))
                                 .close()));
   blocking_session s;
@@ -92,7 +92,7 @@ TEST(HttpTransferForm, PostsMultipartAndFailsWith26OnAMissingFile) {
   ASSERT_SCRIPT_OK(srv);
   EXPECT_THAT(head, HasSubstr("POST /form HTTP/1.1\r\n"));
   EXPECT_THAT(head, ::testing::ContainsRegex(
-                        "\r\nContent-Type: multipart/form-data; boundary=-{24}[0-9a-f]{24}\r\n"
+                        "\r\nContent-Type: multipart/form-data; boundary=-{24}[0-9a-f]{16}\r\n"
                         "Content-Length: [0-9]+\r\n"));
   const auto received = srv.received();
   EXPECT_THAT(received,

@@ -91,7 +91,7 @@ TEST(InetGetForm, PostsTheFieldsAndFilesAndMissingFileIs26) {
   mock_server srv(std::move(script()
                                 .expect_until("", &head)
                                 .expect_until("uploaded")
-                                .expect_regex("-{26}[0-9a-f]{24}--")
+                                .expect_regex("-{26}[0-9a-f]{16}--")
                                 .send("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
                                 .close()));
   const result r =
