@@ -168,6 +168,35 @@ TEST(CookieJar, ReadsAndWritesCurlsNetscapeFormat) {
   EXPECT_EQ(again.netscape(t0), j.netscape(t0));
 }
 
+// Random Set-Cookie values and cookie-file lines (a fixed seed): whatever gets in never holds a
+// byte that could break a Cookie header or a file line, and stays within the bounds.
+TEST(CookieJar, RandomInputNeverInjects) {
+  std::uint32_t x = 12345;
+  auto next = [&x] { return x = x * 1664525u + 1013904223u; };
+  static constexpr std::string_view alphabet[] = {
+      "a", "=", ";", " ", "\t", "\r", "\n", std::string_view("\0", 1), "Domain=", "Path=/",
+      "Max-Age=", "9", "Expires=", "Secure", "HttpOnly", ".", "h.example", "\x7f", "\xff", "TRUE"};
+  cookie_jar j;
+  std::string file;
+  for (int i = 0; i < 3000; ++i) {
+    std::string v;
+    for (std::uint32_t n = next() % 24; n > 0; --n) v += alphabet[next() % std::size(alphabet)];
+    j.set(v, "h.example", "/", (next() & 1) != 0, t0);
+    file += v + ((next() & 3) == 0 ? "\n" : "\t");
+  }
+  j.load_netscape(file, t0);
+  EXPECT_GT(j.size(), 0u);
+  for (const cookie& c : j.cookies()) {
+    for (const std::string* s : {&c.name, &c.value, &c.domain, &c.path})
+      EXPECT_EQ(s->find_first_of(std::string_view("\r\n\t;\0\x7f", 6)), std::string::npos)
+          << *s;
+    EXPECT_FALSE(c.name.empty());
+    EXPECT_LE(c.name.size() + c.value.size(), 4096u);
+  }
+  const std::string h = j.header_for("h.example", "/", true, t0);
+  EXPECT_EQ(h.find_first_of(std::string_view("\r\n\0", 3)), std::string::npos);
+}
+
 // ---- http::agent with a jar -----------------------------------------------------------------
 
 std::string base(const mock_server& srv, const std::string& host = "127.0.0.1") {
