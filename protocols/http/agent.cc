@@ -5,7 +5,6 @@
 #include <boost/url/parse.hpp>
 #include <boost/url/url.hpp>
 #include <openssl/rand.h>
-#include <zlib.h>
 
 #include <algorithm>
 #include <array>
@@ -93,7 +92,7 @@ std::string random_cnonce() {
 struct hop_state {
   bool follow = false;
   bool digest_retry = false;  // a 401 with a Digest challenge: answer it and send again
-  std::optional<decoding_sink> decoder;
+  std::optional<decoding_chain> decoder;
 };
 
 // Checks a redirect of `out` (from `from`) against the options and returns the next URL;
@@ -117,6 +116,24 @@ std::string redirect_target(const fetch_result& out, const url::parsed_url& from
     remove_fields(req.headers, {"Content-Type", "Content-Length", "Transfer-Encoding"});
   }
   return next;
+}
+
+// The jar's cookies for this hop, before a Cookie value of the caller's (curl's order).
+void add_jar_cookies(fields& headers, const cookie_jar* jar, const url::parsed_url& p,
+                     const std::string& target) {
+  if (!jar) return;
+  const std::string mine = jar->header_for(p.host, target, p.implicit_tls());
+  if (mine.empty()) return;
+  for (auto& [n, v] : headers)
+    if (iequals(n, "Cookie")) return void(v = mine + "; " + v);
+  headers.emplace_back("Cookie", mine);
+}
+
+void store_cookies(cookie_jar* jar, const response& head, const url::parsed_url& p,
+                   const std::string& target) {
+  if (!jar) return;
+  for (const auto& [n, v] : head.headers)
+    if (iequals(n, "Set-Cookie")) jar->set(v, p.host, target, p.implicit_tls());
 }
 
 }  // namespace
@@ -157,7 +174,7 @@ awaitable<fetch_result> agent::fetch(std::string url, request req, byte_sink sin
   if (first.user) fail(error::unsupported_url, "HTTP URL with user info: use fetch_options::auth");
   const std::string origin0 = first.origin();
   if (fo.decode_content && !has_field(req.headers, "Accept-Encoding"))
-    req.headers.emplace_back("Accept-Encoding", "gzip, deflate");
+    req.headers.emplace_back("Accept-Encoding", std::string(accept_encoding()));
   fetch_result out;
   out.url = url;
   std::optional<std::string> digest_header;
@@ -183,9 +200,12 @@ awaitable<fetch_result> agent::fetch(std::string url, request req, byte_sink sin
                                                                    fo.auth.password)
                                  : "Bearer " + fo.auth.token);
     }
+    add_jar_cookies(r.headers, fo.cookies, p, r.target);
+    const std::string r_method = r.method, r_target = r.target;
     hop_state hop;
     const bool streamed = r.body_source != nullptr;
     r.on_head = [&](const response& head) {
+      store_cookies(fo.cookies, head, p, r_target);
       const bool replayable = !streamed || (head.status != 307 && head.status != 308);
       hop.follow = fo.follow_redirects && is_redirect(head.status) && head.header("Location") &&
                    replayable;
@@ -194,9 +214,10 @@ awaitable<fetch_result> agent::fetch(std::string url, request req, byte_sink sin
                          digest_from(head);
       if (hop.digest_retry) hop.follow = true;  // its body is discarded as a redirect's
       const auto ce = head.header("Content-Encoding");
-      if (!hop.follow && fo.decode_content && ce &&
-          (iequals(*ce, "gzip") || iequals(*ce, "x-gzip") || iequals(*ce, "deflate")))
-        hop.decoder.emplace(sink, fo.max_decoded);
+      if (!hop.follow && fo.decode_content && ce) {
+        if (auto codings = parse_content_encoding(*ce); codings && !codings->empty())
+          hop.decoder.emplace(sink, fo.max_decoded, *codings);
+      }
       if (req.on_head) req.on_head(head);
       if (!hop.follow && fo.fail_on_error && head.status >= 400)
         fail(error::http_error_status, "The requested URL returned error: " +
@@ -206,7 +227,6 @@ awaitable<fetch_result> agent::fetch(std::string url, request req, byte_sink sin
       if (hop.follow) return;  // a redirect's body is discarded
       if (hop.decoder) (*hop.decoder)(chunk); else if (sink) sink(chunk);
     };
-    const std::string r_method = r.method, r_target = r.target;
     client* c = co_await client_for(p.origin(), p.host, p.port, p.implicit_tls());
     out.response = co_await c->send(std::move(r), hop_sink);
     out.reused_connection = out.response.reused_connection;
@@ -223,69 +243,5 @@ awaitable<fetch_result> agent::fetch(std::string url, request req, byte_sink sin
     digest_header.reset();  // its uri was the old one: a new challenge is answered once more
   }
 }
-
-// ---- decoding_sink --------------------------------------------------------------------------
-
-struct decoding_sink::impl {
-  byte_sink inner;
-  std::uint64_t max = 0, decoded = 0;
-  z_stream z{};
-  bool started = false, ended = false, tried_raw = false;
-  std::string seen;  // the input so far while nothing was decoded (for the raw-deflate retry)
-  impl() { inflateInit2(&z, 15 + 32); }  // zlib or gzip, detected from the header
-  ~impl() { inflateEnd(&z); }
-
-  void feed(std::string_view in) {
-    std::array<char, 16 * 1024> out;
-    z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
-    z.avail_in = static_cast<uInt>(in.size());
-    while (z.avail_in > 0 && !ended) {
-      z.next_out = reinterpret_cast<Bytef*>(out.data());
-      z.avail_out = static_cast<uInt>(out.size());
-      const int rc = inflate(&z, Z_NO_FLUSH);
-      if (rc == Z_DATA_ERROR && decoded == 0 && !tried_raw) {
-        // "deflate" sent as raw RFC 1951 data (old servers): start over without a wrapper.
-        tried_raw = true;
-        inflateEnd(&z);
-        z = z_stream{};
-        inflateInit2(&z, -15);
-        const std::string all = seen;
-        seen.clear();
-        feed(all);
-        return;
-      }
-      if (rc != Z_OK && rc != Z_STREAM_END && rc != Z_BUF_ERROR)
-        fail(error::bad_content_encoding, std::string("corrupt compressed content: ") +
-                                              (z.msg ? z.msg : "zlib error"));
-      const std::size_t n = out.size() - z.avail_out;
-      decoded += n;
-      if (decoded > max)
-        fail(error::response_too_large,
-             "decoded content larger than " + std::to_string(max) + " bytes");
-      if (n > 0 && inner) inner(std::string_view(out.data(), n));
-      if (rc == Z_STREAM_END) ended = true;
-      if (rc == Z_BUF_ERROR && n == 0) break;
-    }
-  }
-};
-
-decoding_sink::decoding_sink(byte_sink inner, std::uint64_t max_decoded)
-    : impl_(std::make_shared<impl>()) {
-  impl_->inner = std::move(inner);
-  impl_->max = max_decoded;
-}
-decoding_sink::~decoding_sink() = default;
-
-void decoding_sink::operator()(std::string_view chunk) {
-  if (impl_->decoded == 0 && !impl_->tried_raw && impl_->seen.size() < 64 * 1024)
-    impl_->seen.append(chunk);
-  impl_->feed(chunk);
-}
-
-void decoding_sink::finish() {
-  if (!impl_->ended) fail(error::bad_content_encoding, "compressed content ends early");
-}
-
-std::uint64_t decoding_sink::decoded() const noexcept { return impl_->decoded; }
 
 }  // namespace inet::http

@@ -1,6 +1,6 @@
 // URL-level HTTP on top of http::client: one kept-alive client per origin, redirects
 // (RFC 9110 §15.4) with a limit and the method rules, credentials (Basic, Bearer) and cookies
-// never carried to another origin, Content-Encoding gzip/deflate decoded with a size cap.
+// never carried to another origin, Content-Encoding gzip/deflate/br/zstd decoded with a size cap.
 //
 //   boost::asio::io_context io;
 //   inet::http::agent a(io.get_executor());
@@ -19,6 +19,8 @@
 #include <string>
 
 #include "protocols/http/client.hpp"
+#include "protocols/http/content_coding.hpp"
+#include "protocols/http/cookie_jar.hpp"
 
 namespace inet::http {
 
@@ -39,14 +41,21 @@ struct fetch_options {
   int max_redirects = 50;
   /// Follow https -> http redirects (refused by default: error::redirect_refused).
   bool allow_https_to_http = false;
-  /// Send "Accept-Encoding: gzip, deflate" and decode such responses before the sink.
+  /// Send "Accept-Encoding: gzip, deflate, br, zstd" (unless the request has one) and decode
+  /// responses with those Content-Encodings (content_coding.hpp) before the sink; a response
+  /// with another coding reaches the sink as it is.
   bool decode_content = false;
-  /// Decoded bytes at most (a gzip bomb stops here with error::response_too_large).
+  /// Decoded bytes at most per coding stage (a bomb stops here with error::decoded_too_large).
   std::uint64_t max_decoded = std::uint64_t{1} << 30;
   http::auth auth;
   /// A final status >= 400 fails with error::http_error_status before any body byte reaches
   /// the sink (curl's -f).
   bool fail_on_error = false;
+  /// A cookie jar (cookie_jar.hpp; must outlive the fetch): every hop sends the jar's cookies
+  /// that match its URL (domain, path, Secure only over https) in one Cookie field, before a
+  /// Cookie value of the caller's (which goes to the first origin only), and stores each
+  /// Set-Cookie of every response, redirects included. Null: no cookie engine.
+  cookie_jar* cookies = nullptr;
 };
 
 /// What fetch() returns: the final response, where it came from, and the redirects taken.
@@ -93,22 +102,5 @@ class agent {
 
 /// The RFC 9110 §15.4 method after a redirect with `status` (e.g. POST + 303 -> GET).
 std::string method_after_redirect(int status, const std::string& method);
-
-/// A byte_sink that inflates gzip (RFC 1952) or zlib-wrapped deflate (RFC 1950; raw deflate
-/// too) into `inner` in fixed-size pieces, at most `max_decoded` bytes (else
-/// error::response_too_large). finish() checks that the stream ended (error::
-/// bad_content_encoding otherwise, as for corrupt data).
-class decoding_sink {
- public:
-  decoding_sink(byte_sink inner, std::uint64_t max_decoded);
-  ~decoding_sink();
-  void operator()(std::string_view chunk);
-  void finish();
-  std::uint64_t decoded() const noexcept;
-
- private:
-  struct impl;
-  std::shared_ptr<impl> impl_;
-};
 
 }  // namespace inet::http

@@ -25,6 +25,7 @@ class category_impl final : public std::error_category {
       case error::too_many_redirects: return "too many HTTP redirects";
       case error::bad_content_encoding: return "bad HTTP content encoding";
       case error::http_error_status: return "the server answered with an HTTP error status";
+      case error::decoded_too_large: return "the decoded HTTP content is too large";
     }
     return "unknown inet.http error";
   }
@@ -34,6 +35,7 @@ class category_impl final : public std::error_category {
       case error::malformed_response:
       case error::truncated_response:
       case error::bad_content_encoding:
+      case error::decoded_too_large:
       case error::unexpected_status: return make_error_condition(condition::protocol_violation);
       case error::server_error:
       case error::empty_reply: return make_error_condition(condition::connection_failed);

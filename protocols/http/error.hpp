@@ -30,10 +30,12 @@ enum class error {
   empty_reply,         ///< the server closed the connection without sending a byte (curl's 52)
   body_size_mismatch,  ///< a byte_source gave more or fewer bytes than request::body_size
   too_many_redirects,  ///< more redirects than fetch_options::max_redirects (curl's 47)
-  /// Corrupt or cut-off gzip/deflate content (RFC 9110 §8.4), or an unknown Content-Encoding
+  /// Corrupt or cut-off gzip/deflate/br/zstd content (RFC 9110 §8.4)
   bad_content_encoding,
   /// A status >= 400 with fetch_options::fail_on_error (curl's -f, exit 22): no body written
   http_error_status,
+  /// Decoded content over fetch_options::max_decoded (a decompression bomb; curl's 63)
+  decoded_too_large,
 };
 
 /// The error category, named "inet.http". Its codes compare equal to

@@ -143,6 +143,7 @@ exit_code http_exit(http::error e) {
     case error::empty_reply: return exit_code::got_nothing;
     case error::truncated_response: return exit_code::partial_file;
     case error::bad_content_encoding: return exit_code::bad_content_encoding;
+    case error::decoded_too_large: return exit_code::filesize_exceeded;
     case error::response_too_large: return exit_code::too_large;
     case error::invalid_request: return exit_code::bad_function_argument;
     case error::body_size_mismatch: return exit_code::read_error;

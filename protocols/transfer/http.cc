@@ -1,10 +1,11 @@
 // http(s):// get and put on http::agent (protocols/http/agent.hpp), with curl's meaning of the
 // options: -X method, -I HEAD (head written to the sink), -i heads before the body, -H headers,
 // -d POST body, -L/--max-redirs, -f (22 on status >= 400, no body; -i still writes the head),
-// --compressed (gzip/deflate decoded), -u (Basic) / --oauth2-bearer (Bearer) to the first origin only,
-// --max-filesize (63, checked against Content-Length first). The session caches the agent, so
-// later URLs of the same origin reuse its kept-alive connection. -r (Range) and -C N (resume,
-// curl's 33 when the server ignores it, 416 = already complete) as curl 7.88 does them.
+// --compressed (gzip/deflate/br/zstd decoded), -u (Basic) / --oauth2-bearer (Bearer) to the first
+// origin only, --max-filesize (63, checked against Content-Length first), -b/-c cookies
+// (options::cookies), -F multipart forms. The session caches the agent, so later URLs of the same
+// origin reuse its kept-alive connection. -r (Range) and -C N (resume, curl's 33 when the server
+// ignores it, 416 = already complete) as curl 7.88 does them.
 //
 // result::reply_code is the final HTTP status, reply_text its reason phrase.
 #include <boost/asio/this_coro.hpp>
@@ -13,6 +14,7 @@
 #include <cctype>
 
 #include "protocols/http/agent.hpp"
+#include "protocols/http/multipart.hpp"
 #include "protocols/transfer/builtin.hpp"
 #include "protocols/transfer/session.hpp"
 #include "protocols/transfer/settings.hpp"
@@ -149,6 +151,28 @@ http::request make_request(const call& cl, bool put) {
   return req;
 }
 
+// -F: a multipart/form-data POST body (POST unless -X says otherwise); null without -F.
+std::unique_ptr<http::form_source> make_form(const options& o, bool put, http::request& req) {
+  if (o.http_form.empty() || put) return nullptr;
+  if (o.http_data)  // curl: "You can only select one HTTP request method!"
+    throw transfer_exception(make_error_code(error::failed_init), "-F cannot go with -d");
+  std::vector<http::form_part> parts;
+  for (const auto& arg : o.http_form) parts.push_back(http::parse_form_arg(arg));
+  std::unique_ptr<http::form_source> form;
+  try {
+    form = std::make_unique<http::form_source>(std::move(parts));
+  } catch (const std::system_error& e) {  // a file that cannot be read: curl's 26
+    if (e.code().category() == http::http_category()) throw;
+    throw transfer_exception(make_error_code(error::read_error), e.what());
+  }
+  if (!o.custom_request || o.custom_request->empty()) req.method = "POST";
+  if (!has(req.headers, "Content-Type"))
+    req.headers.emplace_back("Content-Type", form->content_type());
+  req.body_source = form.get();
+  req.body_size = form->size();
+  return form;
+}
+
 http::fetch_options make_fetch_options(const call& cl) {
   const options& o = cl.opts;
   http::fetch_options fo;
@@ -157,6 +181,7 @@ http::fetch_options make_fetch_options(const call& cl) {
   fo.decode_content = o.compressed;
   if (o.max_filesize) fo.max_decoded = *o.max_filesize;
   fo.fail_on_error = o.fail_on_http_error;
+  fo.cookies = o.cookies.get();
   if (o.oauth2_bearer) {
     fo.auth.type = http::auth::scheme::bearer;
     fo.auth.token = *o.oauth2_bearer;
@@ -181,6 +206,7 @@ asio::awaitable<void> run(call& cl, bool put) {
     req.body_source = &src;
     req.body_size = cl.opts.upload_size;
   }
+  std::unique_ptr<http::form_source> form = make_form(cl.opts, put, req);
   const bool write_heads = cl.opts.include_headers || cl.opts.no_body;
   // A put's response goes to options::response_sink (uncounted), a get's to the call's sink.
   const byte_sink out = !put ? cl.sink

@@ -19,6 +19,10 @@ namespace inet::sasl {
 class token_provider;  // protocols/sasl/oauth2.hpp
 }
 
+namespace inet::http {
+class cookie_jar;  // protocols/http/cookie_jar.hpp
+}
+
 namespace inet::transfer {
 
 /// How to use TLS on schemes that upgrade with STARTTLS/STLS (smtp, pop3, imap; later ftp).
@@ -127,6 +131,13 @@ struct options {
   /// http:// through an HTTP proxy: a CONNECT tunnel (curl's -p) instead of absolute-form
   /// requests to the proxy (the default, as curl). https always tunnels.
   bool http_proxy_tunnel = false;
+  /// -b/-c: the cookie jar the http(s) transfers of a command share: each request sends its
+  /// matching cookies, each response's Set-Cookie goes in (docs/http.md). The caller loads and
+  /// saves it (cookie_jar::load_netscape/netscape). Null: no cookie engine.
+  std::shared_ptr<http::cookie_jar> cookies;
+  /// -F, in order: curl's form arguments (http::parse_form_arg): a multipart/form-data POST
+  /// (RFC 7578) streamed from the named files.
+  std::vector<std::string> http_form;
 
   // Observation.
   progress_fn progress;

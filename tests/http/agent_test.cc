@@ -253,7 +253,7 @@ TEST(HttpAgent, GzipAndDeflateDecodedWithAcceptEncoding) {
   fo.decode_content = true;
   r.run(base(srv) + "/", {}, fo);
   EXPECT_EQ(r.body, text);
-  EXPECT_THAT(head, HasSubstr("Accept-Encoding: gzip, deflate\r\n"));
+  EXPECT_THAT(head, HasSubstr("Accept-Encoding: gzip, deflate, br, zstd\r\n"));
   r.run(base(srv) + "/", {}, fo);
   EXPECT_EQ(r.body, "zlib data");
   r.run(base(srv) + "/", {}, fo);
@@ -269,7 +269,7 @@ TEST(HttpAgent, GzipBombIsCapped) {
   fetch_options fo;
   fo.decode_content = true;
   fo.max_decoded = 1024 * 1024;
-  EXPECT_EQ(r.error_of(base(srv) + "/", {}, fo), error::response_too_large);
+  EXPECT_EQ(r.error_of(base(srv) + "/", {}, fo), error::decoded_too_large);
   EXPECT_LE(r.body.size(), 1024u * 1024u);
 }
 

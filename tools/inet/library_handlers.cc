@@ -1,11 +1,13 @@
 #include "tools/inet/library_handlers.hpp"
 
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <istream>
 #include <memory>
 #include <thread>
 
+#include "protocols/http/cookie_jar.hpp"
 #include "protocols/transfer/glob.hpp"
 #include "protocols/transfer/registry.hpp"
 #include "protocols/transfer/session.hpp"
@@ -25,12 +27,47 @@ struct group_state {
   const transfer_options* group = nullptr;
   std::size_t calls = 0, total = 0;
   std::unique_ptr<transfer::blocking_session> session;
+  std::shared_ptr<http::cookie_jar> jar;  // -b/-c: shared by the group's URLs
+  std::optional<std::string> jar_out;     // -c FILE
 
   void close() {
     if (session) session->close();  // LOGOUT/QUIT on the cached connections
     session.reset();
+    save_cookies();
   }
+  void open_cookies(const transfer_options& o);
+  void save_cookies();
 };
+
+// -b FILE (no '=': a file; curl ignores one that cannot be read) and/or -c turn the jar on.
+void group_state::open_cookies(const transfer_options& o) {
+  jar.reset();
+  jar_out = o.cookie_jar;
+  if (!o.cookie && !o.cookie_jar) return;
+  jar = std::make_shared<http::cookie_jar>();
+  if (o.cookie && o.cookie->find('=') == std::string::npos && !o.cookie->empty()) {
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(*o.cookie, ec);
+    std::ifstream f(*o.cookie, std::ios::binary);
+    if (ec || !f || size > 16 * 1024 * 1024) return;
+    jar->load_netscape(std::string(std::istreambuf_iterator<char>(f), {}));
+  }
+}
+
+// -c FILE: every live cookie in the Netscape format, as curl writes it at the end.
+void group_state::save_cookies() {
+  if (!jar || !jar_out) return;
+  const std::string text = jar->netscape();
+  jar.reset();
+  if (*jar_out == "-") {
+    std::fwrite(text.data(), 1, text.size(), stdout);
+    return;
+  }
+  std::ofstream f(*jar_out, std::ios::binary | std::ios::trunc);
+  f << text;
+  if (!f.flush()) std::fprintf(stderr, "inet: WARNING: failed to save cookies in %s\n",
+                               jar_out->c_str());
+}
 
 group_state& state() {
   static group_state s;
@@ -75,6 +112,7 @@ bool enter_group(const transfer_options& o, direction d) {
     g.calls = 0;
     g.total = library_urls_in(o, d);
     g.session = std::make_unique<transfer::blocking_session>();
+    g.open_cookies(o);
   }
   ++g.calls;
   return g.calls >= g.total;
@@ -248,6 +286,7 @@ int library_transfer(direction d, const transfer_options& o, const url::parsed_u
     transfer::options t = library_options(o, u);
     if (o.verbosity > 0)
       t.trace_sink = [err = &ctx.err](std::string_view line) { *err << line << '\n'; };
+    t.cookies = g.jar;
     rc = d == direction::get ? run_get(*g.session, o, u, t, ctx)
                              : run_put(*g.session, o, u, t, ctx);
   } catch (...) {

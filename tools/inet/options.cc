@@ -256,6 +256,30 @@ void add_request_options(CLI::App& app, transfer_options& o) {
   app.add_flag("--force", o.force, "--extract: replace existing files");
 }
 
+// HTTP cookies (-b/-c) and multipart forms (-F), as curl.
+void add_cookie_form_options(CLI::App& app, transfer_options& o) {
+  app.add_option_function<std::string>(
+         "-b,--cookie",
+         [&o](const std::string& v) { o.cookie = checked_text("--cookie", v); },
+         "HTTP: send 'NAME=VALUE[; N2=V2]' as Cookie to the first origin, or read cookies from "
+         "a Netscape cookie FILE (no '=' in the argument); turns the cookie engine on")
+      ->type_name("DATA|FILE");
+  app.add_option("-c,--cookie-jar", o.cookie_jar,
+                 "HTTP: write all cookies to FILE ('-' = stdout) after the transfers")
+      ->type_name("FILE");
+  app.add_option_function<std::vector<std::string>>(
+         "-F,--form",
+         [&o](const std::vector<std::string>& v) {
+           for (const auto& f : v) o.form.push_back(checked_text("--form", f));
+         },
+         "HTTP multipart/form-data POST field: name=value, name=@FILE (upload), name=<FILE "
+         "(value from file), each with optional ;type=TYPE ;filename=NAME (repeatable)")
+      ->type_name("NAME=CONTENT")
+      ->expected(1)
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+}
+
 // One CLI11 app bound to `o`; used both to parse and to render `inet help get|put`.
 void configure(CLI::App& app, transfer_options& o) {
   app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
@@ -267,6 +291,7 @@ void configure(CLI::App& app, transfer_options& o) {
   add_limit_options(app, o);
   add_request_options(app, o);
   add_http_options(app, o);
+  add_cookie_form_options(app, o);
   app.add_option("URL", o.urls, "URLs to transfer (scheme guessed from the host if absent)")
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
 }
@@ -328,6 +353,8 @@ std::vector<transfer_options> parse_transfer_args(const std::vector<std::string>
       throw option_error("option --upload-file: uploads use 'inet put'");
     }
     if (d == direction::put && !o.upload_file) o.upload_file = "-";
+    if (!o.form.empty() && (o.data || o.head))  // curl: "only select one HTTP request method"
+      throw option_error("option --form: cannot be combined with --data or --head");
   }
   return out;
 }
@@ -485,6 +512,9 @@ transfer::options library_options(const transfer_options& o, const url::parsed_u
   t.fail_on_http_error = o.fail;
   t.include_headers = o.include;
   t.http_digest = o.digest;
+  t.http_form = o.form;  // -b/-c: the jar is the group's (library_handlers.cc)
+  if (o.cookie && o.cookie->find('=') != std::string::npos)
+    t.http_headers.push_back("Cookie: " + *o.cookie);
   t.trace = o.verbosity > 0;
   apply_http_options(o, u, t);
   return t;

@@ -78,6 +78,10 @@ struct transfer_options {
   int max_redirs = 50;                     ///< --max-redirs N (with -L; -1 = unlimited)
   std::optional<std::string> data;         ///< -d/--data/--data-binary (HTTP POST body)
   std::optional<std::string> write_out;    ///< -w/--write-out FORMAT (%{http_code} ...)
+  /// -b/--cookie: "NAME=VALUE..." (sent as Cookie) or a Netscape cookie FILE to read (no '=')
+  std::optional<std::string> cookie;
+  std::optional<std::string> cookie_jar;   ///< -c/--cookie-jar FILE: cookies written at the end
+  std::vector<std::string> form;           ///< -F/--form NAME=CONTENT, repeatable, in order
 
   // HTTP transfer options (http_options.cc).
   std::optional<std::string> range;        ///< -r/--range "0-499", "500-", "-500", "0-9,20-29"

@@ -48,12 +48,14 @@ int main(int argc, char** argv) {
                 << (r.reused_connection ? " (reused connection)" : "") << "\n";
     }
 
-    // 2. Asynchronous: the first path as a URL, redirects followed, gzip decoded.
+    // 2. Asynchronous: the first path as a URL, redirects followed, gzip/br/zstd decoded,
+    //    cookies kept in a jar across the redirects (cookie_jar.hpp).
     boost::asio::io_context io;
     inet::http::agent agent(io.get_executor(), opts);
     const std::string url = std::string(opts.tls ? "https://" : "http://") + opts.host + ":" +
                             std::to_string(opts.port) + paths.front();
     std::string body;
+    inet::http::cookie_jar jar;
     std::exception_ptr failure;
     boost::asio::co_spawn(
         io,
@@ -62,11 +64,13 @@ int main(int argc, char** argv) {
           fo.follow_redirects = true;
           fo.max_redirects = 5;
           fo.decode_content = true;
+          fo.cookies = &jar;
           inet::http::request req;  // a named object: GCC 12 mishandles `{}` temporaries
           const inet::http::fetch_result r =   // inside co_await expressions
               co_await agent.fetch(url, std::move(req), inet::string_sink(body), fo);
           std::cerr << r.url << ": " << r.response.status << " after " << r.redirects
-                    << " redirect(s), " << body.size() << " bytes decoded\n";
+                    << " redirect(s), " << body.size() << " bytes decoded, " << jar.size()
+                    << " cookie(s)\n";
         },
         [&](std::exception_ptr e) { failure = e; });
     io.run();

@@ -125,4 +125,14 @@ rc=0; "$INET" get -sS -L --max-redirs 3 -o /dev/null "$H/loop" 2>/dev/null || rc
 rc=0; "$INET" get -sS -o /dev/null "http://127.0.0.1:1/" 2>/dev/null || rc=$?
 [ "$rc" -eq 7 ] && ok "refused connection: exit 7" || bad "refused" "exit $rc"
 
+# Cookies round trip, and curl's Netscape cookie file both ways (inet writes, curl reads; curl
+# writes, inet reads).
+first="$("$INET" get -sS -c "$WORK/jar1" "$H/cookie" 2>"$WORK/err")" || true
+second="$(curl -sS -b "$WORK/jar1" -c "$WORK/jar2" "$H/cookie" 2>>"$WORK/err")" || true
+third="$("$INET" get -sS -b "$WORK/jar2" "$H/cookie" 2>>"$WORK/err")" || true
+[ "$first" = "[]" ] && [ "$second" = "[nginx=1]" ] && [ "$third" = "[nginx=1]" ] \
+  && grep -q '^#HttpOnly_127.0.0.1	FALSE	/	FALSE	0	nginx	1$' "$WORK/jar1" \
+  && ok "cookies round trip (-b/-c, curl's cookie file both ways)" \
+  || bad "cookies" "first=$first second=$second third=$third $(cat "$WORK/err")"
+
 exit "$FAILED"
