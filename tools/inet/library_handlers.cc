@@ -165,7 +165,7 @@ int run_get(transfer::blocking_session& s, const transfer_options& o, const url:
   try {
     output out(o, ctx);
     std::error_code ec;
-    const transfer::result r = s.get(u, t, out.sink(), ec);
+    const transfer::result r = s.get(u, t, out.sink(u.scheme == url::scheme::telnet), ec);
     if (meter) meter->finish();
     if (ec) {
       write_out(o, ctx, r);
