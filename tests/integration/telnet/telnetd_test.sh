@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The Telnet client against a real telnetd: Debian's inetutils-telnetd, started for each
-# connection by inetutils-inetd listening on 127.0.0.1 only (random port, private config, no
-# system inetd), logging in as a throwaway user created here and removed on exit.
+# connection by a small inetd-style launcher listening on 127.0.0.1 only (random port), logging
+# in as a throwaway user created here and removed on exit.
 #   1. an expect-style script through the library API (login_script.cc),
 #   2. `inet get telnet://` with stdin fed from a FIFO as the prompts appear,
 #   3. `inet telnet` in tmux: login, NAWS (initial size and a resize -> SIGWINCH), echo,
@@ -15,7 +15,7 @@ INET="${INET:-$HERE/../../../tools/inet/inet}"
 SCRIPT="$HERE/login_script"
 [ -x "$SCRIPT" ] || SCRIPT="$TEST_SRCDIR/$TEST_WORKSPACE/tests/integration/telnet/login_script"
 INET="$(cd "$(dirname "$INET")" && pwd)/$(basename "$INET")"
-for t in telnetd inetutils-inetd tmux useradd; do
+for t in telnetd python3 tmux useradd; do
   command -v "$t" >/dev/null || { echo "$t missing (run ./scripts/setup)"; exit 1; }
 done
 [ "$(id -u)" -eq 0 ] || { echo "must run as root"; exit 1; }
@@ -36,22 +36,32 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-PORT="$(free_port)"
-
 useradd -M -d "$RUN/home" -s /bin/sh "$USER_NAME"
 mkdir -p "$RUN/home" && chown "$USER_NAME" "$RUN/home"
 echo "$USER_NAME:$PASSWORD" | chpasswd
 
-echo "127.0.0.1:$PORT stream tcp nowait root /usr/sbin/telnetd telnetd -h" > "$RUN/inetd.conf"
-inetutils-inetd -d -p"$RUN/inetd.pid" "$RUN/inetd.conf" > "$RUN/inetd.log" 2>&1 &
+# The launcher: an inetd-style accept loop on 127.0.0.1 (port chosen by the kernel) that starts
+# telnetd for each connection with the socket on its stdin/stdout. No inetd package: its
+# postinst would start a system-wide inetd with telnet on port 23 on the CI machine.
+python3 - "$RUN/port" > "$RUN/launcher.log" 2>&1 <<'PY' &
+import os, socket, subprocess, sys
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+s.listen(8)
+with open(sys.argv[1] + ".tmp", "w") as f:
+    f.write(str(s.getsockname()[1]))
+os.rename(sys.argv[1] + ".tmp", sys.argv[1])
+while True:
+    c, peer = s.accept()
+    print("connection from", peer, flush=True)
+    subprocess.Popen(["/usr/sbin/telnetd", "-h"], stdin=c, stdout=c, stderr=subprocess.DEVNULL)
+    c.close()
+PY
 PID=$!
-for _ in $(seq 50); do
-  (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break
-  sleep 0.1
-done
+for _ in $(seq 100); do [ -s "$RUN/port" ] && break; sleep 0.1; done
+PORT="$(cat "$RUN/port")"
 
-fail() { echo "FAIL: $*"; tail -n 20 "$RUN/inetd.log" || true; exit 1; }
+fail() { echo "FAIL: $*"; tail -n 20 "$RUN/launcher.log" || true; exit 1; }
 
 # wait_file PATTERN FILE: until FILE has a line matching the extended regex (20 s at most).
 wait_file() {
