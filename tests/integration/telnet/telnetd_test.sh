@@ -41,8 +41,8 @@ mkdir -p "$RUN/home" && chown "$USER_NAME" "$RUN/home"
 echo "$USER_NAME:$PASSWORD" | chpasswd
 
 # The launcher: an inetd-style accept loop on 127.0.0.1 (port chosen by the kernel) that starts
-# telnetd for each connection with the socket on its stdin/stdout. No inetd package: its
-# postinst would start a system-wide inetd with telnet on port 23 on the CI machine.
+# telnetd for each connection with the socket on its stdin/stdout (the system inetd that the
+# package pulls in is neither configured nor used).
 python3 - "$RUN/port" > "$RUN/launcher.log" 2>&1 <<'PY' &
 import os, socket, subprocess, sys
 s = socket.socket()
