@@ -14,6 +14,8 @@ INET="${INET:-$HERE/../../../tools/inet/inet}"
 [ -x "$INET" ] || INET="$TEST_SRCDIR/$TEST_WORKSPACE/tools/inet/inet"
 SCRIPT="$HERE/login_script"
 [ -x "$SCRIPT" ] || SCRIPT="$TEST_SRCDIR/$TEST_WORKSPACE/tests/integration/telnet/login_script"
+EXAMPLE="$HERE/../../../protocols/telnet/examples/telnet_run"
+[ -x "$EXAMPLE" ] || EXAMPLE="$TEST_SRCDIR/$TEST_WORKSPACE/protocols/telnet/examples/telnet_run"
 INET="$(cd "$(dirname "$INET")" && pwd)/$(basename "$INET")"
 for t in telnetd python3 tmux useradd; do
   command -v "$t" >/dev/null || { echo "$t missing (run ./scripts/setup)"; exit 1; }
@@ -74,6 +76,10 @@ wait_file() {
 "$SCRIPT" 127.0.0.1 "$PORT" "$USER_NAME" "$PASSWORD" || fail "login script"
 "$SCRIPT" 127.0.0.1 "$PORT" "$USER_NAME" "wrong-$PASSWORD" 2>"$RUN/wrong.err" && fail "a wrong password logged in"
 grep -q "login refused" "$RUN/wrong.err" || fail "wrong password: $(cat "$RUN/wrong.err")"
+# The docs/telnet.md example prints exactly the command's output.
+TELNET_PASSWORD="$PASSWORD" "$EXAMPLE" 127.0.0.1 "$PORT" "$USER_NAME" 'echo ex-$((6*7)); echo two' \
+  > "$RUN/example.out" || fail "example telnet_run"
+[ "$(cat "$RUN/example.out")" = $'ex-42\r\ntwo\r' ] || fail "example output: $(cat -v "$RUN/example.out")"
 
 # 2. inet get telnet://: stdin to the server, the server's output (no IAC left) to stdout.
 mkfifo "$RUN/in"
