@@ -1,5 +1,5 @@
 // Internal: the built-in scheme handlers (ftp.cc, gopher.cc, http.cc, imap.cc, nntp.cc, pop3.cc,
-// smtp.cc).
+// smtp.cc, telnet.cc).
 #pragma once
 
 #include "protocols/transfer/registry.hpp"

@@ -69,6 +69,7 @@ struct session {
   terminal_mode term;
   bool stopped = false;
   bool closed_by_server = false;
+  int signal_number = 0;  // the signal that ended the session
   std::string error;
 
   void stop() {
@@ -148,6 +149,8 @@ struct session {
       const int sig = co_await signals.async_wait(asio::redirect_error(asio::use_awaitable, ec));
       if (ec) co_return;
       if (sig != SIGWINCH) {
+        signal_number = sig;
+        out("\r\nConnection closed.\r\n");
         stop();
         co_return;
       }
@@ -202,7 +205,7 @@ int run(const std::string& host, std::uint16_t port) {
     io.run();
     if (s.closed_by_server) out("Connection closed by foreign host.\r\n");
     // s.term restores the terminal here, before the error line is printed.
-    status = s.error.empty() ? 0 : 1;
+    status = !s.error.empty() ? 1 : s.signal_number ? 128 + s.signal_number : 0;
     if (!s.error.empty()) {
       s.term.set_raw(false);
       std::cerr << "inet telnet: " << s.error << "\n";

@@ -130,4 +130,18 @@ for _ in $(seq 50); do [ -s "$RUN/after" ] && break; sleep 0.1; done
 [ -s "$RUN/before" ] && cmp -s "$RUN/before" "$RUN/after" ||
   fail "terminal mode not restored: $(cat "$RUN/before") -> $(cat "$RUN/after" 2>/dev/null)"
 
-echo "PASS: telnetd login (library), inet get telnet://, inet telnet in tmux"
+# A session ended by SIGTERM restores the terminal too (it is raw while telnetd echoes).
+tmux send-keys -t "$TMUX_SESSION" \
+  "clear; stty -g > $RUN/before2; $INET telnet 127.0.0.1 $PORT; echo EXIT2=\$?; stty -g > $RUN/after2" Enter
+wait_screen "login:"
+PANE_TTY="$(tmux display -p -t "$TMUX_SESSION" '#{pane_tty}')"
+PANE_PID="$(tmux display -p -t "$TMUX_SESSION" '#{pane_pid}')"
+for _ in $(seq 50); do stty -a < "$PANE_TTY" | grep -q -- '-icanon' && break; sleep 0.1; done
+stty -a < "$PANE_TTY" | grep -q -- '-icanon' || fail "terminal not raw during the session"
+CHILD="$(pgrep -P "$PANE_PID" -x inet)" || fail "no inet process under the tmux shell"
+kill -TERM "$CHILD"
+wait_screen "^EXIT2=143$"                 # 128 + SIGTERM, as a shell reports it
+for _ in $(seq 50); do [ -s "$RUN/after2" ] && break; sleep 0.1; done
+cmp -s "$RUN/before2" "$RUN/after2" || fail "terminal mode not restored after SIGTERM"
+
+echo "PASS: telnetd login (library), example, inet get telnet://, inet telnet in tmux (quit, SIGTERM)"
