@@ -1,5 +1,5 @@
 // Internal: the built-in scheme handlers (ftp.cc, gopher.cc, http.cc, imap.cc, nntp.cc, pop3.cc,
-// smtp.cc).
+// smtp.cc, telnet.cc).
 #pragma once
 
 #include "protocols/transfer/registry.hpp"
@@ -17,6 +17,7 @@ boost::asio::awaitable<void> nntp_put(call& c);
 boost::asio::awaitable<void> gopher_get(call& c);
 /// curl's selector for a gopher URL (see gopher.cc).
 std::string gopher_selector(const url::parsed_url& u);
+boost::asio::awaitable<void> telnet_get(call& c);  // telnet.cc
 boost::asio::awaitable<void> http_get(call& c);  // http.cc
 boost::asio::awaitable<void> http_put(call& c);
 

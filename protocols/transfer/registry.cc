@@ -29,6 +29,7 @@ table& handlers() {
       b[{s, direction::put}] = &detail::nntp_put;
     }
     for (scheme s : {scheme::gopher, scheme::gophers}) b[{s, direction::get}] = &detail::gopher_get;
+    b[{scheme::telnet, direction::get}] = &detail::telnet_get;
     for (scheme s : {scheme::http, scheme::https}) {
       b[{s, direction::get}] = &detail::http_get;
       b[{s, direction::put}] = &detail::http_put;

@@ -2,7 +2,7 @@
 // (session.hpp) finds the handler by scheme and direction and gives it a `call`.
 //
 // Built in: ftp, ftps, http, https, imap, imaps, nntp, nntps, news, snews (get, put), pop3, pop3s,
-// gopher, gophers (get), smtp, smtps (put). A new protocol adds a handler (a coroutine) and
+// gopher, gophers, telnet (get), smtp, smtps (put). A new protocol adds a handler (a coroutine) and
 // registers it once with register_handler(), e.g. at start-up.
 #pragma once
 

@@ -20,7 +20,7 @@ struct scheme_info {
   bool login_options;  // ";AUTH=" in user info (curl PROTOPT_URLOPTIONS)
 };
 
-constexpr std::array<scheme_info, 16> schemes{{
+constexpr std::array<scheme_info, 17> schemes{{
     {scheme::http, "http", 80, false, false},
     {scheme::https, "https", 443, true, false},
     {scheme::ftp, "ftp", 21, false, false},
@@ -37,6 +37,7 @@ constexpr std::array<scheme_info, 16> schemes{{
     {scheme::snews, "snews", 563, true, false},
     {scheme::gopher, "gopher", 70, false, false},
     {scheme::gophers, "gophers", 70, true, false},
+    {scheme::telnet, "telnet", 23, false, false},
 }};
 
 constexpr std::size_t max_url_length = 64 * 1024;

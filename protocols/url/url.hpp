@@ -21,6 +21,7 @@ enum class scheme {
   http, https, ftp, ftps, smtp, smtps, pop3, pop3s, imap, imaps,
   nntp, nntps, news, snews,  ///< RFC 5538 (nntps/snews: implicit TLS on 563, RFC 4642 §1)
   gopher, gophers,           ///< RFC 4266 (gophers: TLS from the first byte, as curl)
+  telnet,                    ///< RFC 4248
 };
 
 /// Why parse() rejected a URL. The numbering is internal; the CLI maps every value to curl's
@@ -84,7 +85,7 @@ parsed_url parse(std::string_view text);
 
 /// Well-known port: http 80, https 443, ftp 21, ftps 990, smtp 25, smtps 465, pop3 110,
 /// pop3s 995, imap 143, imaps 993, nntp 119, nntps 563, news 119, snews 563,
-/// gopher 70, gophers 70.
+/// gopher 70, gophers 70, telnet 23.
 std::uint16_t default_port(scheme s) noexcept;
 
 /// Lower-case scheme name ("pop3s").

@@ -196,7 +196,7 @@ std::optional<int> attempt_get(transfer::blocking_session& s, const transfer_opt
   try {
     output out(o, ctx, t.resume_from.has_value());
     std::error_code ec;
-    const transfer::result r = s.get(u, topt, out.sink(), ec);
+    const transfer::result r = s.get(u, topt, out.sink(u.scheme == url::scheme::telnet), ec);
     if (meter) meter->finish();
     std::string why;
     const auto code = transfer::curl_exit_code(ec, r.failed_in);

@@ -13,10 +13,11 @@ output::output(const transfer_options& o, transfer_context& ctx, bool append) : 
   }
 }
 
-byte_sink output::sink() {
+byte_sink output::sink(bool flush_each) {
   std::ostream* out = out_;
-  return [out](std::string_view chunk) {
+  return [out, flush_each](std::string_view chunk) {
     out->write(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+    if (flush_each) out->flush();
     if (!*out) throw write_failure("Failure writing output to destination");
   };
 }

@@ -35,8 +35,9 @@ class output {
   /// truncated (-C resume).
   output(const transfer_options& o, transfer_context& ctx, bool append = false);
   /// A sink writing each chunk as it arrives (streaming; nothing is buffered beyond the
-  /// ostream's own buffer). Throws write_failure on a failed write.
-  byte_sink sink();
+  /// ostream's own buffer; with `flush_each`, not even that: telnet:// is interactive).
+  /// Throws write_failure on a failed write.
+  byte_sink sink(bool flush_each = false);
   std::ostream& stream() { return *out_; }
   /// Flushes; throws write_failure if anything failed.
   void finish();
