@@ -5,22 +5,25 @@ _inet() {
   local opts="" paths=""
   COMPREPLY=()
   if [[ $COMP_CWORD -eq 1 ]]; then
-    COMPREPLY=($(compgen -W "get put help mail --help --version" -- "$cur"))
+    COMPREPLY=($(compgen -W "get put help mail telnet --help --version" -- "$cur"))
     return 0
   fi
   case "${COMP_WORDS[1]}" in
     get)
-      opts='-h --help -u --user --netrc --netrc-optional --netrc-file --login-options --oauth2-bearer --cacert --capath -k --insecure --ssl --ssl-reqd --tls -o --output -v --verbose -s --silent -S --show-error -# --progress-bar --no-progress-meter -i --include -f --fail --connect-timeout -m --max-time --max-filesize --limit-rate -x --proxy -X --request -g --globoff -l --list-only -C --continue-at -T --upload-file -L --location -H --header --mail-from --mail-auth --mail-rcpt -I --head --digest --max-redirs -d --data --data-binary -w --write-out --compressed --extract --parts --force -p --proxytunnel -Z --parallel --parallel-max -r --range --retry --retry-delay --retry-max-time --expect100-timeout --proxy-user'
-      paths='--netrc-file --cacert --capath -o --output -T --upload-file --extract' ;;
+      opts='-h --help -u --user --netrc --netrc-optional --netrc-file --login-options --oauth2-bearer --cacert --capath -k --insecure --ssl --ssl-reqd --tls -o --output -v --verbose -s --silent -S --show-error -# --progress-bar --no-progress-meter -i --include -f --fail --connect-timeout -m --max-time --max-filesize --limit-rate -x --proxy -X --request -g --globoff -l --list-only -C --continue-at -T --upload-file -L --location -H --header --mail-from --mail-auth --mail-rcpt -I --head --digest --max-redirs -d --data --data-binary -w --write-out --compressed --extract --parts --force -p --proxytunnel -Z --parallel --parallel-max -r --range --retry --retry-delay --retry-max-time --expect100-timeout --proxy-user -b --cookie -c --cookie-jar -F --form'
+      paths='--netrc-file --cacert --capath -o --output -T --upload-file --extract -c --cookie-jar' ;;
     put)
-      opts='-h --help -u --user --netrc --netrc-optional --netrc-file --login-options --oauth2-bearer --cacert --capath -k --insecure --ssl --ssl-reqd --tls -o --output -v --verbose -s --silent -S --show-error -# --progress-bar --no-progress-meter -i --include -f --fail --connect-timeout -m --max-time --max-filesize --limit-rate -x --proxy -X --request -g --globoff -l --list-only -C --continue-at -T --upload-file -L --location -H --header --mail-from --mail-auth --mail-rcpt -I --head --digest --max-redirs -d --data --data-binary -w --write-out --compressed --extract --parts --force -p --proxytunnel -Z --parallel --parallel-max -r --range --retry --retry-delay --retry-max-time --expect100-timeout --proxy-user'
-      paths='--netrc-file --cacert --capath -o --output -T --upload-file --extract' ;;
+      opts='-h --help -u --user --netrc --netrc-optional --netrc-file --login-options --oauth2-bearer --cacert --capath -k --insecure --ssl --ssl-reqd --tls -o --output -v --verbose -s --silent -S --show-error -# --progress-bar --no-progress-meter -i --include -f --fail --connect-timeout -m --max-time --max-filesize --limit-rate -x --proxy -X --request -g --globoff -l --list-only -C --continue-at -T --upload-file -L --location -H --header --mail-from --mail-auth --mail-rcpt -I --head --digest --max-redirs -d --data --data-binary -w --write-out --compressed --extract --parts --force -p --proxytunnel -Z --parallel --parallel-max -r --range --retry --retry-delay --retry-max-time --expect100-timeout --proxy-user -b --cookie -c --cookie-jar -F --form'
+      paths='--netrc-file --cacert --capath -o --output -T --upload-file --extract -c --cookie-jar' ;;
     help)
-      [[ $COMP_CWORD -eq 2 ]] && COMPREPLY=($(compgen -W "get put help mail " -- "$cur"))
+      [[ $COMP_CWORD -eq 2 ]] && COMPREPLY=($(compgen -W "get put help mail telnet " -- "$cur"))
       return 0 ;;
     mail)
       opts='-t --read-recipients -i -oi -f -r --from --read-envelope-from -F -a --account -N --dsn-notify -R --dsn-return -v -d --verbose --debug -X -oem -odi -oX -bm -em -U -B -h --to --cc --bcc --subject --body --body-file --html --attach --reply-to --host --port --protocol --tls --tls-starttls --tls-trust-file --tls-certcheck --tls-cert-file --tls-key-file --tls-host-override --tls-fingerprint --auth --user --passwordeval --domain --oauth2-token-endpoint --oauth2-client-id --oauth2-client-secret-eval --oauth2-refresh-token-eval --oauth2-scope --oauth2-tls-trust-file --timeout --proxy-host --proxy-port --set-from-header --set-date-header --set-msgid-header --remove-bcc-headers --undisclosed-recipients --allow-from-override --from-full-name --aliases --logfile --logfile-time-format --syslog -S --serverinfo --queue --flush --release -C --config --help'
       paths='-X --body-file --html --attach --tls-trust-file --tls-cert-file --tls-key-file --oauth2-tls-trust-file --aliases --logfile --queue -C --config' ;;
+    telnet)
+      opts=''
+      paths='' ;;
     *) return 0 ;;
   esac
   if [[ -n "$prev" && " $paths " == *" $prev "* ]]; then
