@@ -161,6 +161,11 @@ awaitable<void> client::connect(client_options opts) {
     impl::auth_tls_adapter a(s);
     co_await session::upgrade(s.eng, s.sec(), s.opts.tls, s.opts.host, a);
   }
+  if (s.opts.send_host && s.feats.has("HOST")) {
+    // RFC 7151 §3: HOST before USER names the virtual host; a refusal is not fatal (§3.2).
+    const reply h = co_await s.transact(line::command("HOST").arg(s.opts.host));
+    if (h.code == 421) s.fail("HOST", h);
+  }
   co_await s.login();
   s.connected = true;
   if (s.opts.utf8 && s.feats.has("UTF8")) co_await s.transact(line::command("OPTS").arg("UTF8").arg("ON"));

@@ -62,6 +62,11 @@ struct client::impl {
   boost::asio::awaitable<transfer_result> finish_transfer(std::uint64_t n, const std::string& data_error,
                                                           std::optional<std::uint64_t> expected,
                                                           const std::string& what);
+  boost::asio::awaitable<transfer_result> upload(const line::command& cmd, byte_source& source,
+                                                 const std::string& what);
+  /// ABOR after the caller stopped a download (RFC 959 §4.1.3, both reply orders), then NOOP
+  /// to resynchronise; on any failure the control connection is closed instead. Never throws.
+  boost::asio::awaitable<void> abort_transfer();
   boost::asio::awaitable<transfer_result> download(const line::command& cmd, const byte_sink& sink,
                                                    std::optional<std::uint64_t> expected,
                                                    const std::string& what);

@@ -18,11 +18,90 @@ bool data_failure_code(int code) { return code == 425 || code == 426 || code == 
 
 std::string bytes_text(std::uint64_t n) { return std::to_string(n) + (n == 1 ? " byte" : " bytes"); }
 
+/// TYPE A downloads: CRLF -> "\n" across chunk boundaries (a CR not followed by LF is kept).
+class crlf_to_lf {
+ public:
+  std::string_view feed(std::string_view in) {
+    out_.clear();
+    for (char c : in) {
+      if (cr_ && c != '\n') out_ += '\r';
+      cr_ = c == '\r';
+      if (!cr_) out_ += c;
+    }
+    return out_;
+  }
+  /// What is held back at the end (a final lone CR).
+  std::string_view finish() { return cr_ ? (cr_ = false, std::string_view("\r")) : std::string_view(); }
+
+ private:
+  bool cr_ = false;
+  std::string out_;
+};
+
+/// TYPE A uploads: a "\n" not preceded by CR goes out as CRLF.
+class lf_to_crlf {
+ public:
+  std::string_view feed(std::string_view in) {
+    out_.clear();
+    for (char c : in) {
+      if (c == '\n' && !cr_) out_ += '\r';
+      out_ += c;
+      cr_ = c == '\r';
+    }
+    return out_;
+  }
+
+ private:
+  bool cr_ = false;
+  std::string out_;
+};
+
+/// "FILE: name" in a STOU reply (RFC 1123 §4.1.2.9), else empty.
+std::string unique_name_in(const reply& r) {
+  for (const auto& l : r.lines) {
+    const auto at = l.find("FILE: ");
+    if (at == std::string::npos) continue;
+    std::string name = l.substr(at + 6);
+    while (!name.empty() && name.back() == ' ') name.pop_back();
+    return name;
+  }
+  return {};
+}
+
 }  // namespace
+
+awaitable<void> client::impl::abort_transfer() {
+  // RFC 959 §4.1.3: ABOR gets a 426 (transfer aborted) then a 226, or only a 226/225 when the
+  // transfer had finished; a server that already reported the transfer (226) answers ABOR
+  // with another 2xx. So read up to the first 2xx, then NOOP and skip anything before its 200.
+  try {
+    reply r = co_await transact(line::command("ABOR"));
+    for (int i = 0; r.kind() != 2 && i < 3; ++i) {
+      if (r.code == 421) break;
+      r = co_await read();
+    }
+    if (r.kind() != 2) throw std::system_error(make_error_code(error::transfer_failed), "ABOR");
+    reply n = co_await transact(line::command("NOOP"));
+    for (int i = 0; n.code != 200 && n.kind() == 2 && i < 3; ++i) n = co_await read();
+    if (n.code != 200) throw std::system_error(make_error_code(error::transfer_failed), "NOOP after ABOR");
+  } catch (...) {
+    stream.close();  // out of step: the control connection is not used again
+    connected = false;
+  }
+}
 
 awaitable<void> client::impl::open_active(data_channel& ch) {
   ch.listener = std::make_unique<transport::listener>(stream.get_executor());
-  ch.listener->open(stream, opts.active_ports);
+  if (opts.active_address.empty()) {
+    ch.listener->open(stream, opts.active_ports);
+  } else {
+    boost::system::error_code bad;
+    const auto a = asio::ip::make_address(opts.active_address, bad);
+    if (bad)
+      throw std::system_error(transport::make_error_code(transport::error::invalid_argument),
+                              "active mode address " + opts.active_address);
+    ch.listener->open(a, opts.active_ports);
+  }
   const auto ep = ch.listener->local_endpoint();
   const auto addr = ep.address();
   const std::string port = std::to_string(ep.port());
@@ -160,6 +239,9 @@ awaitable<transfer_result> client::impl::download(const line::command& cmd, cons
   std::vector<char> buf(std::max<std::size_t>(opts.buffer_size, 512));
   std::uint64_t n = 0;
   std::string data_error;
+  std::optional<crlf_to_lf> conv;
+  if (type_wanted == transfer_type::ascii && opts.ascii_conversion) conv.emplace();
+  std::exception_ptr sink_failure;
   {
     // The control connection waits quietly while the data connection works; the data stream
     // keeps its own idle timeout (transport/stream.hpp).
@@ -174,18 +256,32 @@ awaitable<transfer_result> client::impl::download(const line::command& cmd, cons
       if (k == 0) break;
       n += k;
       try {
-        sink(std::string_view(buf.data(), k));
+        const std::string_view chunk(buf.data(), k);
+        sink(conv ? conv->feed(chunk) : chunk);
       } catch (...) {
-        // The caller aborted: the control connection is mid-transfer, so it is closed too.
-        data->close();
-        stream.close();
-        connected = false;
-        throw;
+        sink_failure = std::current_exception();
+        break;
       }
       prog.add(k);
     }
   }
   data->close();
+  if (sink_failure) {
+    // The caller aborted: ABOR keeps the control connection usable (else it is closed).
+    co_await abort_transfer();
+    std::rethrow_exception(sink_failure);
+  }
+  if (conv && data_error.empty()) {
+    try {
+      if (const auto rest = conv->finish(); !rest.empty()) sink(rest);
+    } catch (...) {
+      sink_failure = std::current_exception();
+    }
+    if (sink_failure) {
+      co_await abort_transfer();
+      std::rethrow_exception(sink_failure);
+    }
+  }
   auto result = co_await finish_transfer(n, data_error, expected, what);
   prog.finish();
   co_return result;
@@ -218,39 +314,41 @@ awaitable<transfer_result> client::name_list(std::string path, byte_sink sink) {
   co_return co_await impl_->download(cmd, sink, std::nullopt, "NLST " + path);
 }
 
-awaitable<transfer_result> client::store(std::string path, byte_source& source, bool append) {
-  impl& s = *impl_;
-  const line::command cmd = line::command(append ? "APPE" : "STOR").arg(path);
-  const std::string what = (append ? "APPE " : "STOR ") + path;
-  co_await s.ensure_type();
-  auto ch = co_await s.open_data();
-  co_await s.start_transfer(ch, cmd, what);
+awaitable<transfer_result> client::impl::upload(const line::command& cmd, byte_source& source,
+                                                const std::string& what) {
+  co_await ensure_type();
+  auto ch = co_await open_data();
+  const reply first = co_await start_transfer(ch, cmd, what);
   auto& data = ch.stream;
-  transport::progress_reporter prog(s.opts.progress);
-  std::vector<char> buf(std::max<std::size_t>(s.opts.buffer_size, 512));
+  transport::progress_reporter prog(opts.progress);
+  std::vector<char> buf(std::max<std::size_t>(opts.buffer_size, 512));
+  std::optional<lf_to_crlf> conv;
+  if (type_wanted == transfer_type::ascii && opts.ascii_conversion) conv.emplace();
   std::uint64_t n = 0;
   std::string data_error;
   {
-    transport::scoped_idle_suspension quiet(s.stream);
+    transport::scoped_idle_suspension quiet(stream);
     for (;;) {
       std::size_t k = 0;
       try {
         k = source.read(std::span<char>(buf.data(), buf.size()));
       } catch (...) {
         data->close();
-        s.stream.close();
-        s.connected = false;
+        stream.close();
+        connected = false;
         throw;
       }
       if (k == 0) break;
+      const std::string_view chunk =
+          conv ? conv->feed(std::string_view(buf.data(), k)) : std::string_view(buf.data(), k);
       try {
-        co_await data->write(asio::buffer(buf.data(), k));
+        co_await data->write(asio::buffer(chunk.data(), chunk.size()));
       } catch (const std::system_error& e) {
         data_error = e.what();
       }
       if (!data_error.empty()) break;
-      n += k;
-      prog.add(k);
+      n += chunk.size();
+      prog.add(chunk.size());
     }
     // The end of the file is the end of the data connection (RFC 959 §3.3, stream mode).
     if (data_error.empty()) {
@@ -262,9 +360,29 @@ awaitable<transfer_result> client::store(std::string path, byte_source& source, 
     }
   }
   data->close();
-  auto result = co_await s.finish_transfer(n, data_error, std::nullopt, what);
+  auto result = co_await finish_transfer(n, data_error, std::nullopt, what);
+  result.unique_name = unique_name_in(first);
+  if (result.unique_name.empty()) result.unique_name = unique_name_in(result.final_reply);
   prog.finish();
   co_return result;
+}
+
+awaitable<transfer_result> client::store(std::string path, byte_source& source, bool append) {
+  const line::command cmd = line::command(append ? "APPE" : "STOR").arg(path);
+  co_return co_await impl_->upload(cmd, source, (append ? "APPE " : "STOR ") + path);
+}
+
+awaitable<transfer_result> client::store_unique(byte_source& source) {
+  co_return co_await impl_->upload(line::command("STOU"), source, "STOU");
+}
+
+void client::set_data_mode(bool active, bool epsv, std::string active_address,
+                           transport::port_range ports) {
+  impl& s = *impl_;
+  s.opts.active = active;
+  s.opts.epsv = epsv;
+  s.opts.active_address = std::move(active_address);
+  s.opts.active_ports = ports;
 }
 
 }  // namespace inet::ftp
