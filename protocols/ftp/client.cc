@@ -210,7 +210,10 @@ awaitable<reply> client::rename(std::string from, std::string to) {
 }
 
 awaitable<std::uint64_t> client::size(std::string path) {
-  const reply r = co_await impl_->expect_kind(line::command("SIZE").arg(path), 2, "SIZE " + path);
+  line::command cmd("SIZE");
+  cmd.arg(path);                  // checked before TYPE goes out
+  co_await impl_->ensure_type();  // RFC 3659 §4: the size depends on TYPE
+  const reply r = co_await impl_->expect_kind(cmd, 2, "SIZE " + path);
   const auto v = detail::parse_size(r);
   if (!v) throw ftp_exception(make_error_code(error::malformed_reply), "SIZE " + path, r);
   co_return *v;
@@ -265,6 +268,7 @@ awaitable<reply> client::command(std::string line) {
 const features& client::server_features() const noexcept { return impl_->feats; }
 const reply& client::greeting() const noexcept { return impl_->greet; }
 bool client::is_tls() const noexcept { return impl_->stream.is_tls(); }
+bool client::is_connected() const noexcept { return impl_->connected && impl_->stream.is_open(); }
 transport::tls_info client::tls_details() const { return impl_->stream.tls_details(); }
 void client::close() noexcept {
   impl_->stream.close();

@@ -50,6 +50,8 @@ enum class error {
   /// what() names how many bytes arrived. Never a silent truncation.
   transfer_failed,
   port_failed,  ///< active mode: EPRT and PORT refused, or the server never connected
+  pasv_unparseable,  ///< a 227 reply without "h1,h2,h3,h4,p1,p2" (curl's 14)
+  resume_beyond_end,  ///< retrieve() at an offset past the SIZE the server announced (curl's 36)
 };
 const std::error_category& ftp_category() noexcept;
 inline std::error_code make_error_code(error e) noexcept {
@@ -235,6 +237,10 @@ class client {
   /// `offset` (REST offset first when > 0, RFC 3659 §5). Checks the 1xx, the data connection
   /// and the final 226/250; a 425/426/451, a data connection closed without the final 2xx, or
   /// fewer bytes than SIZE announced throw error::transfer_failed naming the bytes received.
+  /// With an `offset` past the SIZE announced: error::resume_beyond_end before RETR; equal to
+  /// it: nothing to fetch, no RETR (0 bytes; final_reply is SIZE's 213). When `sink` throws,
+  /// ABOR stops the transfer (RFC 959 §4.1.3) so the connection stays usable; the sink's
+  /// exception propagates.
   boost::asio::awaitable<transfer_result> retrieve(std::string path, byte_sink sink,
                                                    std::uint64_t offset);
   /// STOR (or APPE when `append`) from `source`; the data connection is closed (TLS
@@ -269,6 +275,9 @@ class client {
   const features& server_features() const noexcept;
   const ftp::reply& greeting() const noexcept;
   bool is_tls() const noexcept;
+  /// Logged in and the control connection open (false after close(), QUIT, 421 or a failure
+  /// that left it out of step).
+  bool is_connected() const noexcept;
   transport::tls_info tls_details() const;
   void close() noexcept;
 

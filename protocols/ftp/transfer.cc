@@ -150,7 +150,7 @@ awaitable<client::impl::data_channel> client::impl::open_data() {
     // The address in the reply is ignored (curl's --ftp-skip-pasv-ip): a server cannot point
     // the client at a third host (FTP bounce, RFC 2577 §3).
     port = detail::parse_pasv(r.text());
-    if (!port) fail_as(make_error_code(error::passive_failed), "PASV: no usable port", r);
+    if (!port) fail_as(make_error_code(error::pasv_unparseable), "PASV: no usable port", r);
   }
   transport::connect_options co = opts.connect;
   if (opts.data_idle.count() > 0) co.time.idle = opts.data_idle;
@@ -295,7 +295,15 @@ awaitable<transfer_result> client::retrieve(std::string path, byte_sink sink, st
   if (s.type_wanted == transfer_type::binary && s.feats.has("SIZE")) {
     const reply r = co_await s.transact(line::command("SIZE").arg(path));
     if (r.code == 421) s.fail("SIZE " + path, r);
-    if (const auto v = detail::parse_size(r)) expected = *v >= offset ? *v - offset : 0;
+    if (const auto v = detail::parse_size(r)) {
+      if (offset > *v)
+        throw ftp_exception(make_error_code(error::resume_beyond_end),
+                            "RETR " + path + ": offset " + std::to_string(offset) +
+                                " is beyond the end of the file (" + std::to_string(*v) + " bytes)",
+                            r);
+      if (offset > 0 && offset == *v) co_return transfer_result{0, r, {}};  // already complete
+      expected = *v - offset;
+    }
   }
   if (offset > 0)
     co_await s.expect_kind(line::command("REST").arg(std::to_string(offset)), 3, "REST");
@@ -369,7 +377,8 @@ awaitable<transfer_result> client::impl::upload(const line::command& cmd, byte_s
 
 awaitable<transfer_result> client::store(std::string path, byte_source& source, bool append) {
   const line::command cmd = line::command(append ? "APPE" : "STOR").arg(path);
-  co_return co_await impl_->upload(cmd, source, (append ? "APPE " : "STOR ") + path);
+  const std::string what = (append ? "APPE " : "STOR ") + path;
+  co_return co_await impl_->upload(cmd, source, what);
 }
 
 awaitable<transfer_result> client::store_unique(byte_source& source) {

@@ -100,6 +100,22 @@ struct options {
   std::optional<std::uint64_t> upload_size;
   std::optional<std::string> mail_from;  ///< --mail-from: SMTP reverse path ("" = <>)
   std::vector<std::string> mail_rcpt;    ///< --mail-rcpt, repeatable: SMTP recipients
+  // FTP (ftp.cc; docs/ftp.md): curl's -C, -P, --disable-epsv, --ftp-method, --ftp-create-dirs, -Q.
+  /// -C OFFSET: a get starts at byte OFFSET (REST; past the end: curl's 36); a put skips the
+  /// source's first OFFSET bytes and appends (APPE).
+  std::optional<std::uint64_t> resume_from;
+  bool resume_auto = false;  ///< -C - on a put: the offset is the remote file's SIZE
+  /// -P ADDR: active mode (EPRT/PORT); "-" = the control connection's local address, else an IP
+  /// address, optionally ":PORT" or ":LOW-HIGH" (IPv6 in brackets). Unset: passive (--ftp-pasv).
+  std::optional<std::string> ftp_port;
+  bool ftp_epsv = true;  ///< false: --disable-epsv (PASV only)
+  /// --ftp-method: how a URL's directories are reached (curl's default multicwd).
+  enum class ftp_method { multicwd, nocwd, singlecwd };
+  ftp_method ftp_cwd = ftp_method::multicwd;
+  bool ftp_create_dirs = false;  ///< --ftp-create-dirs: MKD a directory that CWD cannot enter
+  /// -Q: raw commands, in order: "CMD" before the directory walk, "+CMD" after it, "-CMD" after
+  /// the transfer; a leading '*' (after +/-) ignores a failure, else a reply >= 400 is curl's 21.
+  std::vector<std::string> quote;
   // HTTP (http.cc): -H, -d/--data-binary, -L, --max-redirs, -f, -i.
   std::vector<std::string> http_headers;  ///< -H "Name: value" in order ("Name:" drops it)
   std::optional<std::string> http_data;   ///< -d: POST body as given (-X wins for the method)

@@ -162,6 +162,13 @@ int run_get(transfer::blocking_session& s, const transfer_options& o, const url:
   // curl's meter (or -# bar) on a terminal's stderr; drawn to its end before any error line.
   const std::unique_ptr<progress_meter> meter = make_progress_meter(o, ctx.out, ctx.err);
   if (meter) t.progress = meter->download_fn();
+  if (o.resume_auto) {  // -C -: continue after what the output file already holds (curl)
+    const std::string* name = ctx.output_name ? ctx.output_name : o.output ? &*o.output : nullptr;
+    std::error_code size_ec;
+    t.resume_from = name && *name != "-" ? std::filesystem::file_size(*name, size_ec) : 0;
+    if (size_ec) t.resume_from = 0;
+    t.resume_auto = false;
+  }
   try {
     output out(o, ctx);
     std::error_code ec;

@@ -77,6 +77,12 @@ struct transfer_options {
   int max_redirs = 50;                     ///< --max-redirs N (with -L; -1 = unlimited)
   std::optional<std::string> data;         ///< -d/--data/--data-binary (HTTP POST body)
   std::optional<std::string> write_out;    ///< -w/--write-out FORMAT (%{http_code} ...)
+  // FTP (docs/ftp.md).
+  std::optional<std::string> ftp_port;  ///< -P/--ftp-port ADDR: active mode; --ftp-pasv resets
+  bool disable_epsv = false;            ///< --disable-epsv: PASV only
+  transfer::options::ftp_method ftp_method = transfer::options::ftp_method::multicwd;
+  bool ftp_create_dirs = false;         ///< --ftp-create-dirs
+  std::vector<std::string> quote;       ///< -Q/--quote CMD, repeatable, in order
 
   /// The TLS policy for a STARTTLS-capable protocol. An explicit --ssl/--ssl-reqd/--tls wins.
   /// Otherwise inet is stricter than curl (which defaults to no STARTTLS at all): `required`
