@@ -151,6 +151,7 @@ awaitable<void> client::connect(client_options opts) {
   s.connected = false;
   s.epsv_refused = false;
   s.type_sent.reset();
+  s.data_resume = {};
   co_await s.stream.connect(s.opts.host, s.opts.port, s.opts.connect);
   if (s.opts.security == security::implicit_tls) co_await s.stream.handshake(s.opts.tls, s.opts.host);
   co_await s.greeting();

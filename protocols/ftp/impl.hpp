@@ -27,6 +27,10 @@ struct client::impl {
   bool epsv_refused = false;                 // EPSV got a 5xx once: PASV from now on
   std::optional<transfer_type> type_sent;    // the TYPE the server has (none sent yet)
   transfer_type type_wanted = transfer_type::binary;
+  /// The session the next TLS data connection resumes: the newest ticket seen on a data
+  /// connection (TLS 1.3 servers such as vsftpd take each ticket once), else the control's.
+  transport::tls_session data_resume;
+  void remember_session(const transport::stream& data);
 
   boost::asio::awaitable<reply> read();
   boost::asio::awaitable<reply> transact(const line::command& c);

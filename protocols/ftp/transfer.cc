@@ -1,6 +1,8 @@
 // The FTP client's data transfers (RFC 959 §3.2-3.3): passive data connections (EPSV, RFC 2428;
 // PASV fallback), TLS on them resuming the control session (RFC 4217 §10), and RETR / STOR /
 // APPE / LIST / NLST with every step checked: the 1xx, the data stream and the final 2xx.
+#include <openssl/ssl.h>
+
 #include <span>
 #include <vector>
 
@@ -186,8 +188,24 @@ awaitable<reply> client::impl::start_transfer(data_channel& ch, const line::comm
   }
   // RFC 4217 §10: under PROT P the data connection is TLS; vsftpd's require_ssl_reuse wants
   // the control connection's session resumed. The host name is verified as for the control.
-  if (stream.is_tls()) co_await data.handshake(opts.tls, opts.host, stream.session());
+  if (stream.is_tls()) {
+    const transport::tls_session resume = data_resume ? data_resume : stream.session();
+    data_resume = {};  // used: a new one comes with the data connection's own ticket
+    co_await data.handshake(opts.tls, opts.host, resume);
+  }
   co_return r;
+}
+
+void client::impl::remember_session(const transport::stream& data) {
+  if (!data.is_tls()) return;
+  const transport::tls_session s = data.session();
+  if (!s) return;
+  // A copy: OpenSSL marks a connection's own session object not resumable when the connection
+  // ends without close_notify (vsftpd ends listings so), and this one is needed after that.
+  SSL_SESSION* copy = SSL_SESSION_dup(static_cast<SSL_SESSION*>(s.handle_.get()));
+  if (!copy) return;
+  data_resume.handle_ = std::shared_ptr<void>(
+      copy, [](void* p) { SSL_SESSION_free(static_cast<SSL_SESSION*>(p)); });
 }
 
 awaitable<void> client::impl::ensure_type() {
@@ -255,6 +273,8 @@ awaitable<transfer_result> client::impl::download(const line::command& cmd, cons
       }
       if (k == 0) break;
       n += k;
+      // The server's TLS 1.3 ticket came before the first data: the next data connection's.
+      if (n == k) remember_session(*data);
       try {
         const std::string_view chunk(buf.data(), k);
         sink(conv ? conv->feed(chunk) : chunk);
@@ -265,6 +285,15 @@ awaitable<transfer_result> client::impl::download(const line::command& cmd, cons
       prog.add(k);
     }
   }
+  if (data_error.empty() && !sink_failure && data->is_tls()) {
+    // close_notify back: OpenSSL marks the session of a connection freed without it as not
+    // resumable, and the next data connection resumes this one's ticket (remember_session).
+    try {
+      co_await data->graceful_close();
+    } catch (const std::system_error&) {
+    }
+  }
+  if (n == 0) remember_session(*data);
   data->close();
   if (sink_failure) {
     // The caller aborted: ABOR keeps the control connection usable (else it is closed).
@@ -367,6 +396,7 @@ awaitable<transfer_result> client::impl::upload(const line::command& cmd, byte_s
       }
     }
   }
+  remember_session(*data);
   data->close();
   auto result = co_await finish_transfer(n, data_error, std::nullopt, what);
   result.unique_name = unique_name_in(first);

@@ -198,6 +198,8 @@ asio::awaitable<void> run_get(ftp_connection& conn, call& cl) {
   co_await run_quotes(c, cl.opts, '+');
   const std::string target = cl.opts.ftp_cwd == options::ftp_method::nocwd ? cl.url.path : p.file;
   const byte_sink sink = limited_sink(cl);
+  // Listings go in TYPE A as curl sends them: CRLF arrives as "\n" (curl's output, byte for byte).
+  if (cl.opts.list_only || type == 'd' || p.file.empty()) co_await c.set_type(ftp::transfer_type::ascii);
   if (cl.opts.list_only || type == 'd') {
     co_await c.name_list(target, sink);
   } else if (p.file.empty()) {

@@ -58,7 +58,8 @@ TEST(FtpUrlOptions, MulticwdWalksEachDirectoryAndReturnsToTheLoginDirectory) {
   serve(s, port, "RETR g", "2");
   // Elsewhere: back to the PWD path (quotes undoubled), then down again; "//" starts at "/".
   s.expect("TYPE I").send("200 ok\r\n").expect("CWD /home/al\"ice").send("250 ok\r\n")
-      .expect("CWD /").send("250 ok\r\n").expect("CWD etc").send("250 ok\r\n");
+      .expect("CWD /").send("250 ok\r\n").expect("CWD etc").send("250 ok\r\n")
+      .expect("TYPE A").send("200 ok\r\n");
   serve(s, port, "LIST", "listing\r\n");
   s.expect("QUIT").send("221 bye\r\n");
   mock::mock_server srv(std::move(s));
@@ -68,7 +69,7 @@ TEST(FtpUrlOptions, MulticwdWalksEachDirectoryAndReturnsToTheLoginDirectory) {
   ses.get(base(srv) + "a/b%20c/f", plain(), string_sink(body));
   ses.get(base(srv) + "a/b%20c/g", plain(), string_sink(body));
   ses.get(base(srv) + "/etc/", plain(), string_sink(body));
-  EXPECT_EQ(body, "12listing\r\n");
+  EXPECT_EQ(body, "12listing\n");
   ses.close();
   EXPECT_SCRIPT_OK(srv);
 }

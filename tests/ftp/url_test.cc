@@ -44,6 +44,7 @@ TEST(FtpUrl, GetRetrievesThenListsOnTheSameConnection) {
       .accept_next().send("hello").close(mock::close_mode::fin_only).use_connection(0)
       .send("226 done\r\n")
       .expect("TYPE I").send("200 ok\r\n")
+      .expect("TYPE A").send("200 ok\r\n")
       .expect("EPSV").run(port.epsv())
       .expect("LIST").send("150 listing\r\n")
       .accept_next().send("-rw-r--r-- 1 0 0 5 Jan 1 file.txt\r\n").close(mock::close_mode::fin_only)
@@ -58,7 +59,7 @@ TEST(FtpUrl, GetRetrievesThenListsOnTheSameConnection) {
   EXPECT_EQ(r.bytes, 5u);
   const auto r2 = ses.get(base(srv, "alice:secret@") + "pub/", plain(), string_sink(listing));
   EXPECT_TRUE(r2.reused_connection);
-  EXPECT_EQ(listing, "-rw-r--r-- 1 0 0 5 Jan 1 file.txt\r\n");
+  EXPECT_EQ(listing, "-rw-r--r-- 1 0 0 5 Jan 1 file.txt\n");  // TYPE A: CRLF -> LF, as curl
   ses.close();
   EXPECT_SCRIPT_OK(srv);
 }
