@@ -92,8 +92,8 @@ enum class security {
 enum class transfer_type {
   binary,  ///< TYPE I (RFC 959 §3.1.1.3): bytes as they are
   /// TYPE A: the wire carries CRLF line ends (RFC 959 §3.1.1.1); with
-  /// client_options::ascii_conversion a download's CRLF becomes "\n" and an upload's lone "\n"
-  /// becomes CRLF.
+  /// client_options::ascii_conversion a download's CRLF (or lone CR) becomes "\n" and an
+  /// upload's lone "\n" becomes CRLF.
   ascii,
 };
 
@@ -123,8 +123,8 @@ struct client_options {
   /// Active mode: the local IP address to listen on and announce (curl's -P ADDR); empty =
   /// the control connection's local address (curl's -P -).
   std::string active_address;
-  /// On TYPE A transfers convert line ends: CRLF -> "\n" downloading, "\n" -> CRLF uploading
-  /// (a CR already before the "\n" is kept). Byte counts are those of the wire.
+  /// On TYPE A transfers convert line ends as curl does: CRLF or a lone CR -> "\n"
+  /// downloading, a "\n" without CR -> CRLF uploading. Byte counts are those of the wire.
   bool ascii_conversion = true;
   /// Send HOST (RFC 7151) with the host name before logging in when FEAT lists HOST.
   bool send_host = true;

@@ -20,20 +20,22 @@ bool data_failure_code(int code) { return code == 425 || code == 426 || code == 
 
 std::string bytes_text(std::uint64_t n) { return std::to_string(n) + (n == 1 ? " byte" : " bytes"); }
 
-/// TYPE A downloads: CRLF -> "\n" across chunk boundaries (a CR not followed by LF is kept).
+/// TYPE A downloads: CRLF -> "\n" across chunk boundaries; a lone CR is a line end too ("\n",
+/// as curl converts it).
 class crlf_to_lf {
  public:
   std::string_view feed(std::string_view in) {
     out_.clear();
     for (char c : in) {
-      if (cr_ && c != '\n') out_ += '\r';
+      if (cr_ && c != '\n') out_ += '\n';
       cr_ = c == '\r';
       if (!cr_) out_ += c;
     }
     return out_;
   }
-  /// What is held back at the end (a final lone CR).
-  std::string_view finish() { return cr_ ? (cr_ = false, std::string_view("\r")) : std::string_view(); }
+  /// What is held back (a CR at the end so far); finish() hands it out as "\n" at the end.
+  std::string_view pending() const { return cr_ ? std::string_view("\n") : std::string_view(); }
+  std::string_view finish() { return cr_ ? (cr_ = false, std::string_view("\n")) : std::string_view(); }
 
  private:
   bool cr_ = false;
@@ -271,26 +273,21 @@ awaitable<transfer_result> client::impl::download(const line::command& cmd, cons
       } catch (const std::system_error& e) {
         data_error = e.what();
       }
-      if (k == 0) break;
-      n += k;
-      // The server's TLS 1.3 ticket came before the first data: the next data connection's.
-      if (n == k) remember_session(*data);
+      if (k > 0) {
+        n += k;
+        // The server's TLS 1.3 ticket came before the first data: the next data connection's.
+        if (n == k) remember_session(*data);
+      }
       try {
         const std::string_view chunk(buf.data(), k);
-        sink(conv ? conv->feed(chunk) : chunk);
+        if (k > 0) sink(conv ? conv->feed(chunk) : chunk);
+        else if (conv && data_error.empty() && !conv->pending().empty()) sink(conv->finish());
       } catch (...) {
         sink_failure = std::current_exception();
         break;
       }
+      if (k == 0) break;
       prog.add(k);
-    }
-  }
-  if (data_error.empty() && !sink_failure && data->is_tls()) {
-    // close_notify back: OpenSSL marks the session of a connection freed without it as not
-    // resumable, and the next data connection resumes this one's ticket (remember_session).
-    try {
-      co_await data->graceful_close();
-    } catch (const std::system_error&) {
     }
   }
   if (n == 0) remember_session(*data);
@@ -299,17 +296,6 @@ awaitable<transfer_result> client::impl::download(const line::command& cmd, cons
     // The caller aborted: ABOR keeps the control connection usable (else it is closed).
     co_await abort_transfer();
     std::rethrow_exception(sink_failure);
-  }
-  if (conv && data_error.empty()) {
-    try {
-      if (const auto rest = conv->finish(); !rest.empty()) sink(rest);
-    } catch (...) {
-      sink_failure = std::current_exception();
-    }
-    if (sink_failure) {
-      co_await abort_transfer();
-      std::rethrow_exception(sink_failure);
-    }
   }
   auto result = co_await finish_transfer(n, data_error, expected, what);
   prog.finish();
