@@ -2,8 +2,8 @@
 # `inet get`/`inet put` ftp(s):// against a real vsftpd, compared with curl for the same command
 # lines: stdout bytes and exit status identical. Files, LIST, NLST (-l), ;type=a, several URLs
 # on one command line (one control connection), -o, --ftp-method, -P (active), --disable-epsv,
-# -Q, -C - (download and upload), --ftp-create-dirs, -T, --max-filesize; exit codes 9, 18 (a
-# cut transfer is covered by the mock tests), 21, 36, 63, 67, 78. Plain FTP (inet --tls none:
+# -Q, -C (download, and -C - for upload), --ftp-create-dirs, -T, --max-filesize; exit codes 9,
+# 21, 36, 63, 67, 78 (18, a cut transfer, is in the mock tests). Plain FTP (inet --tls none:
 # curl never upgrades by default), explicit FTPS (--ssl-reqd, require_ssl_reuse=YES) and
 # implicit FTPS (ftps://).
 # Prints "ok - NAME" / "not ok - NAME"; exits 1 on any failure.
@@ -143,8 +143,7 @@ for tool in curl inet; do
     echo "ok - $tool put -C - appends the rest"
   else fail "$tool put -C -" "exit $rc"; fi
 done
-CTLS=(); ITLS=(--tls none)
-# Same listing of what each uploaded (names aside).
+# Both made the same tree.
 if diff <(cd "$R/incoming/curl" && find . | sort) <(cd "$R/incoming/inet" && find . | sort) >/dev/null; then
   echo "ok - curl and inet uploads made the same tree"
 else fail "upload trees" "$(diff <(cd "$R/incoming/curl" && find . | sort) <(cd "$R/incoming/inet" && find . | sort))"; fi
