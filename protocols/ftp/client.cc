@@ -151,6 +151,7 @@ awaitable<void> client::connect(client_options opts) {
   s.connected = false;
   s.epsv_refused = false;
   s.type_sent.reset();
+  s.data_resume = {};
   co_await s.stream.connect(s.opts.host, s.opts.port, s.opts.connect);
   if (s.opts.security == security::implicit_tls) co_await s.stream.handshake(s.opts.tls, s.opts.host);
   co_await s.greeting();
@@ -160,6 +161,11 @@ awaitable<void> client::connect(client_options opts) {
   } else {
     impl::auth_tls_adapter a(s);
     co_await session::upgrade(s.eng, s.sec(), s.opts.tls, s.opts.host, a);
+  }
+  if (s.opts.send_host && s.feats.has("HOST")) {
+    // RFC 7151 §3: HOST before USER names the virtual host; a refusal is not fatal (§3.2).
+    const reply h = co_await s.transact(line::command("HOST").arg(s.opts.host));
+    if (h.code == 421) s.fail("HOST", h);
   }
   co_await s.login();
   s.connected = true;
@@ -205,7 +211,10 @@ awaitable<reply> client::rename(std::string from, std::string to) {
 }
 
 awaitable<std::uint64_t> client::size(std::string path) {
-  const reply r = co_await impl_->expect_kind(line::command("SIZE").arg(path), 2, "SIZE " + path);
+  line::command cmd("SIZE");
+  cmd.arg(path);                  // checked before TYPE goes out
+  co_await impl_->ensure_type();  // RFC 3659 §4: the size depends on TYPE
+  const reply r = co_await impl_->expect_kind(cmd, 2, "SIZE " + path);
   const auto v = detail::parse_size(r);
   if (!v) throw ftp_exception(make_error_code(error::malformed_reply), "SIZE " + path, r);
   co_return *v;
@@ -260,6 +269,7 @@ awaitable<reply> client::command(std::string line) {
 const features& client::server_features() const noexcept { return impl_->feats; }
 const reply& client::greeting() const noexcept { return impl_->greet; }
 bool client::is_tls() const noexcept { return impl_->stream.is_tls(); }
+bool client::is_connected() const noexcept { return impl_->connected && impl_->stream.is_open(); }
 transport::tls_info client::tls_details() const { return impl_->stream.tls_details(); }
 void client::close() noexcept {
   impl_->stream.close();

@@ -50,6 +50,8 @@ enum class error {
   /// what() names how many bytes arrived. Never a silent truncation.
   transfer_failed,
   port_failed,  ///< active mode: EPRT and PORT refused, or the server never connected
+  pasv_unparseable,  ///< a 227 reply without "h1,h2,h3,h4,p1,p2" (curl's 14)
+  resume_beyond_end,  ///< retrieve() at an offset past the SIZE the server announced (curl's 36)
 };
 const std::error_category& ftp_category() noexcept;
 inline std::error_code make_error_code(error e) noexcept {
@@ -89,7 +91,10 @@ enum class security {
 
 enum class transfer_type {
   binary,  ///< TYPE I (RFC 959 §3.1.1.3): bytes as they are
-  ascii,   ///< TYPE A: the server converts line ends to CRLF on the wire; passed on as received
+  /// TYPE A: the wire carries CRLF line ends (RFC 959 §3.1.1.1); with
+  /// client_options::ascii_conversion a download's CRLF (or lone CR) becomes "\n" and an
+  /// upload's lone "\n" becomes CRLF.
+  ascii,
 };
 
 struct client_options {
@@ -115,6 +120,14 @@ struct client_options {
   /// the control connection's peer address only, after the 1xx reply.
   bool active = false;
   transport::port_range active_ports;  ///< local ports for active mode ({0,0}: any)
+  /// Active mode: the local IP address to listen on and announce (curl's -P ADDR); empty =
+  /// the control connection's local address (curl's -P -).
+  std::string active_address;
+  /// On TYPE A transfers convert line ends as curl does: CRLF or a lone CR -> "\n"
+  /// downloading, a "\n" without CR -> CRLF uploading. Byte counts are those of the wire.
+  bool ascii_conversion = true;
+  /// Send HOST (RFC 7151) with the host name before logging in when FEAT lists HOST.
+  bool send_host = true;
   /// Idle timeout of each data connection (every read/write on it); 0 = the control's idle.
   std::chrono::milliseconds data_idle{0};
   std::size_t buffer_size = 64 * 1024;  ///< data buffer (bytes) of one read/write
@@ -129,6 +142,9 @@ struct client_options {
 struct transfer_result {
   std::uint64_t bytes = 0;  ///< bytes read from / written to the data connection
   ftp::reply final_reply;   ///< the 226/250 on the control connection
+  /// STOU (RFC 1123 §4.1.2.9): the name the server chose, from "FILE: name" in the 1xx or
+  /// final reply; empty when it did not say.
+  std::string unique_name;
 };
 
 /// One entry of an MLSD listing (RFC 3659 §7): the name and its facts.
@@ -172,6 +188,7 @@ std::optional<entry> parse_list_line(std::string_view line);
     (std::move(path), std::move(sink), offset))                                                 \
   X(transfer_result, store, (std::string path, byte_source& source, bool append),              \
     (std::move(path), source, append))                                                          \
+  X(transfer_result, store_unique, (byte_source & source), (source))                           \
   X(transfer_result, list, (std::string path, byte_sink sink), (std::move(path), std::move(sink))) \
   X(transfer_result, name_list, (std::string path, byte_sink sink),                             \
     (std::move(path), std::move(sink)))                                                         \
@@ -220,11 +237,18 @@ class client {
   /// `offset` (REST offset first when > 0, RFC 3659 §5). Checks the 1xx, the data connection
   /// and the final 226/250; a 425/426/451, a data connection closed without the final 2xx, or
   /// fewer bytes than SIZE announced throw error::transfer_failed naming the bytes received.
+  /// With an `offset` past the SIZE announced: error::resume_beyond_end before RETR; equal to
+  /// it: nothing to fetch, no RETR (0 bytes; final_reply is SIZE's 213). When `sink` throws,
+  /// ABOR stops the transfer (RFC 959 §4.1.3) so the connection stays usable; the sink's
+  /// exception propagates.
   boost::asio::awaitable<transfer_result> retrieve(std::string path, byte_sink sink,
                                                    std::uint64_t offset);
   /// STOR (or APPE when `append`) from `source`; the data connection is closed (TLS
   /// close_notify, FIN) to end the file, then the final 226/250 is required.
   boost::asio::awaitable<transfer_result> store(std::string path, byte_source& source, bool append);
+  /// STOU (RFC 959 §4.1.3): stores `source` under a name the server picks, returned in
+  /// transfer_result::unique_name when the server says it ("150 FILE: name", RFC 1123).
+  boost::asio::awaitable<transfer_result> store_unique(byte_source& source);
   /// LIST `path` (empty = current directory): the listing bytes as the server sends them.
   boost::asio::awaitable<transfer_result> list(std::string path, byte_sink sink);
   /// NLST `path`: one name per line, as sent.
@@ -236,6 +260,13 @@ class client {
   /// error::malformed_reply.
   boost::asio::awaitable<std::vector<entry>> mlsd(std::string path);
 
+  /// Data connections of the next transfers: passive (EPSV first unless `epsv` is false, then
+  /// PASV) or active (EPRT/PORT on `active_address`, empty = the control's local address).
+  /// Overrides the matching client_options fields; a cached connection reused by a transfer
+  /// with other data options calls this instead of reconnecting.
+  void set_data_mode(bool active, bool epsv, std::string active_address = {},
+                     transport::port_range ports = {});
+
   /// Sends QUIT, reads the reply (bounded), and closes. Never throws on a dead connection.
   boost::asio::awaitable<void> quit();
   /// Escape hatch: one raw command line (no CR/LF/NUL) and its reply, whatever its code.
@@ -244,6 +275,9 @@ class client {
   const features& server_features() const noexcept;
   const ftp::reply& greeting() const noexcept;
   bool is_tls() const noexcept;
+  /// Logged in and the control connection open (false after close(), QUIT, 421 or a failure
+  /// that left it out of step).
+  bool is_connected() const noexcept;
   transport::tls_info tls_details() const;
   void close() noexcept;
 

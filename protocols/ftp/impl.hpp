@@ -27,6 +27,10 @@ struct client::impl {
   bool epsv_refused = false;                 // EPSV got a 5xx once: PASV from now on
   std::optional<transfer_type> type_sent;    // the TYPE the server has (none sent yet)
   transfer_type type_wanted = transfer_type::binary;
+  /// The session the next TLS data connection resumes: the newest ticket seen on a data
+  /// connection (TLS 1.3 servers such as vsftpd take each ticket once), else the control's.
+  transport::tls_session data_resume;
+  void remember_session(const transport::stream& data);
 
   boost::asio::awaitable<reply> read();
   boost::asio::awaitable<reply> transact(const line::command& c);
@@ -62,6 +66,11 @@ struct client::impl {
   boost::asio::awaitable<transfer_result> finish_transfer(std::uint64_t n, const std::string& data_error,
                                                           std::optional<std::uint64_t> expected,
                                                           const std::string& what);
+  boost::asio::awaitable<transfer_result> upload(const line::command& cmd, byte_source& source,
+                                                 const std::string& what);
+  /// ABOR after the caller stopped a download (RFC 959 §4.1.3, both reply orders), then NOOP
+  /// to resynchronise; on any failure the control connection is closed instead. Never throws.
+  boost::asio::awaitable<void> abort_transfer();
   boost::asio::awaitable<transfer_result> download(const line::command& cmd, const byte_sink& sink,
                                                    std::optional<std::uint64_t> expected,
                                                    const std::string& what);

@@ -26,6 +26,8 @@ class category final : public std::error_category {
       case error::type_failed: return "TYPE refused";
       case error::transfer_failed: return "data transfer failed";
       case error::port_failed: return "active mode (EPRT/PORT) failed";
+      case error::pasv_unparseable: return "unparseable 227 reply to PASV";
+      case error::resume_beyond_end: return "resume offset beyond the end of the file";
     }
     return "unknown FTP error";
   }

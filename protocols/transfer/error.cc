@@ -206,6 +206,8 @@ exit_code ftp_exit(ftp::error e, stage s) {
     case error::login_failed: return exit_code::login_denied;
     case error::tls_required: return exit_code::use_ssl_failed;
     case error::passive_failed: return exit_code::ftp_weird_pasv_reply;
+    case error::pasv_unparseable: return exit_code::ftp_weird_227_format;
+    case error::resume_beyond_end: return exit_code::bad_download_resume;
     case error::port_failed: return exit_code::ftp_port_failed;
     case error::type_failed: return exit_code::ftp_couldnt_set_type;
     case error::file_unavailable:

@@ -17,6 +17,7 @@ enum class error {
   failed_init = 2,             ///< an unexpected exception inside a handler (its what())
   url_malformat = 3,           ///< the URL cannot be turned into a request (e.g. APPEND, no mailbox)
   weird_server_reply = 8,      ///< a reply that is well-formed but unusable (IMAP NIL section)
+  remote_access_denied = 9,    ///< FTP: a directory of the URL could not be entered (CWD)
   quote_error = 21,            ///< a listing or custom command answered NO/BAD (IMAP)
   write_error = 23,            ///< the caller's sink threw: what it threw is the message
   upload_failed = 25,          ///< the server refused the upload (IMAP APPEND NO)

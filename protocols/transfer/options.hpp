@@ -105,6 +105,22 @@ struct options {
   std::optional<std::string> mail_from;  ///< --mail-from: SMTP reverse path ("" = <>)
   std::vector<std::string> mail_rcpt;    ///< --mail-rcpt, repeatable: SMTP recipients
   std::optional<std::string> mail_auth;  ///< --mail-auth: MAIL ... AUTH=<addr> (RFC 4954 §5)
+  // FTP (ftp.cc; docs/ftp.md): curl's -C, -P, --disable-epsv, --ftp-method, --ftp-create-dirs, -Q.
+  /// -C OFFSET: an FTP get starts at byte OFFSET (REST; past the end: curl's 36), an FTP put
+  /// skips the source's first OFFSET bytes and appends (APPE); HTTP: see the Range notes below.
+  std::optional<std::uint64_t> resume_from;
+  bool resume_auto = false;  ///< -C - on a put: the offset is the remote file's SIZE
+  /// -P ADDR: active mode (EPRT/PORT); "-" = the control connection's local address, else an IP
+  /// address, optionally ":PORT" or ":LOW-HIGH" (IPv6 in brackets). Unset: passive (--ftp-pasv).
+  std::optional<std::string> ftp_port;
+  bool ftp_epsv = true;  ///< false: --disable-epsv (PASV only)
+  /// --ftp-method: how a URL's directories are reached (curl's default multicwd).
+  enum class ftp_method { multicwd, nocwd, singlecwd };
+  ftp_method ftp_cwd = ftp_method::multicwd;
+  bool ftp_create_dirs = false;  ///< --ftp-create-dirs: MKD a directory that CWD cannot enter
+  /// -Q: raw commands, in order: "CMD" before the directory walk, "+CMD" after it, "-CMD" after
+  /// the transfer; a leading '*' (after +/-) ignores a failure, else a reply >= 400 is curl's 21.
+  std::vector<std::string> quote;
   // HTTP (http.cc): -H, -d/--data-binary, -L, --max-redirs, -f, -i.
   std::vector<std::string> http_headers;  ///< -H "Name: value" in order ("Name:" drops it)
   std::optional<std::string> http_data;   ///< -d: POST body as given (-X wins for the method)
@@ -117,10 +133,10 @@ struct options {
   /// -r/--range: "Range: bytes=<this>" ("0-499", "500-", "-500", "0-9,20-29"); a server that
   /// ignores it sends the whole body (written as it comes, as curl).
   std::optional<std::string> http_range;
-  /// -C N: "Range: bytes=N-" (N > 0). A 206 appends from N; a 416 (the file is complete) writes
-  /// nothing and succeeds; a GET answered without Content-Range fails with error::range_error
-  /// (curl's 33) before any body byte is written, unless its Content-Length is N (complete).
-  std::optional<std::uint64_t> resume_from;
+  // -C N over HTTP is resume_from above: "Range: bytes=N-" (N > 0). A 206 appends from N; a 416
+  // (the file is complete) writes nothing and succeeds; a GET answered without Content-Range
+  // fails with error::range_error (curl's 33) before any body byte is written, unless its
+  // Content-Length is N (complete).
   /// HTTP put: the response body (and with include_headers its head) goes here, as curl -T
   /// prints it; none = discarded. Not counted in result::bytes (the bytes uploaded).
   std::function<void(std::string_view)> response_sink;

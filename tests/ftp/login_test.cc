@@ -78,6 +78,8 @@ TEST(FtpLogin, UserPassAcctAndCommands) {
                             .send("350 ready\r\n")
                             .expect("RNTO y")
                             .send("250 ok\r\n")
+                            .expect("TYPE I")
+                            .send("200 Switching to Binary mode.\r\n")
                             .expect("SIZE f")
                             .send("213 1234567890123\r\n")
                             .expect("MDTM f")

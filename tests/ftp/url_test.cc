@@ -28,22 +28,25 @@ mock::script user_login() {
   s.send("220 ready\r\n")
       .expect("FEAT").send("211-Features:\r\n SIZE\r\n211 End\r\n")
       .expect("USER alice").send("331 pw\r\n")
-      .expect("PASS secret").send("230 ok\r\n");
+      .expect("PASS secret").send("230 ok\r\n")
+      .expect("PWD").send("257 \"/home/alice\" is the current directory\r\n");
   return s;
 }
 
 TEST(FtpUrl, GetRetrievesThenListsOnTheSameConnection) {
   port_box port;
   mock::script s = user_login();
-  s.expect("TYPE I").send("200 ok\r\n")
-      .expect("SIZE pub/file.txt").send("213 5\r\n")
+  s.expect("CWD pub").send("250 ok\r\n")
+      .expect("TYPE I").send("200 ok\r\n")
+      .expect("SIZE file.txt").send("213 5\r\n")
       .expect("EPSV").run(port.epsv())
-      .expect("RETR pub/file.txt").send("150 go\r\n")
+      .expect("RETR file.txt").send("150 go\r\n")
       .accept_next().send("hello").close(mock::close_mode::fin_only).use_connection(0)
       .send("226 done\r\n")
       .expect("TYPE I").send("200 ok\r\n")
+      .expect("TYPE A").send("200 ok\r\n")
       .expect("EPSV").run(port.epsv())
-      .expect("LIST pub/").send("150 listing\r\n")
+      .expect("LIST").send("150 listing\r\n")
       .accept_next().send("-rw-r--r-- 1 0 0 5 Jan 1 file.txt\r\n").close(mock::close_mode::fin_only)
       .use_connection(0).send("226 done\r\n")
       .expect("QUIT").send("221 bye\r\n");
@@ -56,7 +59,7 @@ TEST(FtpUrl, GetRetrievesThenListsOnTheSameConnection) {
   EXPECT_EQ(r.bytes, 5u);
   const auto r2 = ses.get(base(srv, "alice:secret@") + "pub/", plain(), string_sink(listing));
   EXPECT_TRUE(r2.reused_connection);
-  EXPECT_EQ(listing, "-rw-r--r-- 1 0 0 5 Jan 1 file.txt\r\n");
+  EXPECT_EQ(listing, "-rw-r--r-- 1 0 0 5 Jan 1 file.txt\n");  // TYPE A: CRLF -> LF, as curl
   ses.close();
   EXPECT_SCRIPT_OK(srv);
 }
@@ -67,9 +70,11 @@ TEST(FtpUrl, PutStoresTheSourceAnonymously) {
   mock::script s;
   s.send("220 ready\r\n").expect("FEAT").send("500 no\r\n")
       .expect("USER anonymous").send("331 pw\r\n").expect("PASS ftp@example.com").send("230 ok\r\n")
+      .expect("PWD").send("257 \"/\"\r\n")
+      .expect("CWD incoming").send("250 ok\r\n")
       .expect("TYPE I").send("200 ok\r\n")
       .expect("EPSV").run(port.epsv())
-      .expect("STOR incoming/up.bin").send("150 send\r\n")
+      .expect("STOR up.bin").send("150 send\r\n")
       .accept_next().run(read_all(got.get())).use_connection(0).send("226 stored\r\n")
       .expect("QUIT").send("221 bye\r\n");
   mock::mock_server srv(std::move(s));
@@ -138,8 +143,10 @@ TEST(FtpUrl, MaxFilesizeIs63) {
   port_box port;
   mock::script s = user_login();
   s.expect("TYPE I").send("200 ok\r\n").expect("SIZE big").send("550 no\r\n")
+      .expect("SIZE big").send("550 no\r\n")
       .expect("EPSV").run(port.epsv()).expect("RETR big").send("150 go\r\n")
-      .accept_next().send(std::string(100, 'x'));
+      .accept_next().send(std::string(100, 'x')).use_connection(0)
+      .expect("ABOR").send("426 aborted\r\n226 ABOR ok\r\n").expect("NOOP").send("200 ok\r\n");
   mock::mock_server srv(std::move(s));
   port.set(srv);
   transfer::blocking_session ses;

@@ -195,6 +195,29 @@ TEST(Options, RequestShape) {
   EXPECT_THROW(one({"-C", "-5", "u"}), option_error);
 }
 
+TEST(Options, FtpOptions) {
+  using m = inet::transfer::options::ftp_method;
+  auto o = one({"-P", "-", "--disable-epsv", "--ftp-method", "nocwd", "--ftp-create-dirs", "-Q",
+                "SITE A", "--quote", "-DELE b", "u"});
+  EXPECT_EQ(o.ftp_port, "-");
+  EXPECT_TRUE(o.disable_epsv);
+  EXPECT_EQ(o.ftp_method, m::nocwd);
+  EXPECT_TRUE(o.ftp_create_dirs);
+  EXPECT_EQ(o.quote, (strings{"SITE A", "-DELE b"}));
+  EXPECT_FALSE(one({"-P", "-", "--ftp-pasv", "u"}).ftp_port.has_value());
+  EXPECT_EQ(one({"--ftp-pasv", "--ftp-port", "127.0.0.1:4000-4010", "u"}).ftp_port,
+            "127.0.0.1:4000-4010");
+  EXPECT_EQ(one({"u"}).ftp_method, m::multicwd);
+  EXPECT_THROW(one({"--ftp-method", "bogus", "u"}), option_error);
+  EXPECT_THROW(one({"-Q", "NOOP\r\nDELE x", "u"}), option_error);
+  const auto t = library_options(one({"-C", "5", "-P", "-", "--disable-epsv", "-Q", "X", "ftp://h/"}),
+                                 inet::url::parse("ftp://h/"));
+  EXPECT_EQ(t.resume_from, 5u);
+  EXPECT_EQ(t.ftp_port, "-");
+  EXPECT_FALSE(t.ftp_epsv);
+  EXPECT_EQ(t.quote, strings{"X"});
+}
+
 TEST(Options, ControlCharactersInTextOptionsAreRejected) {
   EXPECT_THROW(one({"-H", "X: a\r\nEvil: 1", "u"}), option_error);
   EXPECT_THROW(one({"-X", "LIST\r\nDELE 1", "u"}), option_error);

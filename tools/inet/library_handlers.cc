@@ -226,8 +226,9 @@ std::optional<int> attempt_get(transfer::blocking_session& s, const transfer_opt
 int run_get(transfer::blocking_session& s, const transfer_options& o, const url::parsed_url& u,
             transfer::options t, transfer_context& ctx) {
   if (o.extract_dir || o.parts) return run_extract(s, o, u, std::move(t), ctx);
-  if (o.resume_auto && is_http(u)) {
+  if (o.resume_auto) {  // -C -: continue after what the output file already holds (curl)
     if (const std::uint64_t n = local_size(o, ctx); n > 0) t.resume_from = n;
+    t.resume_auto = false;
   }
   retry_policy retry(o);
   for (;;) {

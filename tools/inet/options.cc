@@ -280,6 +280,39 @@ void add_cookie_form_options(CLI::App& app, transfer_options& o) {
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
 }
 
+void add_ftp_options(CLI::App& app, transfer_options& o) {
+  app.add_option_function<std::string>(
+         "-P,--ftp-port", [&o](const std::string& v) { o.ftp_port = checked_text("--ftp-port", v); },
+         "FTP active mode: listen on ADDR ('-' = the control connection's address; IP[:PORT[-PORT]])")
+      ->type_name("ADDR")
+      ->trigger_on_parse();  // the last of -P / --ftp-pasv wins
+  app.add_flag_callback("--ftp-pasv", [&o] { o.ftp_port.reset(); }, "FTP passive mode (the default)")
+      ->trigger_on_parse();
+  app.add_flag("--disable-epsv", o.disable_epsv, "FTP: no EPSV, PASV only");
+  app.add_option_function<std::string>(
+         "--ftp-method",
+         [&o](const std::string& v) {
+           using m = transfer::options::ftp_method;
+           if (v == "multicwd") o.ftp_method = m::multicwd;
+           else if (v == "nocwd") o.ftp_method = m::nocwd;
+           else if (v == "singlecwd") o.ftp_method = m::singlecwd;
+           else bad_value("--ftp-method", "expected multicwd, nocwd or singlecwd, not " + shown(v));
+         },
+         "FTP: reach the file's directory with one CWD per part (multicwd), none, or one")
+      ->type_name("METHOD");
+  app.add_flag("--ftp-create-dirs", o.ftp_create_dirs, "FTP: create missing directories (MKD)");
+  app.add_option_function<std::vector<std::string>>(
+         "-Q,--quote",
+         [&o](const std::vector<std::string>& v) {
+           for (const auto& q : v) o.quote.push_back(checked_text("--quote", q));
+         },
+         "FTP: send CMD before the transfer ('+CMD' after the CWDs, '-CMD' after; '*' ignores failure)")
+      ->type_name("CMD")
+      ->expected(1)
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+}
+
 // One CLI11 app bound to `o`; used both to parse and to render `inet help get|put`.
 void configure(CLI::App& app, transfer_options& o) {
   app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
@@ -292,6 +325,7 @@ void configure(CLI::App& app, transfer_options& o) {
   add_request_options(app, o);
   add_http_options(app, o);
   add_cookie_form_options(app, o);
+  add_ftp_options(app, o);
   app.add_option("URL", o.urls, "URLs to transfer (scheme guessed from the host if absent)")
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
 }
@@ -516,6 +550,13 @@ transfer::options library_options(const transfer_options& o, const url::parsed_u
   if (o.cookie && o.cookie->find('=') != std::string::npos)
     t.http_headers.push_back("Cookie: " + *o.cookie);
   t.trace = o.verbosity > 0;
+  t.resume_from = o.resume_from;
+  t.resume_auto = o.resume_auto;
+  t.ftp_port = o.ftp_port;
+  t.ftp_epsv = !o.disable_epsv;
+  t.ftp_cwd = o.ftp_method;
+  t.ftp_create_dirs = o.ftp_create_dirs;
+  t.quote = o.quote;
   apply_http_options(o, u, t);
   return t;
 }

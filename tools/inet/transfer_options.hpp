@@ -98,6 +98,13 @@ struct transfer_options {
   bool parallel = false;                   ///< -Z/--parallel: the group's URLs at once (get)
   int parallel_max = 50;                   ///< --parallel-max N: at most N at once (1..300)
 
+  // FTP (docs/ftp.md).
+  std::optional<std::string> ftp_port;  ///< -P/--ftp-port ADDR: active mode; --ftp-pasv resets
+  bool disable_epsv = false;            ///< --disable-epsv: PASV only
+  transfer::options::ftp_method ftp_method = transfer::options::ftp_method::multicwd;
+  bool ftp_create_dirs = false;         ///< --ftp-create-dirs
+  std::vector<std::string> quote;       ///< -Q/--quote CMD, repeatable, in order
+
   /// The TLS policy for a STARTTLS-capable protocol. An explicit --ssl/--ssl-reqd/--tls wins.
   /// Otherwise inet is stricter than curl (which defaults to no STARTTLS at all): `required`
   /// when `password_will_be_sent` (so a password never crosses the network in clear text

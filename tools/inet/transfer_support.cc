@@ -7,7 +7,9 @@ namespace inet::cli {
 output::output(const transfer_options& o, transfer_context& ctx, bool append) : out_(&ctx.out) {
   const std::string* name = ctx.output_name ? ctx.output_name : o.output ? &*o.output : nullptr;
   if (name && *name != "-") {
-    file_.open(*name, std::ios::binary | (append ? std::ios::app : std::ios::trunc));
+    // -C: the download continues what the file holds (curl appends).
+    const bool resume = append || o.resume_from || o.resume_auto;
+    file_.open(*name, std::ios::binary | (resume ? std::ios::app : std::ios::trunc));
     if (!file_) throw write_failure("Failed to open " + *name);
     out_ = &file_;
   }
