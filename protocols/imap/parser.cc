@@ -182,16 +182,16 @@ std::size_t parser::impl::quoted(std::size_t pos, std::vector<value>& into) {
   value v;
   v.type = value::kind::string;
   std::size_t i = pos + 1;
-  for (;; ++i) {
-    if (i >= line.size()) fail(error::malformed_response, "unterminated quoted string", pos);
-    const char c = line[i];
-    if (c == '"') break;
-    if (c == '\\') {
-      if (++i >= line.size()) fail(error::malformed_response, "unterminated quoted string", pos);
-      v.text.push_back(line[i]);  // RFC: only \" and \\; others kept leniently
-      continue;
-    }
-    v.text.push_back(c);
+  for (;;) {
+    // Copy the run up to the next quote or backslash in one go.
+    std::size_t stop = i;
+    while (stop < line.size() && line[stop] != '"' && line[stop] != '\\') ++stop;
+    if (stop == line.size()) fail(error::malformed_response, "unterminated quoted string", pos);
+    v.text.append(line.substr(i, stop - i));
+    i = stop;
+    if (line[i] == '"') break;
+    if (++i >= line.size()) fail(error::malformed_response, "unterminated quoted string", pos);
+    v.text.push_back(line[i++]);  // RFC: only \" and \\; others kept leniently
   }
   add_kept(v.text.size(), pos);
   into.push_back(std::move(v));

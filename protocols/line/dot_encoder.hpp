@@ -28,6 +28,8 @@ class dot_encoder {
   void finish(std::string& out);
 
  private:
+  void append_run(const char* p, std::size_t n, std::string& out);  // no CR/LF/NUL in it
+  void end_line(std::string& out);
   bool stuff_;
   std::error_code invalid_;
   bool at_line_start_ = true;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstring>
 
 #include "base/base64.hpp"
 
@@ -19,11 +20,38 @@ void append_hex(std::string& out, char prefix, unsigned char c) {
   out += hex_digits[c & 15];
 }
 
+// The base64 alphabet (RFC 4648 §4) and every pair of it: pairs[v] encodes the 12 bits v as
+// two characters, so a 3-byte group takes two lookups.
+constexpr char b64_alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+struct b64_pair_table {
+  char pairs[4096][2];
+  constexpr b64_pair_table() : pairs() {
+    for (int v = 0; v < 4096; ++v) {
+      pairs[v][0] = b64_alphabet[v >> 6];
+      pairs[v][1] = b64_alphabet[v & 63];
+    }
+  }
+};
+constexpr b64_pair_table b64_pairs;
+
+// Appends whole 57-byte groups as 76-character lines ending in CRLF, written in place (one
+// resize of `out`, no temporary).
 void append_b64_lines(std::string_view whole_groups, std::string& out) {
-  const std::string enc = codec::base64_encode(whole_groups);
-  for (std::size_t i = 0; i < enc.size(); i += max_encoded_line) {
-    out.append(enc, i, max_encoded_line);
-    out += "\r\n";
+  const std::size_t lines = whole_groups.size() / b64_group;
+  const std::size_t at = out.size();
+  out.resize(at + lines * (max_encoded_line + 2));
+  auto in = reinterpret_cast<const unsigned char*>(whole_groups.data());
+  char* o = out.data() + at;
+  for (std::size_t l = 0; l < lines; ++l) {
+    for (std::size_t g = 0; g < b64_group / 3; ++g, in += 3, o += 4) {
+      const unsigned v = (unsigned{in[0]} << 16) | (unsigned{in[1]} << 8) | in[2];
+      std::memcpy(o, b64_pairs.pairs[v >> 12], 2);
+      std::memcpy(o + 2, b64_pairs.pairs[v & 4095], 2);
+    }
+    o[0] = '\r';
+    o[1] = '\n';
+    o += 2;
   }
 }
 
@@ -110,76 +138,116 @@ std::string base64_encode_lines(std::string_view data) {
 
 // ---- quoted-printable -----------------------------------------------------------------------
 
-void qp_encoder::append_token(std::string_view tok, std::string& out) {
-  // A soft break "=" must still fit: a line holds at most 75 characters before it.
-  if (line_.size() + tok.size() > max_encoded_line - 1) {
-    out += line_;
-    out += "=\r\n";
-    line_.clear();
+namespace {
+
+// Byte classes for the quoted-printable fast path.
+enum qp_class : unsigned char {
+  qp_plain,    // literal anywhere: 33..126 but '=', '.', 'F'; SP and HT (trailing ones are fixed up)
+  qp_start,    // '.' and 'F': literal except at the start of a line
+  qp_hex,      // always "=XX"
+  qp_cr,
+  qp_lf,
+};
+
+struct qp_class_table {
+  qp_class of[256];
+  constexpr qp_class_table() : of() {
+    for (int c = 0; c < 256; ++c)
+      of[c] = c == '\r'                                ? qp_cr
+              : c == '\n'                              ? qp_lf
+              : c == '.' || c == 'F'                   ? qp_start
+              : c == ' ' || c == '\t'                  ? qp_plain
+              : (c >= 33 && c <= 126 && c != '=')      ? qp_plain
+                                                       : qp_hex;
   }
-  line_ += tok;
+};
+constexpr qp_class_table qp_classes;
+
+}  // namespace
+
+void qp_encoder::soft_break(std::string& out) {
+  out.append(line_, len_);
+  out.append("=\r\n", 3);
+  len_ = 0;
 }
 
-void qp_encoder::put(unsigned char c, std::string& out) {
-  const bool printable = is_wsp(static_cast<char>(c)) || (c >= 33 && c <= 126 && c != '=');
-  auto literal = [&] { return printable && !(line_.empty() && (c == '.' || c == 'F')); };
-  std::size_t len = literal() ? 1 : 3;
-  if (line_.size() + len > max_encoded_line - 1) {
-    out += line_;
-    out += "=\r\n";
-    line_.clear();
-    len = literal() ? 1 : 3;
-  }
-  if (len == 1)
-    line_ += static_cast<char>(c);
-  else
-    append_hex(line_, '=', c);
+void qp_encoder::put_hex(unsigned char c) {
+  line_[len_] = '=';
+  line_[len_ + 1] = hex_digits[c >> 4];
+  line_[len_ + 2] = hex_digits[c & 15];
+  len_ += 3;
+}
+
+void qp_encoder::append_hex_token(unsigned char c, std::string& out) {
+  // A soft break "=" must still fit: a line holds at most 75 characters before it.
+  if (len_ + 3 > max_encoded_line - 1) soft_break(out);
+  put_hex(c);
 }
 
 void qp_encoder::encode_trailing_space(std::string& out) {
-  if (line_.empty() || !is_wsp(line_.back())) return;
-  const auto c = static_cast<unsigned char>(line_.back());
-  line_.pop_back();
-  std::string tok;
-  append_hex(tok, '=', c);
-  append_token(tok, out);
+  if (len_ == 0 || !is_wsp(line_[len_ - 1])) return;
+  const auto c = static_cast<unsigned char>(line_[--len_]);
+  append_hex_token(c, out);
 }
 
 void qp_encoder::hard_break(std::string& out) {
   encode_trailing_space(out);
-  out += line_;
-  out += "\r\n";
-  line_.clear();
+  out.append(line_, len_);
+  out.append("\r\n", 2);
+  len_ = 0;
 }
 
 void qp_encoder::feed(std::string_view data, std::string& out) {
-  for (char ch : data) {
-    const auto c = static_cast<unsigned char>(ch);
+  if (out.capacity() - out.size() < data.size() + data.size() / 8 + 16)
+    out.reserve(out.size() + data.size() + data.size() / 8 + 16);
+  auto p = reinterpret_cast<const unsigned char*>(data.data());
+  const auto end = p + data.size();
+  while (p != end) {
     if (pending_cr_) {
       pending_cr_ = false;
-      if (c == '\n') {
+      if (*p == '\n') {
         hard_break(out);
+        ++p;
         continue;
       }
-      append_token("=0D", out);
+      append_hex_token('\r', out);
     }
-    if (c == '\r')
-      pending_cr_ = true;
-    else if (c == '\n')
-      hard_break(out);
-    else
-      put(c, out);
+    // The common case: a run of bytes that are literal here, copied until the line is full.
+    constexpr std::size_t room = max_encoded_line - 1;
+    while (p != end && len_ < room &&
+           (qp_classes.of[*p] == qp_plain || (qp_classes.of[*p] == qp_start && len_ != 0)))
+      line_[len_++] = static_cast<char>(*p++);
+    if (p == end) break;
+    const unsigned char c = *p++;
+    switch (qp_classes.of[c]) {
+      case qp_cr: pending_cr_ = true; break;
+      case qp_lf: hard_break(out); break;
+      case qp_hex: append_hex_token(c, out); break;
+      case qp_start:
+        if (len_ == 0) {
+          put_hex(c);
+          break;
+        }
+        [[fallthrough]];
+      case qp_plain:  // the line is full: break it, and the byte starts the next one
+        soft_break(out);
+        if (qp_classes.of[c] == qp_start)
+          put_hex(c);
+        else
+          line_[len_++] = static_cast<char>(c);
+        break;
+    }
   }
 }
 
 void qp_encoder::finish(std::string& out) {
   if (pending_cr_) {
     pending_cr_ = false;
-    append_token("=0D", out);
+    append_hex_token('\r', out);
   }
   encode_trailing_space(out);
-  out += line_;
-  line_.clear();
+  out.append(line_, len_);
+  len_ = 0;
 }
 
 std::string qp_encode(std::string_view data) {

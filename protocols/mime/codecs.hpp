@@ -43,11 +43,13 @@ class qp_encoder {
   void finish(std::string& out);
 
  private:
-  void put(unsigned char c, std::string& out);
+  void soft_break(std::string& out);
+  void put_hex(unsigned char c);  // caller made room
+  void append_hex_token(unsigned char c, std::string& out);
   void hard_break(std::string& out);
-  void append_token(std::string_view tok, std::string& out);
   void encode_trailing_space(std::string& out);
-  std::string line_;
+  char line_[max_encoded_line] = {};  // the current line, at most 75 characters before "="
+  std::size_t len_ = 0;
   bool pending_cr_ = false;
 };
 

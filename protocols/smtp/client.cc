@@ -127,7 +127,9 @@ struct client::impl {
   std::vector<line::command> build_commands(const envelope& env) const;
   awaitable<send_result> send_transaction(envelope env, std::vector<line::command> cmds,
                                           byte_source& message);
-  awaitable<void> send_data(byte_source& message, send_result& result);
+  awaitable<void> send_data(byte_source& message, send_result& result,
+                            std::optional<reply> data_reply);
+  awaitable<void> end_refused_group(const std::optional<reply>& data_reply);
   awaitable<void> send_bdat(byte_source& message, send_result& result);
 };
 
@@ -242,8 +244,22 @@ awaitable<void> client::impl::authenticate() {
   auth_mech = *mech;
 }
 
-awaitable<void> client::impl::send_data(byte_source& message, send_result& result) {
-  reply r = co_await transact(line::command("DATA"));
+// RFC 2920 §3.1: a refused transaction whose DATA was pipelined ends with a single "." when
+// the server accepted DATA anyway (354), otherwise with RSET.
+awaitable<void> client::impl::end_refused_group(const std::optional<reply>& data_reply) {
+  if (data_reply && data_reply->code == 354) {
+    co_await eng.send_bytes(".\r\n", "[no recipient accepted: empty message ended]\n> .");
+    co_await read();  // the reply to an empty transaction; nothing was delivered
+  } else {
+    co_await transact(line::command("RSET"));
+  }
+}
+
+// `data_reply`: the reply to a DATA already sent in the pipelined group; otherwise DATA is sent.
+awaitable<void> client::impl::send_data(byte_source& message, send_result& result,
+                                        std::optional<reply> data_reply) {
+  if (!data_reply) data_reply = co_await transact(line::command("DATA"));
+  const reply r = std::move(*data_reply);
   if (r.code != 354) {
     // Close the open transaction so the connection can carry the next message.
     if (r.code != 421) co_await transact(line::command("RSET"));
@@ -418,8 +434,11 @@ awaitable<send_result> client::impl::send_transaction(envelope env,
   send_result result;
   reply mail_reply;
   const bool pipelined = opts.pipelining && caps.has("PIPELINING");
+  std::optional<reply> data_reply;  // DATA's reply when it went in the pipelined group
   if (pipelined) {
-    // RFC 2920: MAIL and every RCPT in one write; replies come back in order.
+    // RFC 2920 §3.1: MAIL, every RCPT and DATA (BDAT goes later) in one write; the replies
+    // come back in order and every one of them is checked.
+    if (!use_bdat) cmds.push_back(line::command("DATA"));
     co_await eng.send_pipelined(cmds);
     mail_reply = co_await read();
     // 421: the server is closing (RFC 5321 §3.8); report it rather than the EOF that follows.
@@ -429,6 +448,11 @@ awaitable<send_result> client::impl::send_transaction(envelope env,
       reply r = co_await read();
       if (r.code == 421) fail("RCPT TO:<" + rc.address + ">", r);
       result.recipients.push_back(recipient_result{rc.address, false, std::move(r)});
+    }
+    if (!use_bdat) {
+      reply r = co_await read();
+      if (r.code == 421) fail("DATA", r);
+      data_reply = std::move(r);
     }
   } else {
     mail_reply = co_await transact(cmds[0]);
@@ -440,7 +464,7 @@ awaitable<send_result> client::impl::send_transaction(envelope env,
       }
   }
   if (mail_reply.code != 250) {
-    if (mail_reply.code != 421) co_await transact(line::command("RSET"));
+    if (mail_reply.code != 421) co_await end_refused_group(data_reply);
     fail("MAIL FROM:<" + env.mail_from + ">", mail_reply);
   }
   std::size_t accepted = 0;
@@ -449,7 +473,7 @@ awaitable<send_result> client::impl::send_transaction(envelope env,
     accepted += r.accepted;
   }
   if (accepted == 0) {
-    co_await transact(line::command("RSET"));
+    co_await end_refused_group(data_reply);
     std::string why;
     for (const auto& r : result.recipients) why += (why.empty() ? "" : "; ") + r.address + ": " + r.reply.summary();
     reply first = result.recipients.front().reply;
@@ -462,7 +486,7 @@ awaitable<send_result> client::impl::send_transaction(envelope env,
   if (use_bdat)
     co_await send_bdat(body, result);
   else
-    co_await send_data(body, result);
+    co_await send_data(body, result, std::move(data_reply));
   meter.finish();
   if (result.final_reply.code != 250) {
     if (result.final_reply.code != 421 && use_bdat) co_await transact(line::command("RSET"));

@@ -128,8 +128,9 @@ struct client_options {
   std::shared_ptr<sasl::token_provider> token_provider;
   /// Force one SASL mechanism ("PLAIN"); empty = the strongest both sides support.
   std::string auth_mechanism;
-  /// Use PIPELINING when offered (MAIL and every RCPT batched in one write; DATA follows once
-  /// at least one recipient was accepted).
+  /// Use PIPELINING when offered (RFC 2920): MAIL, every RCPT and DATA in one write, every
+  /// reply checked in order. When no recipient was accepted the transaction ends with RSET, or
+  /// with a lone "." if the server still answered DATA with 354 (RFC 2920 §3.1).
   bool pipelining = true;
   /// Use BDAT (CHUNKING) instead of DATA when offered (not with lmtp: DATA is used there).
   bool chunking = false;

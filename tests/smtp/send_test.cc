@@ -31,12 +31,12 @@ reply expect_error(Fn&& fn, std::error_code code) {
   return {};
 }
 
-// RFC 2920 §3.1: MAIL and every RCPT leave in one write, so they reach the server as one
-// segment on loopback (a client that wrote them one at a time would show only MAIL here).
-TEST(SmtpSend, PipelinedMailAndRcptsGoInOneWrite) {
+// RFC 2920 §3.1: MAIL, every RCPT and DATA leave in one write, so they reach the server as
+// one segment on loopback (a client that wrote them one at a time would show only MAIL here).
+TEST(SmtpSend, PipelinedMailRcptsAndDataGoInOneWrite) {
   const std::string batch =
       "MAIL FROM:<alice@example.test>\r\nRCPT TO:<bob@example.test>\r\n"
-      "RCPT TO:<carol@example.test>\r\n";
+      "RCPT TO:<carol@example.test>\r\nDATA\r\n";
   std::string first_segment;
   mock_server srv(greet_ehlo({"PIPELINING"})
                       .run([&](mock::connection_ctl& c) {
@@ -48,9 +48,7 @@ TEST(SmtpSend, PipelinedMailAndRcptsGoInOneWrite) {
                           all += more;
                         }
                       })
-                      .send("250 ok\r\n250 ok\r\n250 ok\r\n")
-                      .expect("DATA")
-                      .send("354 go ahead\r\n")
+                      .send("250 ok\r\n250 ok\r\n250 ok\r\n354 go ahead\r\n")
                       .expect_until(".")
                       .send("250 queued\r\n"));
   blocking_client c;
@@ -151,7 +149,8 @@ TEST(SmtpSend, PipelinedMailRefusedReadsAllRepliesThenRset) {
   mock_server srv(greet_ehlo({"PIPELINING", "ENHANCEDSTATUSCODES"})
                       .expect("MAIL FROM:<alice@example.test>")
                       .expect("RCPT TO:<bob@example.test>")
-                      .send("553 5.1.8 bad sender\r\n503 5.5.1 need MAIL\r\n")
+                      .expect("DATA")
+                      .send("553 5.1.8 bad sender\r\n503 5.5.1 need MAIL\r\n503 5.5.1 need MAIL\r\n")
                       .expect("RSET")
                       .send("250 2.0.0 ok\r\n")
                       .expect("QUIT")
@@ -232,13 +231,15 @@ TEST(SmtpSend, OneRecipientDeferredOthersGetTheMessage) {
   EXPECT_SCRIPT_OK(srv);
 }
 
-TEST(SmtpSend, AllRecipientsRefusedSendsRsetNotData) {
+// (DATA went in the pipelined group and was refused: RSET, and the content is never sent.)
+TEST(SmtpSend, AllRecipientsRefusedSendsRsetNotContent) {
   mock_server srv(greet_ehlo({"PIPELINING"})
                       .expect("MAIL FROM:<alice@example.test>")
                       .expect("RCPT TO:<bob@example.test>")
                       .expect("RCPT TO:<carol@example.test>")
+                      .expect("DATA")
                       .send("250 ok\r\n550-5.1.1 no such user\r\n550 5.1.1 really\r\n"
-                            "451 4.3.0 try later\r\n")
+                            "451 4.3.0 try later\r\n554 5.5.1 no valid recipients\r\n")
                       .expect("RSET")
                       .send("250 ok\r\n")
                       .expect("QUIT")
@@ -252,7 +253,7 @@ TEST(SmtpSend, AllRecipientsRefusedSendsRsetNotData) {
   EXPECT_EQ(r.lines, (std::vector<std::string>{"5.1.1 no such user", "5.1.1 really"}));
   c.quit();
   EXPECT_SCRIPT_OK(srv);
-  EXPECT_EQ(srv.received().find("DATA"), std::string::npos);
+  EXPECT_EQ(srv.received().find("x\r\n"), std::string::npos);
 }
 
 TEST(SmtpSend, FinalReplyDecidesTransientOrPermanentAndConnectionIsReusable) {
