@@ -16,7 +16,7 @@ import tempfile
 import threading
 import time
 
-from bench_scenarios import scenarios  # noqa: F401  (re-exported for bench/run)
+from bench_scenarios import IDLE_PASS, IDLE_USER, scenarios  # noqa: F401  (scenarios: for bench/run)
 
 BAZEL_FLAGS = ["--config=opt", "--disk_cache=/work/.bazel-disk"]
 TARGETS = {
@@ -24,6 +24,7 @@ TARGETS = {
     "http_bench": "//bench:http_bench",
     "smtp_bench": "//bench:smtp_bench",
     "imap_bench": "//bench:imap_bench",
+    "tcp_copy": "//bench:tcp_copy",
 }
 
 
@@ -165,10 +166,15 @@ class Env:
         conf = self.mail["DOVECOT_CONF"]
         with open(conf, "a") as f:
             f.write("\n# bench/run: scale rows\ndefault_client_limit = 20000\n"
+                    "mail_max_userip_connections = 100000\n"
                     "service imap-login {\n  service_count = 0\n  client_limit = 20000\n"
                     "  process_min_avail = 1\n  process_limit = 4\n}\n"
-                    "service imap {\n  client_limit = 2000\n  process_limit = 20\n}\n"
+                    "service imap {\n  service_count = 0\n  client_limit = 500\n  process_limit = 40\n"
+                    "  vsz_limit = 2G\n}\n"
                     "service anvil {\n  client_limit = 30000\n}\n")
+        # A third user with an empty mailbox for the idle row (SELECT stays cheap).
+        with open(os.path.join(self.mail["RUN_DIR"], "passwd"), "a") as f:
+            f.write(f"{IDLE_USER}:{{PLAIN}}{IDLE_PASS}::::::\n")
         subprocess.run(["doveadm", "-c", conf, "reload"], check=True)
         pf = self.mail["POSTFIX_CONFIG_DIR"]
         subprocess.run(["postconf", "-c", pf, "-e", "default_process_limit=200",
@@ -282,6 +288,7 @@ max_clients=0
             f.write(head + line * (s["smtp_big"] // len(line)))
         self._make_maildir("alice", s["mailbox_big"])
         self._make_maildir("bob", s["mailbox_small"])
+        self._make_maildir(IDLE_USER.split("@")[0], 0)
         log(f"data ready in {time.monotonic() - t0:.1f} s")
 
     def _make_maildir(self, user, count):
@@ -332,7 +339,7 @@ def measure(argv, timeout, stdout_path=None, shell=False):
     if shell:
         argv = ["bash", "-c", argv]
     t0 = time.monotonic()
-    p = subprocess.Popen(["/usr/bin/time", "-f", "%M", "-o", rss_file.name] + argv, stdout=out,
+    p = subprocess.Popen(["/usr/bin/time", "-f", "%M %U %S", "-o", rss_file.name] + argv, stdout=out,
                          stderr=err, start_new_session=True)
     killed = []
 
@@ -352,16 +359,18 @@ def measure(argv, timeout, stdout_path=None, shell=False):
     if stdout_path:
         out.close()
     err.seek(0)
-    tail = err.read()[-600:].decode(errors="replace").strip()
+    lines = [x for x in err.read()[-4000:].decode(errors="replace").splitlines() if x.strip()]
+    tail = lines[-1].strip()[:300] if lines else ""
     with open(rss_file.name) as f:
-        nums = re.findall(r"^(\d+)$", f.read(), re.M)
+        nums = re.findall(r"^(\d+) ([\d.]+) ([\d.]+)$", f.read(), re.M)
     os.unlink(rss_file.name)
-    rss = int(nums[-1]) if nums else 0
+    rss = int(nums[-1][0]) if nums else 0
+    cpu = (float(nums[-1][1]) + float(nums[-1][2])) if nums else 0.0
     if killed:
         return Run(t1 - t0, rss, False, f"timed out after {timeout:.0f} s")
     if p.returncode != 0:
         return Run(t1 - t0, rss, False, f"exit {p.returncode}: {tail}")
-    return Run(t1 - t0, rss, True)
+    return Run(t1 - t0, rss, True, extra={"cpu": cpu})
 
 
 def run_scenario(env, sc, rounds):
@@ -371,7 +380,7 @@ def run_scenario(env, sc, rounds):
     for c in sc.clients:
         if c.argv is None:
             res["dropped"][c.name] = c.missing or "not built"
-    for r in range(rounds + 1):
+    for r in range(0 if sc.warmup else 1, rounds + 1):
         for c in list(active):
             if sc.setup:
                 sc.setup(c)
@@ -393,9 +402,61 @@ def run_scenario(env, sc, rounds):
                 continue
             if r > 0:
                 res["runs"][c.name].append(run)
-    if sc.after:
-        sc.after(res)
+    res["profiles"] = profile_misses(env, sc, res)
     return res
+
+
+PROFILE_SECONDS = 15
+
+
+def profile_misses(env, sc, res):
+    """For each missed goal of an inetpp client: one more run under `strace -f -c`, the system
+    calls that dominate (count, share of syscall time) — the first thing to look at."""
+    out = {}
+    if not shutil.which("strace"):
+        return out
+    for g in sc.goals:
+        name = getattr(g, "client", None)
+        if not name or name in out or not name.startswith(("lib-", "inet")):
+            continue
+        _, ok = g.evaluate(res, [res])
+        if ok is not False:
+            continue
+        c = next(x for x in sc.clients if x.name == name)
+        if sc.setup:
+            sc.setup(c)
+        trace = os.path.join(env.out, "strace.txt")
+        argv = ["bash", "-c", c.argv] if c.shell else c.argv
+        # At most PROFILE_SECONDS of it: strace prints its summary when interrupted.
+        p = subprocess.Popen(["timeout", "-s", "INT", str(PROFILE_SECONDS), "strace", "-f", "-c",
+                              "-o", trace] + argv, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL, start_new_session=True)
+        complete = p.wait() == 0
+        try:
+            os.killpg(p.pid, signal.SIGKILL)  # a client strace let go of when interrupted
+        except ProcessLookupError:
+            pass
+        if not os.path.exists(trace):
+            continue
+        rows = []
+        with open(trace) as f:
+            for line in f:
+                m = re.match(r"\s*([\d.]+)\s+[\d.]+\s+\d+\s+(\d+)\s+(?:\d+\s+)?(\w+)$", line)
+                if m and m.group(3) != "total":
+                    rows.append((int(m.group(2)), float(m.group(1)), m.group(3)))
+        rows.sort(reverse=True)
+        amount, unit = sc.work
+        parts = []
+        for calls, pct, call in rows[:5]:
+            extra = ""
+            if complete and unit == "B" and call in ("read", "recvfrom", "recvmsg", "write", "writev",
+                                        "sendto", "sendmsg"):
+                extra = f", {amount / calls / 1024:.1f} KiB per call"
+            parts.append(f"{calls:,} {call} ({pct:.0f}% of syscall time{extra})")
+        out[name] = "; ".join(parts) + ("" if complete else
+                                        f" (the first {PROFILE_SECONDS} s of the run)")
+        print(f"  profile  {name}: {out[name]}", flush=True)
+    return out
 
 
 # ---- statistics and report ----------------------------------------------------------------------
@@ -455,8 +516,12 @@ def scenario_table(res):
         lines.append("| " + " | ".join(cells) + " |")
         if c.name in res["dropped"]:
             lines[-1] += f" (dropped later: {res['dropped'][c.name]})"
+    for name, prof in res.get("profiles", {}).items():
+        lines += ["", f"Profile of {name} (a goal is missed; one more run under `strace -f -c`, "
+                  f"most frequent system calls): {prof}."]
     lines.append("")
-    lines.append(f"{res['rounds']} counted rounds after one warm-up; {sc.what}. "
+    lines.append(f"{res['rounds']} counted round{'s' if res['rounds'] != 1 else ''}"
+                 f"{' after one warm-up' if sc.warmup else ' (no warm-up)'}; {sc.what}. "
                  "Ratios: the peer's time over this client's, round by round (> 1: faster); "
                  "median (min–max).")
     lines.append("")
@@ -523,7 +588,7 @@ def render(env, results, cmdline, elapsed):
         "- clients: `lib-*` are inetpp's library in small opt-built programs (bench/*.cc; "
         "`-async`: coroutines on one io_context), `inet` the CLI (opt), `curl` the curl CLI, "
         "`python` the stdlib scripts in bench/py, `raw-tcp` a bare loopback socket copy "
-        "(bench/py/tcp_copy.py), `wrk` the HTTP load generator",
+        "(bench/tcp_copy.cc), `wrk` the HTTP load generator",
         "",
         "## Goals",
         "",

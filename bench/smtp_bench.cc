@@ -1,16 +1,20 @@
 // SMTP sender for bench/run: messages through inetpp's library to a real postfix (plain SMTP,
 // no TLS, no AUTH, PIPELINING as offered).
 //
-//   smtp_bench seq  HOST PORT COUNT BYTES   COUNT messages of about BYTES on one connection
-//   smtp_bench conc HOST PORT COUNT BYTES   COUNT connections, one message each, all at once
-//                                           from one io_context (coroutines)
+//   smtp_bench seq  HOST PORT COUNT FILE   COUNT times the message in FILE on one connection
+//   smtp_bench conc HOST PORT COUNT FILE   COUNT connections, one message each, all at once
+//                                          from one io_context (coroutines)
 //
-// Recipient bob@example.test, sender bench@example.test. Exits 1 on any error.
+// seq streams FILE from disk for every message (memory stays flat whatever its size); conc
+// reads it once. Recipient bob@example.test, sender bench@example.test. Exits 1 on any error.
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
+#include <span>
+#include <stdexcept>
 #include <iostream>
 #include <string>
 
@@ -18,13 +22,30 @@
 
 namespace {
 
-std::string make_message(std::size_t bytes) {
-  std::string m =
-      "From: bench@example.test\r\nTo: bob@example.test\r\nSubject: bench\r\n\r\n";
-  const std::string line =
-      "The quick brown fox jumps over the lazy dog, again and again and again.\r\n";
-  while (m.size() < bytes) m += line;
-  return m;
+class file_source final : public inet::byte_source {
+ public:
+  explicit file_source(const std::string& path) : f_(std::fopen(path.c_str(), "rb")) {
+    if (!f_) throw std::runtime_error("cannot open " + path);
+  }
+  ~file_source() override { std::fclose(f_); }
+  file_source(const file_source&) = delete;
+  file_source& operator=(const file_source&) = delete;
+  std::size_t read(std::span<char> buf) override {
+    const std::size_t n = std::fread(buf.data(), 1, buf.size(), f_);
+    if (n == 0 && std::ferror(f_)) throw std::runtime_error("read error");
+    return n;
+  }
+
+ private:
+  std::FILE* f_;
+};
+
+std::string slurp(const std::string& path) {
+  std::string out;
+  file_source src(path);
+  char buf[65536];
+  for (std::size_t n; (n = src.read(buf)) > 0;) out.append(buf, n);
+  return out;
 }
 
 inet::smtp::client_options options(const char* host, const char* port) {
@@ -45,11 +66,11 @@ inet::smtp::envelope envelope() {
   return e;
 }
 
-void run_seq(const inet::smtp::client_options& o, long count, const std::string& msg) {
+void run_seq(const inet::smtp::client_options& o, long count, const std::string& path) {
   inet::smtp::blocking_client c;
   c.connect(o);
   for (long i = 0; i < count; ++i) {
-    inet::memory_source src(msg);
+    file_source src(path);
     c.send(envelope(), src);
   }
   c.quit();
@@ -86,18 +107,18 @@ void run_conc(const inet::smtp::client_options& o, long count, const std::string
 
 int main(int argc, char** argv) {
   if (argc != 6) {
-    std::cerr << "usage: smtp_bench seq|conc HOST PORT COUNT BYTES\n";
+    std::cerr << "usage: smtp_bench seq|conc HOST PORT COUNT FILE\n";
     return 2;
   }
   const std::string mode = argv[1];
   const auto o = options(argv[2], argv[3]);
   const long count = std::atol(argv[4]);
-  const std::string msg = make_message(static_cast<std::size_t>(std::atol(argv[5])));
+  const std::string path = argv[5];
   try {
     if (mode == "seq") {
-      run_seq(o, count, msg);
+      run_seq(o, count, path);
     } else if (mode == "conc") {
-      run_conc(o, count, msg);
+      run_conc(o, count, slurp(path));
     } else {
       std::cerr << "smtp_bench: unknown mode " << mode << "\n";
       return 2;

@@ -12,12 +12,24 @@ import ssl
 import sys
 
 
+class ReusingFTP_TLS(ftplib.FTP_TLS):
+    """Data connections resume the control connection's TLS session (vsftpd's
+    require_ssl_reuse, as curl and inet do); ftplib does not do it by itself."""
+
+    def ntransfercmd(self, cmd, rest=None):
+        conn, size = ftplib.FTP.ntransfercmd(self, cmd, rest)
+        if self._prot_p:
+            conn = self.context.wrap_socket(conn, server_hostname=self.host,
+                                            session=self.sock.session)
+        return conn, size
+
+
 def login(host, port, tls):
     if tls:
         ctx = ssl.create_default_context()
         ctx.check_hostname = False
         ctx.verify_mode = ssl.CERT_NONE
-        f = ftplib.FTP_TLS(context=ctx)
+        f = ReusingFTP_TLS(context=ctx)
     else:
         f = ftplib.FTP()
     f.connect(host, port)
