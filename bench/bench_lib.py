@@ -605,4 +605,9 @@ def render(env, results, cmdline, elapsed):
     lines += ["", "## Scenarios", ""]
     for res in results:
         lines += scenario_table(res)
+    findings = os.path.join(root, "bench/findings.md")
+    if os.path.exists(findings):
+        with open(findings) as f:
+            lines += ["## Findings (bench/findings.md, written by hand: why the misses miss)", "",
+                      f.read().strip(), ""]
     return "\n".join(lines) + "\n"
