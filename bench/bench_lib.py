@@ -177,7 +177,8 @@ class Env:
             f.write(f"{IDLE_USER}:{{PLAIN}}{IDLE_PASS}::::::\n")
         subprocess.run(["doveadm", "-c", conf, "reload"], check=True)
         pf = self.mail["POSTFIX_CONFIG_DIR"]
-        subprocess.run(["postconf", "-c", pf, "-e", "default_process_limit=200",
+        # default_process_limit is also smtpd's listen backlog: 1,000 connects at once.
+        subprocess.run(["postconf", "-c", pf, "-e", "default_process_limit=1100",
                         "smtpd_client_connection_count_limit=0",
                         "smtpd_client_connection_rate_limit=0",
                         "message_size_limit=104857600"], check=True)
@@ -373,9 +374,37 @@ def measure(argv, timeout, stdout_path=None, shell=False):
     return Run(t1 - t0, rss, True, extra={"cpu": cpu})
 
 
+def inet_schemes(inet):
+    """{"get": {...}, "put": {...}}: the URL schemes this `inet` has handlers for."""
+    out = {}
+    for verb in ("get", "put"):
+        r = subprocess.run([inet, "help", verb], capture_output=True, text=True)
+        m = re.search(r"URL schemes with a handler in this build: (.*)", r.stdout + r.stderr)
+        out[verb] = set(m.group(1).split()) if m else None
+    return out
+
+
+def missing_scheme(env, c):
+    """'not built (...)' when an `inet get/put` client names a scheme this inet lacks."""
+    if not isinstance(c.argv, list) or len(c.argv) < 2 or c.argv[1] not in ("get", "put"):
+        return None
+    if not hasattr(env, "schemes"):
+        env.schemes = inet_schemes(c.argv[0])
+    known = env.schemes.get(c.argv[1])
+    for a in c.argv[2:]:
+        m = re.match(r"([a-z0-9]+)://", a)
+        if m and known is not None and m.group(1) not in known:
+            return f"not built (this inet has no {m.group(1)}:// handler for {c.argv[1]})"
+    return None
+
+
 def run_scenario(env, sc, rounds):
     """Warm-up round then `rounds` counted rounds, the clients in alternation."""
     res = {"sc": sc, "rounds": rounds, "runs": {c.name: [] for c in sc.clients}, "dropped": {}}
+    for c in sc.clients:
+        why = missing_scheme(env, c)
+        if why:
+            c.argv, c.missing = None, why
     active = [c for c in sc.clients if c.argv is not None]
     for c in sc.clients:
         if c.argv is None:

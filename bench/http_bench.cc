@@ -10,6 +10,9 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -80,16 +83,21 @@ std::uint64_t run_par(const inet::http::client_options& o, const std::string& pa
 
 std::uint64_t run_file(inet::http::client_options o, const std::string& path,
                        const std::string& out) {
-  std::FILE* f = std::fopen(out.c_str(), "wb");
-  if (!f) throw std::runtime_error("cannot open " + out);
+  // write(2) per body piece, as inet and curl do (stdio would split each piece in two).
+  const int fd = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (fd < 0) throw std::runtime_error("cannot open " + out);
   std::uint64_t bytes = 0;
   inet::http::blocking_client c;
   c.connect(o);
   check(c.send(get(path), [&](std::string_view s) {
-    if (std::fwrite(s.data(), 1, s.size(), f) != s.size()) throw std::runtime_error("write");
+    for (std::size_t w = 0; w < s.size();) {
+      const ssize_t n = ::write(fd, s.data() + w, s.size() - w);
+      if (n <= 0) throw std::runtime_error("write");
+      w += static_cast<std::size_t>(n);
+    }
     bytes += s.size();
   }));
-  if (std::fclose(f) != 0) throw std::runtime_error("close");
+  if (::close(fd) != 0) throw std::runtime_error("close");
   return bytes;
 }
 
