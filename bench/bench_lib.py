@@ -65,6 +65,15 @@ def read_env(path):
     return env
 
 
+def alive(pid):
+    """A zombie counts as gone (tests/integration/servers/stop does the same)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().split(")")[-1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
 def free_port():
     import socket
     s = socket.socket()
@@ -182,9 +191,37 @@ class Env:
                         "smtpd_client_connection_count_limit=0",
                         "smtpd_client_connection_rate_limit=0",
                         "message_size_limit=104857600"], check=True)
-        subprocess.run(["postfix", "-c", pf, "reload"], check=True, stdout=subprocess.DEVNULL,
+        self._restart_postfix(pf)
+
+    def _restart_postfix(self, pf):
+        """A restart, not a reload: postfix keeps its listening sockets over a reload, and their
+        backlog (max(maxproc, default_process_limit)) is fixed when they are made. The new
+        master PID goes into STATE_DIR/env for tests/integration/servers/stop."""
+        old = int(self.mail["POSTFIX_PID"])
+        subprocess.run(["postfix", "-c", pf, "stop"], check=True, stdout=subprocess.DEVNULL,
                        stderr=subprocess.DEVNULL)
-        time.sleep(1.5)
+        end = time.monotonic() + 20
+        while time.monotonic() < end and alive(old):
+            time.sleep(0.05)
+        pidfile = os.path.join(self.mail["RUN_DIR"], "queue/pid/master.pid")
+        subprocess.run(["postfix", "-c", pf, "start"], check=True, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)
+        new = ""
+        while time.monotonic() < end and (not new or new == str(old)):
+            time.sleep(0.05)
+            try:
+                with open(pidfile) as f:
+                    new = f.read().strip()
+            except OSError:
+                pass
+        envfile = os.path.join(self.state, "env")
+        with open(envfile) as f:
+            text = f.read()
+        with open(envfile, "w") as f:
+            f.write(re.sub(r"^POSTFIX_PID=.*$", f"POSTFIX_PID={new}", text, flags=re.M))
+        self.mail["POSTFIX_PID"] = new
+        if not new or not wait_port(int(self.mail["SMTP_PORT"]), 20):
+            raise RuntimeError("postfix did not come back after its restart")
 
     def _tune_nginx(self):
         """The test nginx closes a connection after 1,000 requests and allows 64 connections;
@@ -352,6 +389,7 @@ def measure(argv, timeout, stdout_path=None, shell=False):
             pass
 
     timer = threading.Timer(timeout, kill)
+    timer.daemon = True  # an interrupted run must not wait for it
     timer.start()
     _, status, _ = os.wait4(p.pid, 0)
     t1 = time.monotonic()
