@@ -1,0 +1,40 @@
+# `cmake --install`: headers under include/inetpp/ (the Bazel include paths: <protocols/smtp/
+# client.hpp>, <inet/version.hpp>), libinetpp_*.so.MAJOR and libinetpp_*.a, the inet tool,
+# inetpp-config.cmake (targets inetpp::NAME and inetpp::NAME_static) and inetpp.pc.
+include(CMakePackageConfigHelpers)
+
+get_property(_inetpp_libs GLOBAL PROPERTY INETPP_INSTALLED_LIBRARIES)
+set(_inetpp_targets inetpp_boost_config)
+set(_inetpp_compiled)  # the libraries with code, dependencies first
+foreach(name IN LISTS _inetpp_libs)
+  list(APPEND _inetpp_targets inetpp_${name} inetpp_${name}_static)
+  get_target_property(type inetpp_${name} TYPE)
+  if(type STREQUAL "SHARED_LIBRARY")
+    list(APPEND _inetpp_compiled ${name})
+  endif()
+endforeach()
+
+install(TARGETS ${_inetpp_targets} EXPORT inetpp-targets
+  LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
+  ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
+  RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+set(INETPP_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/inetpp)
+install(EXPORT inetpp-targets NAMESPACE inetpp:: DESTINATION ${INETPP_CMAKE_DIR})
+configure_package_config_file(build/cmake/inetpp-config.cmake.in
+  "${CMAKE_CURRENT_BINARY_DIR}/inetpp-config.cmake" INSTALL_DESTINATION ${INETPP_CMAKE_DIR})
+write_basic_package_version_file("${CMAKE_CURRENT_BINARY_DIR}/inetpp-config-version.cmake"
+  COMPATIBILITY SameMajorVersion)
+install(FILES "${CMAKE_CURRENT_BINARY_DIR}/inetpp-config.cmake"
+  "${CMAKE_CURRENT_BINARY_DIR}/inetpp-config-version.cmake" DESTINATION ${INETPP_CMAKE_DIR})
+
+# inetpp.pc: every library, dependents first (the order static linking needs).
+set(INETPP_PC_LIBS)
+list(REVERSE _inetpp_compiled)
+foreach(name IN LISTS _inetpp_compiled)
+  string(APPEND INETPP_PC_LIBS " -linetpp_${name}")
+endforeach()
+list(TRANSFORM INETPP_BOOST_DEFINITIONS PREPEND "-D" OUTPUT_VARIABLE _defs)
+list(JOIN _defs " " INETPP_PC_DEFINES)
+configure_file(build/cmake/inetpp.pc.in "${CMAKE_CURRENT_BINARY_DIR}/inetpp.pc" @ONLY)
+install(FILES "${CMAKE_CURRENT_BINARY_DIR}/inetpp.pc"
+  DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
