@@ -173,8 +173,10 @@ function(inetpp_cc_test name)
   target_link_libraries(${t} PRIVATE ${deps})
   set(tmp "${CMAKE_BINARY_DIR}/test_tmp/${name}")
   file(MAKE_DIRECTORY "${tmp}")
+  string(REGEX REPLACE "^//" "" xml "${A_LABEL}")
+  string(REGEX REPLACE "[/:]" "_" xml "${xml}")
   add_test(NAME "${A_LABEL}"
-    COMMAND ${t} "--gtest_output=xml:${INETPP_TEST_XML_DIR}/${name}.xml"
+    COMMAND ${t} "--gtest_output=xml:${INETPP_TEST_XML_DIR}/${xml}.xml"
     WORKING_DIRECTORY "${PROJECT_SOURCE_DIR}")
   set_tests_properties("${A_LABEL}" PROPERTIES
     ENVIRONMENT "TEST_TMPDIR=${tmp};TEST_SRCDIR=${PROJECT_SOURCE_DIR}" TIMEOUT 300)
