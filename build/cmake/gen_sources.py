@@ -43,6 +43,8 @@ class Rule:
         self.tags = list(kwargs.get("tags", []))
         self.testonly = bool(kwargs.get("testonly", False)) or kind == "test"
         self.alwayslink = bool(kwargs.get("alwayslink", False))
+        self.linkopts = list(kwargs.get("linkopts", []))
+        self.defines = list(kwargs.get("defines", []))
 
     @property
     def label(self):
@@ -81,8 +83,8 @@ def read_copts(root):
     return eval(m.group(1), {"__builtins__": {}})  # a literal list of strings
 
 
-def evaluate(root, build_file):
-    pkg = build_file.parent.relative_to(root).as_posix()
+def evaluate(root, build_file, pkg=None):
+    pkg = pkg or build_file.parent.relative_to(root).as_posix()
     rules = []
 
     def recorder(kind):
@@ -180,6 +182,20 @@ def render(root):
         "set(INETPP_COPTS " + " ".join(read_copts(root)) + ")",
         "",
     ]
+    # @system//:x (third_party/system.BUILD): CMake maps the ones it knows to the Debian packages'
+    # CMake targets and links the others by these linkopts (build/cmake/inetpp.cmake).
+    for rule in evaluate(root, root / "third_party" / "system.BUILD", pkg="@system"):
+        out = [f"inetpp_system_library({rule.name}"]
+        linkopts = rule.linkopts
+        if linkopts:
+            out.append("  LINKOPTS " + " ".join(linkopts))
+        if rule.defines:
+            out.append("  DEFINES " + " ".join(rule.defines))
+        if rule.deps:
+            out.append("  DEPS " + " ".join(d.lstrip(":") for d in rule.deps))
+        out[-1] += ")"
+        lines.extend(out)
+    lines.append("")
     for label in topological(rules):
         rule = rules[label]
         if label in excluded:

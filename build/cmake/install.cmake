@@ -4,7 +4,9 @@
 include(CMakePackageConfigHelpers)
 
 get_property(_inetpp_libs GLOBAL PROPERTY INETPP_INSTALLED_LIBRARIES)
-set(_inetpp_targets inetpp_boost_config)
+get_property(_inetpp_system GLOBAL PROPERTY INETPP_SYSTEM_TARGETS)
+list(REMOVE_DUPLICATES _inetpp_system)
+set(_inetpp_targets inetpp_boost_config ${_inetpp_system})
 set(_inetpp_compiled)  # the libraries with code, dependencies first
 foreach(name IN LISTS _inetpp_libs)
   list(APPEND _inetpp_targets inetpp_${name} inetpp_${name}_static)
@@ -33,8 +35,12 @@ list(REVERSE _inetpp_compiled)
 foreach(name IN LISTS _inetpp_compiled)
   string(APPEND INETPP_PC_LIBS " -linetpp_${name}")
 endforeach()
-list(TRANSFORM INETPP_BOOST_DEFINITIONS PREPEND "-D" OUTPUT_VARIABLE _defs)
+get_property(_defs GLOBAL PROPERTY INETPP_BOOST_DEFINITIONS)
+list(TRANSFORM _defs PREPEND "-D")
 list(JOIN _defs " " INETPP_PC_DEFINES)
+get_property(_private GLOBAL PROPERTY INETPP_SYSTEM_LINKOPTS)  # system.BUILD libraries CMake does not map
+list(REMOVE_DUPLICATES _private)
+list(JOIN _private " " INETPP_PC_LIBS_PRIVATE)
 configure_file(build/cmake/inetpp.pc.in "${CMAKE_CURRENT_BINARY_DIR}/inetpp.pc" @ONLY)
 install(FILES "${CMAKE_CURRENT_BINARY_DIR}/inetpp.pc"
   DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)

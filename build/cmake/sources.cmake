@@ -4,6 +4,31 @@
 
 set(INETPP_COPTS -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers)
 
+inetpp_system_library(boost
+  LINKOPTS -lpthread
+  DEFINES BOOST_ASIO_SEPARATE_COMPILATION BOOST_BEAST_SEPARATE_COMPILATION BOOST_ASIO_NO_DEPRECATED)
+inetpp_system_library(boost_url
+  LINKOPTS -lboost_url
+  DEPS boost)
+inetpp_system_library(openssl
+  LINKOPTS -lssl -lcrypto)
+inetpp_system_library(zlib
+  LINKOPTS -lz)
+inetpp_system_library(idn2
+  LINKOPTS -lidn2)
+inetpp_system_library(spdlog
+  LINKOPTS -lspdlog -lfmt
+  DEFINES SPDLOG_FMT_EXTERNAL SPDLOG_COMPILED_LIB)
+inetpp_system_library(fmt
+  LINKOPTS -lfmt)
+inetpp_system_library(gtest
+  LINKOPTS -lgmock -lgtest -lpthread)
+inetpp_system_library(gtest_main
+  LINKOPTS -lgmock_main -lgmock -lgtest -lpthread)
+inetpp_system_library(benchmark
+  LINKOPTS -lbenchmark_main -lbenchmark -lpthread)
+inetpp_system_library(cli11)
+
 inetpp_cc_library(base_base64
   LABEL //base:base64
   INSTALL
