@@ -200,7 +200,8 @@ function(inetpp_cc_binary name)
 endfunction()
 
 # One ctest test per Bazel cc_test, run from the source root (where Bazel runs it: the tests open
-# their data files by workspace-relative paths) with TEST_TMPDIR set, gtest's XML written under
+# their data files by workspace-relative paths) with a fresh TEST_TMPDIR (run_test.sh), gtest's
+# XML written under
 # ${INETPP_TEST_XML_DIR} (counted by .ci/run).
 function(inetpp_cc_test name)
   if(NOT INETPP_BUILD_TESTS)
@@ -213,13 +214,11 @@ function(inetpp_cc_test name)
   _inetpp_copts(${t} ${A_COPTS})
   _inetpp_usage(${t} PRIVATE)
   target_link_libraries(${t} PRIVATE ${deps})
-  set(tmp "${CMAKE_BINARY_DIR}/test_tmp/${name}")
-  file(MAKE_DIRECTORY "${tmp}")
   string(REGEX REPLACE "^//" "" xml "${A_LABEL}")
   string(REGEX REPLACE "[/:]" "_" xml "${xml}")
   add_test(NAME "${A_LABEL}"
-    COMMAND ${t} "--gtest_output=xml:${INETPP_TEST_XML_DIR}/${xml}.xml"
+    COMMAND "${PROJECT_SOURCE_DIR}/build/cmake/run_test.sh" "${CMAKE_BINARY_DIR}/test_tmp/${name}"
+      $<TARGET_FILE:${t}> "--gtest_output=xml:${INETPP_TEST_XML_DIR}/${xml}.xml"
     WORKING_DIRECTORY "${PROJECT_SOURCE_DIR}")
-  set_tests_properties("${A_LABEL}" PROPERTIES
-    ENVIRONMENT "TEST_TMPDIR=${tmp};TEST_SRCDIR=${PROJECT_SOURCE_DIR}" TIMEOUT 300)
+  set_tests_properties("${A_LABEL}" PROPERTIES TIMEOUT 300)
 endfunction()
