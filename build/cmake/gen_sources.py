@@ -142,6 +142,18 @@ def ctest_skip_reason(rule):
     return None
 
 
+def closure(rules, label):
+    """The labels `label` depends on, directly or not (not @system ones)."""
+    seen, todo = set(), list(rules[label].deps)
+    while todo:
+        dep = todo.pop()
+        if dep in seen or dep.startswith("@"):
+            continue
+        seen.add(dep)
+        todo.extend(rules[dep].deps)
+    return seen
+
+
 def topological(rules):
     order, seen = [], set()
 
@@ -233,12 +245,13 @@ def render(root):
         if rule.deps:
             out.append("  DEPS")
             for dep in rule.deps:
-                if dep.startswith("@"):
-                    out.append(f"    {dep}")
-                elif rules[dep].alwayslink:
-                    out.append(f"    WHOLE:{cmake_name(dep)}")
-                else:
-                    out.append(f"    {cmake_name(dep)}")
+                out.append(f"    {dep if dep.startswith('@') else cmake_name(dep)}")
+        if rule.kind != "library":
+            # Bazel's alwayslink: every such library an executable links, directly or not, is
+            # linked whole (inetpp_cc_binary/inetpp_cc_test).
+            whole = sorted(cmake_name(d) for d in closure(rules, label) if rules[d].alwayslink)
+            if whole:
+                out.append("  WHOLE_ARCHIVE " + " ".join(whole))
         if rule.copts:
             out.append("  COPTS " + " ".join(rule.copts))
         out[-1] += ")"

@@ -2,7 +2,8 @@
 #   inetpp_cc_library(NAME LABEL l [INSTALL] [TESTONLY] [ALWAYSLINK] SRCS.. HDRS.. DEPS.. COPTS..)
 #   inetpp_cc_binary(NAME ...), inetpp_cc_test(NAME ...)
 # A library NAME is the CMake target inetpp_NAME, exported as inetpp::NAME (shared) and
-# inetpp::NAME_static. DEPS are other NAMEs, WHOLE:NAME (Bazel's alwayslink) or @system//:x.
+# inetpp::NAME_static. DEPS are other NAMEs or @system//:x; an executable's WHOLE_ARCHIVE lists the alwayslink
+# libraries it reaches.
 include_guard(GLOBAL)
 include(GNUInstallDirs)
 
@@ -79,8 +80,6 @@ function(_inetpp_deps out suffix)
         message(FATAL_ERROR "inetpp: ${dep} is not in third_party/system.BUILD")
       endif()
       list(APPEND r ${sys})
-    elseif(dep MATCHES "^WHOLE:(.*)$")
-      list(APPEND r "$<LINK_LIBRARY:WHOLE_ARCHIVE,inetpp_${CMAKE_MATCH_1}>")
     elseif(TARGET inetpp_${dep}${suffix})
       list(APPEND r inetpp_${dep}${suffix})
     else()
@@ -184,8 +183,18 @@ function(inetpp_cc_library name)
   endif()
 endfunction()
 
+# Bazel's alwayslink libraries reachable from an executable: linked whole (before its objects;
+# their later, plain occurrence on the link line then adds nothing).
+function(_inetpp_whole_archive target)
+  foreach(lib IN LISTS ARGN)
+    target_link_options(${target} PRIVATE "LINKER:--whole-archive"
+      "$<TARGET_FILE:inetpp_${lib}>" "LINKER:--no-whole-archive")
+    add_dependencies(${target} inetpp_${lib})
+  endforeach()
+endfunction()
+
 function(inetpp_cc_binary name)
-  cmake_parse_arguments(A "" "LABEL" "SRCS;HDRS;DEPS;COPTS" ${ARGN})
+  cmake_parse_arguments(A "" "LABEL" "SRCS;HDRS;DEPS;COPTS;WHOLE_ARCHIVE" ${ARGN})
   _inetpp_deps(deps "" ${A_DEPS})
   string(REGEX REPLACE ".*:" "" output "${A_LABEL}")
   add_executable(inetpp_${name} ${A_SRCS} ${A_HDRS})
@@ -194,6 +203,7 @@ function(inetpp_cc_binary name)
   _inetpp_copts(inetpp_${name} ${A_COPTS})
   _inetpp_usage(inetpp_${name} PRIVATE)
   target_link_libraries(inetpp_${name} PRIVATE ${deps})
+  _inetpp_whole_archive(inetpp_${name} ${A_WHOLE_ARCHIVE})
   if(A_LABEL MATCHES "^//tools/")
     install(TARGETS inetpp_${name} RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
   endif()
@@ -207,13 +217,14 @@ function(inetpp_cc_test name)
   if(NOT INETPP_BUILD_TESTS)
     return()
   endif()
-  cmake_parse_arguments(A "" "LABEL" "SRCS;HDRS;DEPS;COPTS" ${ARGN})
+  cmake_parse_arguments(A "" "LABEL" "SRCS;HDRS;DEPS;COPTS;WHOLE_ARCHIVE" ${ARGN})
   _inetpp_deps(deps "" ${A_DEPS} @system//:gtest_main)
   set(t inetpp_${name})
   add_executable(${t} ${A_SRCS} ${A_HDRS})
   _inetpp_copts(${t} ${A_COPTS})
   _inetpp_usage(${t} PRIVATE)
   target_link_libraries(${t} PRIVATE ${deps})
+  _inetpp_whole_archive(${t} ${A_WHOLE_ARCHIVE})
   string(REGEX REPLACE "^//" "" xml "${A_LABEL}")
   string(REGEX REPLACE "[/:]" "_" xml "${xml}")
   add_test(NAME "${A_LABEL}"

@@ -721,7 +721,8 @@ inetpp_cc_test(tests_fuzz_corpus_test
   SRCS
     tests/fuzz/corpus_test.cc
   DEPS
-    WHOLE:tests_fuzz_parsers_fuzz)
+    tests_fuzz_parsers_fuzz
+  WHOLE_ARCHIVE tests_fuzz_parsers_fuzz)
 
 inetpp_cc_library(tools_inet_cli
   LABEL //tools/inet:cli
@@ -803,7 +804,8 @@ inetpp_cc_test(tests_fuzz_line_corpus_test
   SRCS
     tests/fuzz/line_corpus_test.cc
   DEPS
-    WHOLE:tests_fuzz_line_fuzz)
+    tests_fuzz_line_fuzz
+  WHOLE_ARCHIVE tests_fuzz_line_fuzz)
 
 inetpp_cc_test(tests_gopher_client_test
   LABEL //tests/gopher:client_test
@@ -904,7 +906,8 @@ inetpp_cc_test(tests_imap_fuzz_corpus_test
   SRCS
     tests/imap/fuzz_corpus_test.cc
   DEPS
-    WHOLE:tests_imap_parser_fuzz)
+    tests_imap_parser_fuzz
+  WHOLE_ARCHIVE tests_imap_parser_fuzz)
 
 inetpp_cc_library(tests_transport_alpn_server
   LABEL //tests/transport:alpn_server
@@ -1471,16 +1474,17 @@ inetpp_cc_library(tools_imap_imap_handler
     transfer
     url
     tools_inet_cli
-    WHOLE:tools_inet_library_handlers)
+    tools_inet_library_handlers)
 
 inetpp_cc_test(tools_imap_imap_cli_test
   LABEL //tools/imap:imap_cli_test
   SRCS
     tools/imap/imap_cli_test.cc
   DEPS
-    WHOLE:tools_imap_imap_handler
+    tools_imap_imap_handler
     tests_mock
-    tools_inet_cli)
+    tools_inet_cli
+  WHOLE_ARCHIVE tools_imap_imap_handler tools_inet_library_handlers)
 
 # //tools/imap:progress_tty_test: not built by CMake (needs a built binary from its runfiles (Bazel only))
 
@@ -1542,7 +1546,7 @@ inetpp_cc_library(tools_pop3_pop3_handler
     transfer
     url
     tools_inet_cli
-    WHOLE:tools_inet_library_handlers
+    tools_inet_library_handlers
     tools_inet_transfer_support)
 
 inetpp_cc_binary(tools_inet
@@ -1551,10 +1555,11 @@ inetpp_cc_binary(tools_inet
     tools/inet/main.cc
   DEPS
     tools_inet_cli
-    WHOLE:tools_inet_library_handlers
-    WHOLE:tools_imap_imap_handler
-    WHOLE:tools_mail_mail_command
-    WHOLE:tools_pop3_pop3_handler)
+    tools_inet_library_handlers
+    tools_imap_imap_handler
+    tools_mail_mail_command
+    tools_pop3_pop3_handler
+  WHOLE_ARCHIVE tools_imap_imap_handler tools_inet_library_handlers tools_mail_mail_command tools_pop3_pop3_handler)
 
 inetpp_cc_test(tools_inet_library_handlers_test
   LABEL //tools/inet:library_handlers_test
@@ -1562,8 +1567,9 @@ inetpp_cc_test(tools_inet_library_handlers_test
     tools/inet/library_handlers_test.cc
   DEPS
     tools_inet_cli
-    WHOLE:tools_inet_library_handlers
-    tests_mock)
+    tools_inet_library_handlers
+    tests_mock
+  WHOLE_ARCHIVE tools_inet_library_handlers)
 
 inetpp_cc_test(tools_inet_netrc_test
   LABEL //tools/inet:netrc_test
@@ -1682,8 +1688,9 @@ inetpp_cc_test(tools_mail_register_test
   SRCS
     tools/mail/register_test.cc
   DEPS
-    WHOLE:tools_mail_mail_command
-    tools_inet_cli)
+    tools_mail_mail_command
+    tools_inet_cli
+  WHOLE_ARCHIVE tools_mail_mail_command)
 
 inetpp_cc_test(tools_mail_settings_test
   LABEL //tools/mail:settings_test
@@ -1697,10 +1704,11 @@ inetpp_cc_test(tools_pop3_pop3_get_test
   SRCS
     tools/pop3/pop3_get_test.cc
   DEPS
-    WHOLE:tools_pop3_pop3_handler
+    tools_pop3_pop3_handler
     pop3
     tests_mock
     tools_inet_cli
-    transport)
+    transport
+  WHOLE_ARCHIVE tools_inet_library_handlers tools_pop3_pop3_handler)
 
 # //tools/pop3:progress_tty_test: not built by CMake (needs a built binary from its runfiles (Bazel only))
