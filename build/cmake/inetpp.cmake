@@ -145,8 +145,10 @@ function(inetpp_cc_library name)
     target_link_libraries(${t}_objects PUBLIC ${deps})
     add_library(${t} SHARED $<TARGET_OBJECTS:${t}_objects>)
     add_library(${t}_static STATIC $<TARGET_OBJECTS:${t}_objects>)
+    # RUNPATH $ORIGIN: a library finds the inetpp libraries it needs beside itself (an
+    # application's own rpath does not apply to its libraries' dependencies).
     set_target_properties(${t} PROPERTIES VERSION ${PROJECT_VERSION}
-      SOVERSION ${PROJECT_VERSION_MAJOR})
+      SOVERSION ${PROJECT_VERSION_MAJOR} INSTALL_RPATH "$ORIGIN")
     set_target_properties(${t}_static PROPERTIES OUTPUT_NAME inetpp_${name})
     target_link_options(${t} PRIVATE "LINKER:--version-script=${INETPP_VERSION_SCRIPT}"
       "LINKER:--no-undefined")

@@ -41,6 +41,9 @@ list(JOIN _defs " " INETPP_PC_DEFINES)
 get_property(_private GLOBAL PROPERTY INETPP_SYSTEM_LINKOPTS)  # system.BUILD libraries CMake does not map
 list(REMOVE_DUPLICATES _private)
 list(JOIN _private " " INETPP_PC_LIBS_PRIVATE)
+# Relocatable: the prefix is found from the .pc file's own place (cmake --install --prefix P).
+file(RELATIVE_PATH INETPP_PC_TO_PREFIX "/p/${CMAKE_INSTALL_LIBDIR}/pkgconfig" "/p")
+string(REGEX REPLACE "/$" "" INETPP_PC_TO_PREFIX "${INETPP_PC_TO_PREFIX}")
 configure_file(build/cmake/inetpp.pc.in "${CMAKE_CURRENT_BINARY_DIR}/inetpp.pc" @ONLY)
 install(FILES "${CMAKE_CURRENT_BINARY_DIR}/inetpp.pc"
   DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
