@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """Counts test cases from Bazel's test.xml files (gtest cases, one per sh_test), and test
-targets from Bazel's summary. Prints the targets line, then the plain 'N passed, N failed'."""
+targets from Bazel's summary; with a third argument, adds the CMake side's count (the last
+'cmake: N passed, N failed' line of tests/consumer/run.sh's log; a missing line is one failure).
+Prints the targets line, then the plain 'N passed, N failed'."""
 import pathlib
 import re
 import sys
@@ -45,4 +47,15 @@ for target, st in status.items():
         failed += 1  # the target failed (crash, timeout) though no case reported a failure
 
 print(f"bazel test targets: {targets_passed} passed, {targets_failed} failed")
+if len(sys.argv) > 3:
+    cmake_log = pathlib.Path(sys.argv[3])
+    text = cmake_log.read_text(errors="replace") if cmake_log.exists() else ""
+    counts = re.findall(r"^cmake: (\d+) passed, (\d+) failed", text, re.M)
+    if counts:
+        passed += int(counts[-1][0])
+        failed += int(counts[-1][1])
+        print(f"cmake (tests/consumer/run.sh): {counts[-1][0]} passed, {counts[-1][1]} failed")
+    else:
+        failed += 1
+        print("cmake (tests/consumer/run.sh): no result line, counted as 1 failure")
 print(f"{passed} passed, {failed} failed" + (f", {skipped} skipped" if skipped else ""))

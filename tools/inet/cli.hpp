@@ -2,6 +2,7 @@
 // mail). main.cc only forwards argv to run().
 #pragma once
 
+#include "inet/version.hpp"
 #include "tools/inet/handlers.hpp"
 #include "tools/inet/transfer_options.hpp"
 
@@ -16,7 +17,7 @@
 namespace inet::cli {
 
 /// The inet release, printed by `inet --version`.
-inline constexpr std::string_view inet_version = "0.1.0";
+inline constexpr std::string_view inet_version = INETPP_VERSION_STRING;
 
 /// Runs the command line `argv` (argv[0] is the program name) and returns the exit status
 /// (exit_codes.hpp): 0 success; 1 unsupported scheme / no handler; 2 bad option or unknown
