@@ -14,6 +14,12 @@ inetpp_system_library(openssl
   LINKOPTS -lssl -lcrypto)
 inetpp_system_library(zlib
   LINKOPTS -lz)
+inetpp_system_library(brotli
+  LINKOPTS -lbrotlidec)
+inetpp_system_library(brotli_enc
+  LINKOPTS -lbrotlienc)
+inetpp_system_library(zstd
+  LINKOPTS -lzstd)
 inetpp_system_library(idn2
   LINKOPTS -lidn2)
 inetpp_system_library(spdlog
@@ -244,7 +250,8 @@ inetpp_cc_library(ftp
     session
     transport
     transport_body
-    transport_progress)
+    transport_progress
+    @system//:openssl)
 
 inetpp_cc_library(ftp_internal
   LABEL //protocols/ftp:internal
@@ -276,6 +283,33 @@ inetpp_cc_library(http_error
   DEPS
     base_error)
 
+inetpp_cc_library(mime
+  LABEL //protocols/mime:mime
+  INSTALL
+  SRCS
+    protocols/mime/address.cc
+    protocols/mime/codecs.cc
+    protocols/mime/decode.cc
+    protocols/mime/decode.hpp
+    protocols/mime/error.cc
+    protocols/mime/headers.cc
+    protocols/mime/message.cc
+    protocols/mime/params.cc
+    protocols/mime/parser.cc
+    protocols/mime/util.cc
+  HDRS
+    protocols/mime/address.hpp
+    protocols/mime/codecs.hpp
+    protocols/mime/error.hpp
+    protocols/mime/headers.hpp
+    protocols/mime/message.hpp
+    protocols/mime/parser.hpp
+  DEPS
+    base_base64
+    base_body
+    base_idn
+    @system//:openssl)
+
 inetpp_cc_library(url
   LABEL //protocols/url:url
   INSTALL
@@ -293,14 +327,24 @@ inetpp_cc_library(http
     protocols/http/agent.cc
     protocols/http/async.cc
     protocols/http/client.cc
+    protocols/http/content_coding.cc
+    protocols/http/cookie_jar.cc
     protocols/http/digest.cc
+    protocols/http/expect.cc
+    protocols/http/multipart.cc
   HDRS
     protocols/http/agent.hpp
     protocols/http/client.hpp
+    protocols/http/content_coding.hpp
+    protocols/http/cookie_jar.hpp
     protocols/http/digest.hpp
+    protocols/http/expect.hpp
+    protocols/http/multipart.hpp
   DEPS
     http_error
     base_base64
+    base_body
+    mime
     url
     asio
     transport
@@ -309,7 +353,9 @@ inetpp_cc_library(http
     @system//:boost
     @system//:boost_url
     @system//:openssl
-    @system//:zlib)
+    @system//:brotli
+    @system//:zlib
+    @system//:zstd)
 
 inetpp_cc_library(http_post
   LABEL //protocols/http:post
@@ -408,37 +454,18 @@ inetpp_cc_library(imap_internal
   DEPS
     imap)
 
-inetpp_cc_library(mime
-  LABEL //protocols/mime:mime
-  INSTALL
-  SRCS
-    protocols/mime/address.cc
-    protocols/mime/codecs.cc
-    protocols/mime/decode.cc
-    protocols/mime/decode.hpp
-    protocols/mime/error.cc
-    protocols/mime/headers.cc
-    protocols/mime/message.cc
-    protocols/mime/params.cc
-    protocols/mime/parser.cc
-    protocols/mime/util.cc
-  HDRS
-    protocols/mime/address.hpp
-    protocols/mime/codecs.hpp
-    protocols/mime/error.hpp
-    protocols/mime/headers.hpp
-    protocols/mime/message.hpp
-    protocols/mime/parser.hpp
-  DEPS
-    base_base64
-    base_body
-    base_idn
-    @system//:openssl)
-
 inetpp_cc_test(mime_address_test
   LABEL //protocols/mime:address_test
   SRCS
     protocols/mime/address_test.cc
+  DEPS
+    mime
+    base_base64)
+
+inetpp_cc_test(mime_codecs_reference_test
+  LABEL //protocols/mime:codecs_reference_test
+  SRCS
+    protocols/mime/codecs_reference_test.cc
   DEPS
     mime
     base_base64)
@@ -450,6 +477,14 @@ inetpp_cc_test(mime_codecs_test
   DEPS
     mime
     base_base64)
+
+inetpp_cc_test(mime_corpus_test
+  LABEL //protocols/mime:corpus_test
+  SRCS
+    protocols/mime/corpus_test.cc
+  DEPS
+    mime
+    @system//:openssl)
 
 inetpp_cc_test(mime_headers_test
   LABEL //protocols/mime:headers_test
@@ -596,6 +631,26 @@ inetpp_cc_library(smtp_internal
   DEPS
     smtp)
 
+inetpp_cc_library(telnet_engine
+  LABEL //protocols/telnet:engine
+  INSTALL
+  SRCS
+    protocols/telnet/engine.cc
+  HDRS
+    protocols/telnet/engine.hpp)
+
+inetpp_cc_library(telnet
+  LABEL //protocols/telnet:telnet
+  INSTALL
+  SRCS
+    protocols/telnet/client.cc
+  HDRS
+    protocols/telnet/client.hpp
+  DEPS
+    telnet_engine
+    asio
+    transport)
+
 inetpp_cc_library(transfer_base
   LABEL //protocols/transfer:base
   INSTALL
@@ -630,6 +685,7 @@ inetpp_cc_library(transfer
     protocols/transfer/session.cc
     protocols/transfer/settings.cc
     protocols/transfer/smtp.cc
+    protocols/transfer/telnet.cc
   HDRS
     protocols/transfer/builtin.hpp
     protocols/transfer/imap_url.hpp
@@ -648,6 +704,7 @@ inetpp_cc_library(transfer
     pop3
     sasl
     smtp
+    telnet
     url
     asio
     transport
@@ -676,6 +733,7 @@ inetpp_cc_library(tests_ftp_test_util
 inetpp_cc_test(tests_ftp_client_test
   LABEL //tests/ftp:client_test
   SRCS
+    tests/ftp/abort_test.cc
     tests/ftp/async_api_test.cc
     tests/ftp/login_test.cc
     tests/ftp/transfer_test.cc
@@ -695,6 +753,7 @@ inetpp_cc_test(tests_ftp_reply_test
 inetpp_cc_test(tests_ftp_url_test
   LABEL //tests/ftp:url_test
   SRCS
+    tests/ftp/url_options_test.cc
     tests/ftp/url_test.cc
   DEPS
     tests_ftp_test_util
@@ -728,14 +787,20 @@ inetpp_cc_library(tools_inet_cli
   LABEL //tools/inet:cli
   SRCS
     tools/inet/cli.cc
+    tools/inet/docgen.cc
+    tools/inet/http_options.cc
+    tools/inet/option_scope.cc
     tools/inet/options.cc
     tools/inet/registry.cc
   HDRS
     tools/inet/cli.hpp
     tools/inet/commands.hpp
+    tools/inet/docgen.hpp
     tools/inet/exit_codes.hpp
     tools/inet/handlers.hpp
+    tools/inet/http_options.hpp
     tools/inet/netrc.hpp
+    tools/inet/option_scope.hpp
     tools/inet/transfer_options.hpp
   DEPS
     inet_version
@@ -843,12 +908,84 @@ inetpp_cc_test(tests_http_client_test
     transport_body
     @system//:boost)
 
+inetpp_cc_test(tests_http_content_coding_test
+  LABEL //tests/http:content_coding_test
+  SRCS
+    tests/http/content_coding_test.cc
+  DEPS
+    http
+    tests_mock
+    asio
+    transport
+    @system//:boost
+    @system//:brotli_enc
+    @system//:zlib
+    @system//:zstd)
+
+inetpp_cc_test(tests_http_cookie_jar_test
+  LABEL //tests/http:cookie_jar_test
+  SRCS
+    tests/http/cookie_jar_test.cc
+  DEPS
+    http
+    tests_mock
+    asio
+    transport
+    @system//:boost)
+
 inetpp_cc_test(tests_http_digest_test
   LABEL //tests/http:digest_test
   SRCS
     tests/http/digest_test.cc
   DEPS
     http
+    tests_mock
+    asio
+    transport)
+
+inetpp_cc_test(tests_http_expect_test
+  LABEL //tests/http:expect_test
+  SRCS
+    tests/http/expect_test.cc
+  DEPS
+    http
+    transfer
+    tests_mock
+    asio
+    transport
+    transport_body)
+
+inetpp_cc_test(tests_http_multipart_test
+  LABEL //tests/http:multipart_test
+  SRCS
+    tests/http/multipart_test.cc
+  DEPS
+    base_body
+    http
+    tests_mock
+    asio
+    transport
+    @system//:boost)
+
+inetpp_cc_test(tests_http_transfer_features_test
+  LABEL //tests/http:transfer_features_test
+  SRCS
+    tests/http/transfer_features_test.cc
+  DEPS
+    http
+    transfer
+    tests_mock
+    asio
+    transport
+    @system//:brotli_enc
+    @system//:zstd)
+
+inetpp_cc_test(tests_http_transfer_range_test
+  LABEL //tests/http:transfer_range_test
+  SRCS
+    tests/http/transfer_range_test.cc
+  DEPS
+    transfer
     tests_mock
     asio
     transport)
@@ -1000,6 +1137,13 @@ inetpp_cc_test(tests_line_dot_body_test
     @system//:boost
   COPTS -Wno-mismatched-new-delete)
 
+inetpp_cc_test(tests_line_dot_encoder_test
+  LABEL //tests/line:dot_encoder_test
+  SRCS
+    tests/line/dot_encoder_test.cc
+  DEPS
+    line)
+
 inetpp_cc_test(tests_line_engine_test
   LABEL //tests/line:engine_test
   SRCS
@@ -1054,16 +1198,21 @@ inetpp_cc_test(tests_nntp_api_test
 inetpp_cc_test(tests_nntp_client_test
   LABEL //tests/nntp:client_test
   SRCS
+    tests/nntp/compress_test.cc
+    tests/nntp/hostile_test.cc
     tests/nntp/reader_test.cc
+    tests/nntp/sasl_test.cc
     tests/nntp/session_test.cc
     tests/nntp/test_util.hpp
   DEPS
     codec
     nntp
     nntp_internal
+    sasl
     tests_mock
     tests_transport_alpn_server
-    asio)
+    asio
+    @system//:openssl)
 
 inetpp_cc_test(tests_nntp_transfer_test
   LABEL //tests/nntp:transfer_test
@@ -1215,6 +1364,7 @@ inetpp_cc_test(tests_smtp_client_test
     tests/smtp/forms_test.cc
     tests/smtp/idn_test.cc
     tests/smtp/lmtp_test.cc
+    tests/smtp/pipelining_test.cc
     tests/smtp/reply_test.cc
     tests/smtp/send_test.cc
   DEPS
@@ -1251,6 +1401,47 @@ inetpp_cc_test(tests_smtp_redact_test
     tests/smtp/redact_test.cc
   DEPS
     smtp_internal)
+
+inetpp_cc_test(tests_telnet_client_test
+  LABEL //tests/telnet:client_test
+  SRCS
+    tests/telnet/client_test.cc
+  DEPS
+    telnet
+    tests_mock
+    asio
+    transport)
+
+inetpp_cc_test(tests_telnet_engine_test
+  LABEL //tests/telnet:engine_test
+  SRCS
+    tests/telnet/engine_test.cc
+  DEPS
+    telnet_engine)
+
+inetpp_cc_library(tools_telnet_terminal
+  LABEL //tools/telnet:terminal
+  SRCS
+    tools/telnet/terminal.cc
+  HDRS
+    tools/telnet/terminal.hpp)
+
+inetpp_cc_test(tests_telnet_terminal_test
+  LABEL //tests/telnet:terminal_test
+  SRCS
+    tests/telnet/terminal_test.cc
+  DEPS
+    tools_telnet_terminal)
+
+inetpp_cc_test(tests_telnet_transfer_test
+  LABEL //tests/telnet:transfer_test
+  SRCS
+    tests/telnet/transfer_test.cc
+  DEPS
+    transfer
+    url
+    tests_mock
+    transport)
 
 inetpp_cc_test(tests_transfer_glob_test
   LABEL //tests/transfer:glob_test
@@ -1451,17 +1642,24 @@ inetpp_cc_library(tools_inet_library_handlers
   SRCS
     tools/inet/extract.cc
     tools/inet/library_handlers.cc
+    tools/inet/parallel.cc
+    tools/inet/retry.cc
+    tools/inet/write_out.cc
   HDRS
     tools/inet/extract.hpp
     tools/inet/library_handlers.hpp
+    tools/inet/retry.hpp
+    tools/inet/write_out.hpp
   DEPS
     tools_inet_cli
     base_body
+    http
     mime
     tools_inet_transfer_support
     transfer
     tools_inet_progress_meter
-    url)
+    url
+    transport)
 
 inetpp_cc_library(tools_imap_imap_handler
   LABEL //tools/imap:imap_handler
@@ -1494,6 +1692,33 @@ inetpp_cc_test(tools_inet_cli_test
     tools/inet/cli_test.cc
   DEPS
     tools_inet_cli)
+
+inetpp_cc_test(tools_inet_cookie_form_cli_test
+  LABEL //tools/inet:cookie_form_cli_test
+  SRCS
+    tools/inet/cookie_form_cli_test.cc
+  DEPS
+    tools_inet_cli
+    tools_inet_library_handlers
+    tests_mock
+  WHOLE_ARCHIVE tools_inet_library_handlers)
+
+inetpp_cc_test(tools_inet_docgen_unit_test
+  LABEL //tools/inet:docgen_unit_test
+  SRCS
+    tools/inet/docgen_unit_test.cc
+  DEPS
+    tools_inet_cli)
+
+inetpp_cc_test(tools_inet_http_cli_test
+  LABEL //tools/inet:http_cli_test
+  SRCS
+    tools/inet/http_cli_test.cc
+  DEPS
+    tools_inet_cli
+    tools_inet_library_handlers
+    tests_mock
+  WHOLE_ARCHIVE tools_inet_library_handlers)
 
 inetpp_cc_library(tools_mail
   LABEL //tools/mail:mail
@@ -1549,6 +1774,17 @@ inetpp_cc_library(tools_pop3_pop3_handler
     tools_inet_library_handlers
     tools_inet_transfer_support)
 
+inetpp_cc_library(tools_telnet_telnet_command
+  LABEL //tools/telnet:telnet_command
+  ALWAYSLINK
+  SRCS
+    tools/telnet/telnet_command.cc
+  DEPS
+    tools_telnet_terminal
+    telnet
+    asio
+    tools_inet_cli)
+
 inetpp_cc_binary(tools_inet
   LABEL //tools/inet:inet
   SRCS
@@ -1559,7 +1795,8 @@ inetpp_cc_binary(tools_inet
     tools_imap_imap_handler
     tools_mail_mail_command
     tools_pop3_pop3_handler
-  WHOLE_ARCHIVE tools_imap_imap_handler tools_inet_library_handlers tools_mail_mail_command tools_pop3_pop3_handler)
+    tools_telnet_telnet_command
+  WHOLE_ARCHIVE tools_imap_imap_handler tools_inet_library_handlers tools_mail_mail_command tools_pop3_pop3_handler tools_telnet_telnet_command)
 
 inetpp_cc_test(tools_inet_library_handlers_test
   LABEL //tools/inet:library_handlers_test
@@ -1578,6 +1815,13 @@ inetpp_cc_test(tools_inet_netrc_test
   DEPS
     tools_inet_cli)
 
+inetpp_cc_test(tools_inet_option_scope_test
+  LABEL //tools/inet:option_scope_test
+  SRCS
+    tools/inet/option_scope_test.cc
+  DEPS
+    tools_inet_cli)
+
 inetpp_cc_test(tools_inet_progress_meter_test
   LABEL //tools/inet:progress_meter_test
   SRCS
@@ -1585,6 +1829,15 @@ inetpp_cc_test(tools_inet_progress_meter_test
   DEPS
     tools_inet_cli
     tools_inet_progress_meter)
+
+inetpp_cc_test(tools_mail_account_select_test
+  LABEL //tools/mail:account_select_test
+  SRCS
+    tools/mail/account_select_test.cc
+  DEPS
+    tools_mail
+    tools_mail_mail_core
+    tests_mock)
 
 inetpp_cc_test(tools_mail_aliases_test
   LABEL //tools/mail:aliases_test
