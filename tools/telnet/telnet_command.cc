@@ -174,9 +174,12 @@ void spawn(asio::io_context& io, session& s, F&& f) {
   });
 }
 
+constexpr const char* usage_text =
+    "usage: inet telnet host [port]\n"
+    "  interactive Telnet client (RFC 854); Ctrl-] then 'quit' ends the session\n";
+
 int usage() {
-  std::cerr << "usage: inet telnet host [port]\n"
-               "  interactive Telnet client (RFC 854); Ctrl-] then 'quit' ends the session\n";
+  std::cerr << usage_text;
   return 2;
 }
 
@@ -216,6 +219,10 @@ int run(const std::string& host, std::uint16_t port) {
 }
 
 int telnet_main(int argc, char** argv) {
+  if (argc == 2 && (std::string_view(argv[1]) == "--help" || std::string_view(argv[1]) == "-h")) {
+    std::cout << usage_text;  // asked for: stdout and success, as every other command
+    return 0;
+  }
   if (argc < 2 || argc > 3 || std::string_view(argv[1]).starts_with("-")) return usage();
   unsigned port = 23;
   if (argc == 3) {
