@@ -594,7 +594,8 @@ awaitable<void> client::logout() {
 }
 
 awaitable<command_result> client::command(std::string line, byte_sink out,
-                                          std::function<bool(std::string_view)> mirror) {
+                                          std::function<bool(std::string_view)> mirror,
+                                          std::function<bool(const response&)> keep) {
   impl& s = *impl_;
   s.check_usable();
   if (!line::is_safe_argument(line) || line.empty())
@@ -617,7 +618,7 @@ awaitable<command_result> client::command(std::string line, byte_sink out,
     }
   } guard{s};
   result.status = co_await s.run(std::move(w), [&](response& r) {
-    result.untagged.push_back(r);
+    if (!keep || keep(r)) result.untagged.push_back(r);
     return !std::holds_alternative<status_response>(r);  // BYE/ALERT also reach the handler
   });
   co_return result;

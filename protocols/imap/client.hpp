@@ -207,6 +207,10 @@ struct fetch_options {
   std::function<void(const sequence_set& uids)> on_vanished;
   /// Body sections stream here. Empty: they are kept in section_data::data.
   section_sink sink;
+  /// If set, each FETCH response of the requested set is handed here once complete, in arrival
+  /// order, instead of being returned (fetch() then returns an empty vector): with `sink`,
+  /// memory stays flat however many messages the set names.
+  std::function<void(fetch_data& message)> on_message;
   /// Largest section accepted, in bytes; a larger literal fails with error::literal_too_large
   /// before any of it is read. 0 = 1 MiB when kept, 4 GiB when streamed to `sink`.
   std::uint64_t max_section_bytes = 0;
@@ -342,7 +346,11 @@ struct command_result {
   X(command_result, command, (std::string line, byte_sink out), (std::move(line), std::move(out)))\
   X(command_result, command,                                                                      \
     (std::string line, byte_sink out, std::function<bool(std::string_view first_line)> mirror),   \
-    (std::move(line), std::move(out), std::move(mirror)))
+    (std::move(line), std::move(out), std::move(mirror)))                                         \
+  X(command_result, command,                                                                      \
+    (std::string line, byte_sink out, std::function<bool(std::string_view first_line)> mirror,    \
+     std::function<bool(const response&)> keep),                                                  \
+    (std::move(line), std::move(out), std::move(mirror), std::move(keep)))
 
 /// The accessors blocking_client forwards to `client` unchanged (no arguments, const).
 #define INET_IMAP_ACCESSORS(X)                                                                    \
@@ -460,9 +468,13 @@ class client {
   /// returned whatever its status (no exception for NO/BAD). `mirror`, if set, is asked once
   /// per untagged response with its first line (no CRLF) and decides whether that whole
   /// response (lines and literals) goes to `out`; every response is still returned parsed.
+  /// `keep`, if set, is called with each parsed untagged response once it is complete; false:
+  /// the response is not kept in command_result::untagged (e.g. FETCH responses whose bodies
+  /// were streamed to `out`: memory stays flat over "FETCH 1:* BODY[]" of any mailbox size).
   boost::asio::awaitable<command_result> command(
       std::string line, byte_sink out = {},
-      std::function<bool(std::string_view first_line)> mirror = {});
+      std::function<bool(std::string_view first_line)> mirror = {},
+      std::function<bool(const response&)> keep = {});
 
   /// Called with each untagged response no running command claims, in arrival order.
   void set_unsolicited_handler(std::function<void(const response&)> handler);

@@ -365,7 +365,8 @@ awaitable<std::vector<fetch_data>> client::fetch(sequence_set set, fetch_items i
     kept.clear();
     const bool ours = opts.by_uid ? (f->uid && set.contains(*f->uid)) : set.contains(f->seq);
     if (!ours) return false;
-    out.push_back(std::move(*f));
+    if (opts.on_message) opts.on_message(*f);
+    else out.push_back(std::move(*f));
     return true;
   }, "FETCH");
   co_return out;

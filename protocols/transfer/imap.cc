@@ -236,7 +236,8 @@ asio::awaitable<void> run_listing(imap::client& c, const request& r, call& cl) {
         const bool shown = imap_url::curl_prints_untagged(r, first);
         if (shown) cl.res.untagged.emplace_back(first);
         return shown;
-      });
+      },
+      [](const imap::response&) { return false; });  // written above or not at all: not kept
   cl.res.reply_text = res.status.summary();
   if (res.status.status != imap::status_response::kind::ok)
     fail(exit_code::quote_error,

@@ -457,6 +457,54 @@ TEST(ImapClient, RawCommandStreamsEveryLiteral) {
   EXPECT_SCRIPT_OK(srv);
 }
 
+TEST(ImapClient, RawCommandKeepsOnlyTheResponsesKeepAccepts) {
+  mock_server srv(selected_session()
+                      .expect("A2 FETCH 1:2 BODY[]")
+                      .send("* 1 FETCH (BODY[] {3}\r\nabc)\r\n* 4 EXISTS\r\n"
+                            "* 2 FETCH (BODY[] {2}\r\nde)\r\nA2 OK done\r\n"));
+  blocking_client c;
+  c.connect(options_for(srv));
+  c.select("INBOX");
+  std::string out;
+  std::vector<std::uint32_t> asked;
+  auto r = c.command("FETCH 1:2 BODY[]", string_sink(out), {}, [&](const response& x) {
+    const auto* f = std::get_if<fetch_data>(&x);
+    asked.push_back(f ? f->seq : 0);
+    return f == nullptr;  // the bodies went to `out`: FETCH responses are not kept
+  });
+  EXPECT_EQ(out, "* 1 FETCH (BODY[] {3}\r\nabc)\r\n* 4 EXISTS\r\n* 2 FETCH (BODY[] {2}\r\nde)\r\n");
+  EXPECT_THAT(asked, ElementsAre(1u, 0u, 2u));
+  EXPECT_EQ(r.status.status, status_response::kind::ok);
+  ASSERT_EQ(r.untagged.size(), 1u);
+  EXPECT_FALSE(std::holds_alternative<fetch_data>(r.untagged[0]));
+  EXPECT_SCRIPT_OK(srv);
+}
+
+TEST(ImapClient, FetchHandsEachMessageToOnMessageInsteadOfReturningIt) {
+  mock_server srv(selected_session()
+                      .expect("A2 FETCH 1:2 (UID BODY.PEEK[])")
+                      .send("* 1 FETCH (UID 5 BODY[] {3}\r\nabc)\r\n* 3 FETCH (FLAGS (\\Seen))\r\n"
+                            "* 2 FETCH (UID 6 BODY[] {2}\r\nde)\r\nA2 OK done\r\n"));
+  blocking_client c;
+  c.connect(options_for(srv));
+  c.select("INBOX");
+  std::vector<response> unsolicited;
+  c.set_unsolicited_handler([&](const response& x) { unsolicited.push_back(x); });
+  fetch_items items;
+  items.sections.push_back({});
+  fetch_options fo;
+  std::string body;
+  fo.sink = [&](const section_ref&, std::string_view chunk) { body.append(chunk); };
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> seen;  // seq, UID
+  fo.on_message = [&](fetch_data& m) { seen.emplace_back(m.seq, m.uid.value_or(0)); };
+  auto r = c.fetch(sequence_set::span(1, 2), items, fo);
+  EXPECT_TRUE(r.empty());
+  EXPECT_EQ(body, "abcde");
+  EXPECT_THAT(seen, ElementsAre(std::make_pair(1u, 5u), std::make_pair(2u, 6u)));
+  EXPECT_EQ(unsolicited.size(), 1u);  // message 3 is not in the set: the handler gets it
+  EXPECT_SCRIPT_OK(srv);
+}
+
 TEST(ImapClient, IdleReturnsOnTheFirstEventWithCleanDone) {
   mock_server srv(selected_session()
                       .expect("A2 IDLE")

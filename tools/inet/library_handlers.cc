@@ -197,6 +197,7 @@ std::optional<int> attempt_get(transfer::blocking_session& s, const transfer_opt
     output out(o, ctx, t.resume_from.has_value());
     std::error_code ec;
     const transfer::result r = s.get(u, topt, out.sink(u.scheme == url::scheme::telnet), ec);
+    out.flush();  // the output before any meter line, warning or error
     if (meter) meter->finish();
     std::string why;
     const auto code = transfer::curl_exit_code(ec, r.failed_in);
@@ -258,6 +259,7 @@ int run_put(transfer::blocking_session& s, const transfer_options& o, const url:
     if (is_http(u)) t.response_sink = response.emplace(o, ctx).sink();
     std::error_code ec;
     const transfer::result r = s.put(u, t, src, ec);
+    if (response) response->flush();  // the response before any meter line or error
     if (meter) meter->finish();
     if (response && !ec) response->finish();
     write_out(o, ctx, r);

@@ -82,6 +82,7 @@ asio::awaitable<void> one(transfer::session& s, const transfer_options& o, trans
       const auto started = std::chrono::steady_clock::now();
       output out(o, c, t.resume_from.has_value());
       auto [ec, r] = co_await s.co_get(u, t, out.sink());
+      out.flush();  // the output before any warning or error
       std::string why;
       const auto code = transfer::curl_exit_code(ec, r.failed_in);
       if (const auto wait = retry.next(code, r.reply_code, http, why, r.retry_after)) {

@@ -15,17 +15,43 @@ output::output(const transfer_options& o, transfer_context& ctx, bool append) : 
   }
 }
 
+output::~output() { flush(); }
+
+void output::write(std::string_view chunk) {
+  out_->write(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+  if (!*out_) throw write_failure("Failure writing output to destination");
+}
+
 byte_sink output::sink(bool flush_each) {
-  std::ostream* out = out_;
-  return [out, flush_each](std::string_view chunk) {
-    out->write(chunk.data(), static_cast<std::streamsize>(chunk.size()));
-    if (flush_each) out->flush();
-    if (!*out) throw write_failure("Failure writing output to destination");
+  if (flush_each) {
+    return [this](std::string_view chunk) {
+      write(chunk);
+      out_->flush();
+      if (!*out_) throw write_failure("Failure writing output to destination");
+    };
+  }
+  return [this](std::string_view chunk) {
+    if (buf_.empty() && chunk.size() >= buffer_bytes) return write(chunk);  // no copy
+    if (buf_.capacity() < buffer_bytes) buf_.reserve(buffer_bytes);
+    buf_.append(chunk);
+    if (buf_.size() >= buffer_bytes) {
+      write(buf_);  // a failure leaves the stream failed: nothing more is written
+      buf_.clear();
+    }
   };
 }
 
+void output::flush() noexcept {
+  try {
+    if (!buf_.empty()) out_->write(buf_.data(), static_cast<std::streamsize>(buf_.size()));
+    buf_.clear();
+    out_->flush();
+  } catch (...) {  // an ostream with exceptions() set: finish() reports the stream's state
+  }
+}
+
 void output::finish() {
-  out_->flush();
+  flush();
   if (!*out_) throw write_failure("Failure writing output to destination");
 }
 

@@ -34,17 +34,31 @@ class output {
   /// Throws write_failure if the file cannot be opened. `append`: a file is appended to, not
   /// truncated (-C resume).
   output(const transfer_options& o, transfer_context& ctx, bool append = false);
-  /// A sink writing each chunk as it arrives (streaming; nothing is buffered beyond the
-  /// ostream's own buffer; with `flush_each`, not even that: telnet:// is interactive).
-  /// Throws write_failure on a failed write.
+  output(const output&) = delete;
+  output& operator=(const output&) = delete;
+  /// Writes what is still buffered (errors are left to finish()).
+  ~output();
+  /// A sink collecting chunks into one buffer of `buffer_bytes` and writing it when full (one
+  /// write per 256 KiB, not per chunk or message: `FETCH 1:*` of 10,000 messages); with
+  /// `flush_each`, each chunk is written and flushed as it arrives (telnet:// is interactive).
+  /// Throws write_failure on a failed write. The sink refers to this object: it must not
+  /// outlive it.
   byte_sink sink(bool flush_each = false);
   std::ostream& stream() { return *out_; }
+  /// Writes and flushes what is buffered, leaving any failure in the stream's state; call it
+  /// before printing anything to stderr after a transfer, so that the output comes first.
+  void flush() noexcept;
   /// Flushes; throws write_failure if anything failed.
   void finish();
 
+  static constexpr std::size_t buffer_bytes = 256 * 1024;
+
  private:
+  void write(std::string_view chunk);
+
   std::ofstream file_;
   std::ostream* out_;
+  std::string buf_;
 };
 
 /// Prints "inet: (N) why" to stderr unless -s without -S; returns N.
