@@ -1830,6 +1830,13 @@ inetpp_cc_test(tools_inet_progress_meter_test
     tools_inet_cli
     tools_inet_progress_meter)
 
+inetpp_cc_test(tools_inet_transfer_support_test
+  LABEL //tools/inet:transfer_support_test
+  SRCS
+    tools/inet/transfer_support_test.cc
+  DEPS
+    tools_inet_transfer_support)
+
 inetpp_cc_test(tools_mail_account_select_test
   LABEL //tools/mail:account_select_test
   SRCS
