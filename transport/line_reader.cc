@@ -15,7 +15,12 @@ constexpr std::size_t read_ahead = 16 * 1024;
 }
 
 line_reader::line_reader(stream& s, std::size_t max_line_bytes)
-    : stream_(s), max_line_(max_line_bytes), buf_(max_line_bytes + 2 + read_ahead) {}
+    : stream_(s), max_line_(max_line_bytes) {}
+
+void line_reader::grow() {
+  const std::size_t cap = max_line_ + 2 + read_ahead;
+  buf_.resize(std::min(cap, std::max(read_ahead, buf_.size() * 2)));
+}
 
 asio::awaitable<std::size_t> line_reader::fill() {
   if (begin_ > 0 && (end_ == buf_.size() || begin_ == end_)) {
@@ -23,12 +28,14 @@ asio::awaitable<std::size_t> line_reader::fill() {
     end_ -= begin_;
     begin_ = 0;
   }
+  if (end_ == buf_.size()) grow();  // first read: the read-ahead only
   const std::size_t n = co_await stream_.read_some(asio::buffer(buf_.data() + end_, buf_.size() - end_));
   end_ += n;
   co_return n;
 }
 
 asio::awaitable<std::string_view> line_reader::read_line() {
+  if (buf_.empty()) grow();
   std::size_t scanned = 0;
   for (;;) {
     const char* start = buf_.data() + begin_;
@@ -48,12 +55,14 @@ asio::awaitable<std::string_view> line_reader::read_line() {
     if (avail > max_line_ + 1)  // +1: a CR may still be followed by LF
       throw std::system_error(make_error_code(error::line_too_long),
                               "no end of line within " + std::to_string(max_line_) + " bytes");
-    // Make room at the front if the buffer end is reached.
+    // Make room at the front if the buffer end is reached, then grow (never past the limit:
+    // avail <= max_line_ + 1 here, less than max_line_ + 2 + read_ahead).
     if (end_ == buf_.size() && begin_ > 0) {
       std::memmove(buf_.data(), buf_.data() + begin_, avail);
       begin_ = 0;
       end_ = avail;
     }
+    if (end_ == buf_.size()) grow();
     const std::size_t n = co_await stream_.read_some(
         asio::buffer(buf_.data() + end_, buf_.size() - end_));
     if (n == 0)

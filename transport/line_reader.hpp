@@ -15,8 +15,9 @@ namespace inet::transport {
 
 class stream;
 
-/// Buffered reader over one stream. Memory is fixed at construction:
-/// max_line_bytes + 2 (CRLF) + 16 KiB of read-ahead.
+/// Buffered reader over one stream. Nothing is allocated until the first read, which allocates
+/// 16 KiB of read-ahead; the buffer doubles only while a line needs more room, up to
+/// max_line_bytes + 2 (CRLF) + 16 KiB.
 class line_reader {
  public:
   static constexpr std::size_t default_max_line = 64 * 1024;
@@ -61,10 +62,13 @@ class line_reader {
   }
 
   std::size_t max_line() const noexcept { return max_line_; }
+  /// Bytes of buffer allocated now (0 before the first read; see the class comment).
+  std::size_t buffer_size() const noexcept { return buf_.size(); }
   stream& get_stream() noexcept { return stream_; }
 
  private:
   boost::asio::awaitable<std::size_t> fill();
+  void grow();  // doubles the buffer (16 KiB at first), up to the line limit's need
 
   stream& stream_;
   std::size_t max_line_;

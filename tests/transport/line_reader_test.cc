@@ -87,6 +87,33 @@ TEST(LineReader, DefaultLimitAcceptsExactly64KiB) {
   EXPECT_EQ(next, "next");
 }
 
+// Memory: nothing before the first read, the 16 KiB read-ahead for short lines, and growth up
+// to max + 2 + 16 KiB only once a line needs it.
+TEST(LineReader, BufferStartsEmptyAndGrowsOnlyForLongLines) {
+  const std::size_t max = transport::line_reader::default_max_line;
+  mock_server srv(script().send("* OK ready\r\n").close());
+  std::vector<std::size_t> sizes;
+  std::string greeting;
+  const auto ec = with_reader(srv, [&](transport::line_reader& r) -> asio::awaitable<void> {
+    sizes.push_back(r.buffer_size());
+    greeting = std::string(co_await r.read_line());
+    sizes.push_back(r.buffer_size());
+  });
+  EXPECT_FALSE(ec) << ec.message();
+  EXPECT_EQ(greeting, "* OK ready");
+  EXPECT_EQ(sizes, (std::vector<std::size_t>{0, 16 * 1024}));
+
+  mock_server big(script().send(std::string(max, 'z') + "\r\n").close());
+  std::size_t after = 0;
+  const auto ec2 = with_reader(big, [&](transport::line_reader& r) -> asio::awaitable<void> {
+    EXPECT_EQ((co_await r.read_line()).size(), max);
+    after = r.buffer_size();
+  });
+  EXPECT_FALSE(ec2) << ec2.message();
+  EXPECT_GT(after, max + 2);
+  EXPECT_LE(after, max + 2 + 16 * 1024);
+}
+
 TEST(LineReader, OneByteOverTheLimitFails) {
   mock_server srv(script().send(std::string(101, 'a') + "\r\n").close());
   const auto ec = with_reader(
