@@ -18,7 +18,9 @@ import time
 
 from bench_scenarios import IDLE_PASS, IDLE_USER, scenarios  # noqa: F401  (scenarios: for bench/run)
 
-BAZEL_FLAGS = ["--config=opt", "--disk_cache=/work/.bazel-disk"]
+# --config=opt (.bazelrc); a shared Bazel disk cache when BAZEL_DISK_CACHE names one.
+BAZEL_FLAGS = ["--config=opt"] + (
+    ["--disk_cache=" + os.environ["BAZEL_DISK_CACHE"]] if os.environ.get("BAZEL_DISK_CACHE") else [])
 TARGETS = {
     "inet": "//tools/inet:inet",
     "http_bench": "//bench:http_bench",
