@@ -896,6 +896,19 @@ inetpp_cc_test(tests_http_agent_test
     @system//:boost
     @system//:zlib)
 
+inetpp_cc_test(tests_http_body_test
+  LABEL //tests/http:body_test
+  SRCS
+    tests/http/body_test.cc
+  DEPS
+    http
+    tests_mock
+    asio
+    transport
+    transport_body
+    @system//:boost
+    @system//:zlib)
+
 inetpp_cc_test(tests_http_client_test
   LABEL //tests/http:client_test
   SRCS

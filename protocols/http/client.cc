@@ -1,5 +1,6 @@
-// The HTTP/1.1 client's coroutines: request checking and framing, response reading with Beast's
-// parser over a bounded buffer into a fixed-size body buffer, keep-alive and one retry.
+// The HTTP/1.1 client's coroutines: request checking and framing, response heads read with
+// Beast's parser over a bounded buffer, bodies read straight into one per-client body buffer
+// (identity bodies without Beast, chunked ones through it), keep-alive and one retry.
 #include "protocols/http/client.hpp"
 
 #include <boost/asio/redirect_error.hpp>
@@ -13,8 +14,10 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <cstring>
 #include <exception>
 #include <optional>
+#include <span>
 #include <vector>
 
 #include "base/base64.hpp"
@@ -31,6 +34,13 @@ namespace bhttp = boost::beast::http;
 using asio::awaitable;
 
 constexpr int max_interim_replies = 8;
+// Bytes per read while the response head is parsed (Beast reads capacity - size at a time).
+constexpr std::size_t head_read_size = 16 * 1024;
+// Bytes per piece of a streamed request body (a chunk of the chunked coding).
+constexpr std::size_t piece_size = 16 * 1024;
+// The largest TLS record's plaintext (RFC 8446 §5.1): a read that returned this much suggests
+// more records are already on their way.
+constexpr std::size_t full_record = 16 * 1024;
 
 [[noreturn]] void fail(error e, const std::string& what) {
   throw std::system_error(make_error_code(e), what);
@@ -165,6 +175,8 @@ struct client::impl {
   bool configured = false;
   std::unique_ptr<transport::stream> stream;
   std::unique_ptr<beast::flat_buffer> buffer;
+  // limits.buffer_size bytes for bodies (both ways), allocated at the first body that needs it.
+  std::unique_ptr<char[]> body_buf;
   int served = 0;  // responses read on the current connection
   transport::trace tr{"http", redact};
 
@@ -174,6 +186,13 @@ struct client::impl {
                                     const request& req);
   awaitable<void> read_body(bhttp::response_parser<bhttp::buffer_body>& p, const byte_sink& sink,
                             response& r);
+  awaitable<void> read_identity_body(bhttp::response_parser<bhttp::buffer_body>& p,
+                                     const byte_sink& sink, response& r);
+  awaitable<std::size_t> fill(char* data, std::size_t size);
+  std::span<char> body_buffer() {
+    if (!body_buf) body_buf.reset(new char[opts.limits.buffer_size]);  // not zeroed
+    return {body_buf.get(), opts.limits.buffer_size};
+  }
   [[noreturn]] void fail_read(const boost::system::error_code& ec, bool at_start,
                               std::uint64_t body_bytes);
   void drop() noexcept {
@@ -213,15 +232,17 @@ awaitable<void> client::impl::open() {
   stream = std::move(s);
   buffer = std::make_unique<beast::flat_buffer>(opts.limits.max_header_bytes +
                                                 opts.limits.buffer_size);
-  // Beast reads max(512, capacity - size) bytes at a time: without this every body read was
+  // Beast reads max(512, capacity - size) bytes at a time: without this every head read was
   // 512 bytes (one recv and one idle-timer reset per 512 bytes; bench/run's HTTP rows).
-  buffer->reserve(opts.limits.buffer_size);
+  buffer->reserve(std::min(opts.limits.buffer_size, head_read_size));
 }
 
 awaitable<void> client::connect(client_options opts) {
   if (opts.host.empty() || has_crlfnul(opts.host) || opts.host.find(' ') != std::string::npos)
     fail(error::invalid_request, "HTTP host is empty or has a space/control character");
   opts.limits.buffer_size = std::max<std::size_t>(opts.limits.buffer_size, 1024);
+  if (impl_->body_buf && opts.limits.buffer_size != impl_->opts.limits.buffer_size)
+    impl_->body_buf.reset();
   impl_->opts = std::move(opts);
   impl_->configured = true;
   co_await impl_->open();
@@ -243,10 +264,10 @@ awaitable<bool> client::impl::write_request(const request& req, const std::strin
     co_await stream->write(asio::buffer(req.body));
     co_return true;
   }
-  std::vector<char> chunk(opts.limits.buffer_size);
+  const std::span<char> chunk = body_buffer().first(std::min(opts.limits.buffer_size, piece_size));
   std::uint64_t sent = 0;
   for (;;) {
-    const std::size_t n = req.body_source->read(std::span<char>(chunk.data(), chunk.size()));
+    const std::size_t n = req.body_source->read(chunk);
     if (n == 0) break;
     sent += n;
     if (req.body_size && sent > *req.body_size)
@@ -287,7 +308,7 @@ awaitable<void> client::impl::read_body(bhttp::response_parser<bhttp::buffer_bod
   transport::progress_reporter meter(opts.progress, p.content_length()
                                                         ? std::optional(*p.content_length())
                                                         : std::nullopt);
-  std::vector<char> chunk(opts.limits.buffer_size);
+  const std::span<char> chunk = body_buffer();
   while (!p.is_done()) {
     p.get().body().data = chunk.data();
     p.get().body().size = chunk.size();
@@ -301,6 +322,73 @@ awaitable<void> client::impl::read_body(bhttp::response_parser<bhttp::buffer_bod
       meter.add(n);
     }
     if (ec) fail_read(ec, false, r.body_bytes);
+  }
+  meter.finish();
+}
+
+// Reads into [data, data + size) at least one byte, and more while full TLS records (or large
+// TCP reads) keep coming and a record still fits: a bulk download then reaches the sink in
+// buffer-sized pieces while a trickle is passed on as it arrives. 0 only at a clean EOF.
+awaitable<std::size_t> client::impl::fill(char* data, std::size_t size) {
+  std::size_t got = 0;
+  for (;;) {
+    const std::size_t n = co_await stream->read_some(asio::buffer(data + got, size - got));
+    got += n;
+    if (n < full_record || size - got < full_record) co_return got;
+  }
+}
+
+// A Content-Length or close-delimited body (RFC 9112 §6.3 items 6-8), without Beast: the bytes
+// already read past the head first, then reads straight into the body buffer, each buffer
+// handed to the sink as it is (no copy). Never reads past Content-Length (what follows stays
+// on the connection, as with Beast). The head was checked against max_body by the parser.
+awaitable<void> client::impl::read_identity_body(bhttp::response_parser<bhttp::buffer_body>& p,
+                                                 const byte_sink& sink, response& r) {
+  const auto length = p.content_length();
+  const std::optional<std::uint64_t> total =
+      length ? std::optional<std::uint64_t>(*length) : std::nullopt;
+  transport::progress_reporter meter(opts.progress, total);
+  auto deliver = [&](const char* data, std::size_t n) {
+    if (!total && opts.limits.max_body && n > *opts.limits.max_body - r.body_bytes)
+      fail(error::response_too_large, "HTTP response too large: body limit exceeded");
+    r.body_bytes += n;
+    if (sink) sink(std::string_view(data, n));
+    meter.add(n);
+  };
+  auto left = [&]() -> std::size_t {
+    return total ? static_cast<std::size_t>(
+                       std::min<std::uint64_t>(*total - r.body_bytes, opts.limits.buffer_size))
+                 : opts.limits.buffer_size;
+  };
+  // What Beast read past the head: given as it is when it is the whole body, else copied to
+  // the front of the body buffer so that the first sink call is a full one too.
+  std::size_t have = std::min(buffer->size(), left());
+  if (total && have == *total) {
+    if (have > 0) deliver(static_cast<const char*>(buffer->data().data()), have);
+    buffer->consume(have);
+    meter.finish();
+    co_return;
+  }
+  const std::span<char> buf = body_buffer();
+  if (have > 0) std::memcpy(buf.data(), buffer->data().data(), have);
+  buffer->consume(have);
+  while (!total || r.body_bytes < *total) {
+    const std::size_t want = left();
+    std::size_t n = have;
+    bool eof = false;
+    if (have < want) {
+      const std::size_t got = co_await fill(buf.data() + have, want - have);
+      n += got;
+      eof = got == 0;
+    }
+    have = 0;
+    if (n > 0) deliver(buf.data(), n);
+    if (eof) {  // the end of a close-delimited body, a truncation otherwise
+      if (!total) break;
+      fail(error::truncated_response, "the connection closed after " +
+                                          std::to_string(r.body_bytes) +
+                                          " bytes of the HTTP response body");
+    }
   }
   meter.finish();
 }
@@ -358,7 +446,10 @@ awaitable<response> client::impl::read_response(bool head_request, const byte_si
       for (const auto& [n, v] : r.headers) tr.received(n + ": " + v);
     }
     if (on_head) on_head(r);
-    co_await read_body(p, sink, r);
+    if (!p.is_done() && !p.chunked())
+      co_await read_identity_body(p, sink, r);
+    else
+      co_await read_body(p, sink, r);
     const auto& done = p.get();
     const std::size_t fields_now = static_cast<std::size_t>(std::distance(done.begin(), done.end()));
     if (fields_now > opts.limits.max_header_count)

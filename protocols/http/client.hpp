@@ -88,7 +88,13 @@ struct limits {
   std::size_t max_header_bytes = 64 * 1024;  ///< status line + fields, bytes
   std::size_t max_header_count = 100;        ///< fields in the header section (and trailers)
   std::optional<std::uint64_t> max_body;     ///< body bytes after chunked decoding; none = no cap
-  std::size_t buffer_size = 16 * 1024;       ///< bytes per read and per sink call (>= 1024)
+  /// Bytes per body read and per sink call at most (>= 1024). A Content-Length or
+  /// close-delimited body is read straight into one buffer of this size, allocated once per
+  /// client when a body does not fit in the head's read buffer (16 KiB); over TLS the buffer is
+  /// filled with several reads (one TLS record each) while full records keep arriving, so a
+  /// large download makes one sink call per buffer. Chunked bodies go through Beast's parser
+  /// into the same buffer. A streamed request body is read in pieces of min(this, 16 KiB).
+  std::size_t buffer_size = 256 * 1024;
 };
 
 struct client_options {
