@@ -109,20 +109,27 @@ bool forwarding(const client_options& o) {
          o.connect.proxy.type == transport::proxy_options::kind::http_connect;
 }
 
-// The head as it goes on the wire (see client::send for the order).
-std::string format_head(const client_options& o, const request& req) {
+// The head as it goes on the wire (see client::send for the order), built in one string sized
+// up front; `host` is host_header(o), computed once per connect().
+std::string format_head(const client_options& o, const std::string& host, const request& req) {
   const bool fwd = forwarding(o);
-  std::string h = req.method + " " + (fwd ? "http://" + host_header(o) : "") + req.target +
-                  " HTTP/1.1\r\n";
+  std::size_t size = req.method.size() + req.target.size() + host.size() * 2 +
+                     o.user_agent.size() + 96;
+  for (const auto& [n, v] : req.headers) size += n.size() + v.size() + 4;
+  std::string h;
+  h.reserve(size);
+  h.append(req.method).append(" ");
+  if (fwd) h.append("http://").append(host);
+  h.append(req.target).append(" HTTP/1.1\r\n");
   auto add = [&](std::string_view n, std::string_view v) {
     if (!has_field(req.headers, n)) h.append(n).append(": ").append(v).append("\r\n");
   };
-  add("Host", host_header(o));
+  add("Host", host);
   if (fwd && !o.connect.proxy.username.empty())
     add("Proxy-Authorization",
         "Basic " + codec::base64_encode(o.connect.proxy.username + ":" + o.connect.proxy.password));
   if (!o.user_agent.empty()) add("User-Agent", o.user_agent);
-  for (const auto& [n, v] : req.headers) h += n + ": " + v + "\r\n";
+  for (const auto& [n, v] : req.headers) h.append(n).append(": ").append(v).append("\r\n");
   if (wants_length(req)) {
     if (req.expect_continue) add("Expect", "100-continue");
     if (req.body_source && !req.body_size)
@@ -131,7 +138,8 @@ std::string format_head(const client_options& o, const request& req) {
       add("Content-Length",
           std::to_string(req.body_source ? *req.body_size : std::uint64_t{req.body.size()}));
   }
-  return h + "\r\n";
+  h.append("\r\n");
+  return h;
 }
 
 bool beast_error(const boost::system::error_code& ec) {
@@ -172,6 +180,7 @@ struct client::impl {
   explicit impl(asio::any_io_executor e) : ex(std::move(e)) {}
   asio::any_io_executor ex;
   client_options opts;
+  std::string host;  // host_header(opts): the Host field's value
   bool configured = false;
   std::unique_ptr<transport::stream> stream;
   std::unique_ptr<beast::flat_buffer> buffer;
@@ -244,6 +253,7 @@ awaitable<void> client::connect(client_options opts) {
   if (impl_->body_buf && opts.limits.buffer_size != impl_->opts.limits.buffer_size)
     impl_->body_buf.reset();
   impl_->opts = std::move(opts);
+  impl_->host = host_header(impl_->opts);
   impl_->configured = true;
   co_await impl_->open();
 }
@@ -252,8 +262,14 @@ awaitable<void> client::connect(client_options opts) {
 awaitable<bool> client::impl::write_request(const request& req, const std::string& head) {
   const bool expect = req.expect_continue && wants_length(req);
   if (!req.body_source && !expect) {
-    const std::string all = head + req.body;
-    co_await stream->write(asio::buffer(all));
+    if (req.body.empty()) {
+      co_await stream->write(asio::buffer(head));
+    } else {
+      std::string all;  // one write: head and body in one segment
+      all.reserve(head.size() + req.body.size());
+      all.append(head).append(req.body);
+      co_await stream->write(asio::buffer(all));
+    }
     co_return true;
   }
   co_await stream->write(asio::buffer(head));
@@ -466,7 +482,7 @@ awaitable<response> client::impl::read_response(bool head_request, const byte_si
 awaitable<response> client::send(request req, byte_sink body) {
   if (!impl_->configured) fail(error::not_connected, "HTTP send() before connect()");
   check_request(req);
-  const std::string head = format_head(impl_->opts, req);
+  const std::string head = format_head(impl_->opts, impl_->host, req);
   const bool retryable = idempotent(req.method) && !req.body_source;
   for (int attempt = 0;; ++attempt) {
     if (!impl_->stream || !impl_->stream->is_open()) co_await impl_->open();
