@@ -31,7 +31,11 @@ byte_sink output::sink(bool flush_each) {
     };
   }
   return [this](std::string_view chunk) {
-    if (buf_.empty() && chunk.size() >= buffer_bytes) return write(chunk);  // no copy
+    if (chunk.size() >= buffer_bytes / 2) {  // large already (HTTP bodies): no copy
+      if (!buf_.empty()) write(buf_);
+      buf_.clear();
+      return write(chunk);
+    }
     if (buf_.capacity() < buffer_bytes) buf_.reserve(buffer_bytes);
     buf_.append(chunk);
     if (buf_.size() >= buffer_bytes) {

@@ -39,7 +39,8 @@ class output {
   /// Writes what is still buffered (errors are left to finish()).
   ~output();
   /// A sink collecting chunks into one buffer of `buffer_bytes` and writing it when full (one
-  /// write per 256 KiB, not per chunk or message: `FETCH 1:*` of 10,000 messages); with
+  /// write per 256 KiB, not per chunk or message: `FETCH 1:*` of 10,000 messages; a chunk of
+  /// 128 KiB or more is written as it is, after what is buffered: HTTP bodies); with
   /// `flush_each`, each chunk is written and flushed as it arrives (telnet:// is interactive).
   /// Throws write_failure on a failed write. The sink refers to this object: it must not
   /// outlive it.

@@ -48,6 +48,23 @@ TEST(CliOutput, CollectsChunksIntoBufferSizedWrites) {
   EXPECT_EQ(f.buf.str(), std::string(600000, 'm') + "tail");
 }
 
+TEST(CliOutput, LargeChunksAreWrittenAsTheyAreAfterWhatIsBuffered) {
+  fixture f;
+  const std::string big(128 * 1024, 'b');
+  {
+    output o(f.opts, f.ctx);
+    auto sink = o.sink();
+    sink("small");
+    sink(big);  // the buffered "small" first, then the chunk itself (no copy)
+    EXPECT_EQ(f.buf.writes, 2);
+    sink(big);
+    EXPECT_EQ(f.buf.writes, 3);
+    o.finish();
+  }
+  EXPECT_EQ(f.buf.writes, 3);
+  EXPECT_EQ(f.buf.str(), "small" + big + big);
+}
+
 TEST(CliOutput, WritesWhatIsBufferedWhenDestroyed) {
   fixture f;
   {
