@@ -324,7 +324,7 @@ awaitable<void> client::impl::read_body(bhttp::response_parser<bhttp::buffer_bod
   transport::progress_reporter meter(opts.progress, p.content_length()
                                                         ? std::optional(*p.content_length())
                                                         : std::nullopt);
-  const std::span<char> chunk = body_buffer();
+  const std::span<char> chunk = p.is_done() ? std::span<char>() : body_buffer();  // HEAD, 204
   while (!p.is_done()) {
     p.get().body().data = chunk.data();
     p.get().body().size = chunk.size();
