@@ -342,15 +342,16 @@ awaitable<void> client::impl::read_body(bhttp::response_parser<bhttp::buffer_bod
   meter.finish();
 }
 
-// Reads into [data, data + size) at least one byte, and more while full TLS records (or large
-// TCP reads) keep coming and a record still fits: a bulk download then reaches the sink in
-// buffer-sized pieces while a trickle is passed on as it arrives. 0 only at a clean EOF.
+// Reads into [data, data + size) at least one byte. Over TCP one read takes what the socket
+// holds. Over TLS a read gives one record, so more are read while full records keep coming
+// and one still fits: a bulk download then reaches the sink in buffer-sized pieces while a
+// trickle is passed on as it arrives. 0 only at a clean EOF.
 awaitable<std::size_t> client::impl::fill(char* data, std::size_t size) {
   std::size_t got = 0;
   for (;;) {
     const std::size_t n = co_await stream->read_some(asio::buffer(data + got, size - got));
     got += n;
-    if (n < full_record || size - got < full_record) co_return got;
+    if (!stream->is_tls() || n < full_record || size - got < full_record) co_return got;
   }
 }
 
