@@ -18,6 +18,7 @@
 #include <exception>
 #include <optional>
 #include <span>
+#include <utility>
 #include <vector>
 
 #include "base/base64.hpp"
@@ -197,7 +198,8 @@ struct client::impl {
                             response& r);
   awaitable<void> read_identity_body(bhttp::response_parser<bhttp::buffer_body>& p,
                                      const byte_sink& sink, response& r);
-  awaitable<std::size_t> fill(char* data, std::size_t size);
+  awaitable<std::size_t> fill(char* data, std::size_t have, std::size_t size, bool& eof);
+  std::exception_ptr failure;  // a read error held back by fill()
   std::span<char> body_buffer() {
     if (!body_buf) body_buf.reset(new char[opts.limits.buffer_size]);  // not zeroed
     return {body_buf.get(), opts.limits.buffer_size};
@@ -342,16 +344,27 @@ awaitable<void> client::impl::read_body(bhttp::response_parser<bhttp::buffer_bod
   meter.finish();
 }
 
-// Reads into [data, data + size) at least one byte. Over TCP one read takes what the socket
-// holds. Over TLS a read gives one record, so more are read while full records keep coming
-// and one still fits: a bulk download then reaches the sink in buffer-sized pieces while a
-// trickle is passed on as it arrives. 0 only at a clean EOF.
-awaitable<std::size_t> client::impl::fill(char* data, std::size_t size) {
-  std::size_t got = 0;
+// Reads into data[have, size) and returns the bytes now in data. Over TCP one read takes what
+// the socket holds. Over TLS a read gives one record, so more are read while full records keep
+// coming and one still fits: a bulk download then reaches the sink in buffer-sized pieces while
+// a trickle is passed on as it arrives. `eof` is set at a clean EOF. A failure once data holds
+// bytes is kept and thrown by the next call, so that those bytes reach the sink first.
+awaitable<std::size_t> client::impl::fill(char* data, std::size_t have, std::size_t size,
+                                          bool& eof) {
+  if (failure) std::rethrow_exception(std::exchange(failure, nullptr));
+  std::size_t got = have;
   for (;;) {
-    const std::size_t n = co_await stream->read_some(asio::buffer(data + got, size - got));
+    std::size_t n = 0;
+    try {
+      n = co_await stream->read_some(asio::buffer(data + got, size - got));
+    } catch (...) {
+      if (got == 0) throw;
+      failure = std::current_exception();
+      co_return got;
+    }
+    eof = n == 0;
     got += n;
-    if (!stream->is_tls() || n < full_record || size - got < full_record) co_return got;
+    if (eof || !stream->is_tls() || n < full_record || size - got < full_record) co_return got;
   }
 }
 
@@ -389,15 +402,11 @@ awaitable<void> client::impl::read_identity_body(bhttp::response_parser<bhttp::b
   const std::span<char> buf = body_buffer();
   if (have > 0) std::memcpy(buf.data(), buffer->data().data(), have);
   buffer->consume(have);
+  failure = nullptr;
   while (!total || r.body_bytes < *total) {
-    const std::size_t want = left();
-    std::size_t n = have;
     bool eof = false;
-    if (have < want) {
-      const std::size_t got = co_await fill(buf.data() + have, want - have);
-      n += got;
-      eof = got == 0;
-    }
+    const std::size_t want = left();
+    const std::size_t n = have < want ? co_await fill(buf.data(), have, want, eof) : have;
     have = 0;
     if (n > 0) deliver(buf.data(), n);
     if (eof) {  // the end of a close-delimited body, a truncation otherwise

@@ -15,6 +15,7 @@
 #include "protocols/http/client.hpp"
 #include "tests/mock/server.hpp"
 #include "transport/blocking.hpp"
+#include "transport/error.hpp"
 
 namespace inet::http {
 namespace {
@@ -166,6 +167,40 @@ TEST(HttpBody, TlsShortContentLengthIsTruncation) {
   pieces got;
   EXPECT_EQ(send_error(c, got), error::truncated_response);
   EXPECT_EQ(got.body.size(), 40000u);
+}
+
+TEST(HttpBody, StalledBodyHitsTheIdleTimeout) {
+  using namespace std::chrono_literals;
+  mock_server srv(std::move(script()
+                                .expect_until("")
+                                .send("HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n" +
+                                      pattern(1000))
+                                .stall(3600s)));
+  blocking_client c;
+  client_options o = plain(srv);
+  o.connect.time.idle = 200ms;
+  c.connect(o);
+  pieces got;
+  EXPECT_EQ(send_error(c, got), transport::error::timeout);
+  EXPECT_EQ(got.body.size(), 1000u);  // what arrived before the stall reached the sink
+  EXPECT_FALSE(c.is_connected());
+}
+
+TEST(HttpBody, TlsRecordsReadBeforeAStallReachTheSink) {
+  using namespace std::chrono_literals;
+  // Four full 16 KiB records (head included), then silence: the records gathered in the body
+  // buffer reach the sink before the timeout is reported.
+  const std::string head = "HTTP/1.1 200 OK\r\nContent-Length: 1000000\r\n\r\n";
+  const std::string part = pattern(4 * 16384 - head.size());
+  mock_server srv(std::move(script().expect_until("").send(head + part).stall(3600s)),
+                  implicit_tls());
+  blocking_client c;
+  client_options o = tls(srv);
+  o.connect.time.idle = 200ms;
+  c.connect(o);
+  pieces got;
+  EXPECT_EQ(send_error(c, got), transport::error::timeout);
+  EXPECT_TRUE(got.body == part);
 }
 
 TEST(HttpBody, BytesPastContentLengthAreNotBody) {
