@@ -26,6 +26,8 @@ TARGETS = {
     "http_bench": "//bench:http_bench",
     "smtp_bench": "//bench:smtp_bench",
     "imap_bench": "//bench:imap_bench",
+    "pop3_bench": "//bench:pop3_bench",
+    "ftp_bench": "//bench:ftp_bench",
     "tcp_copy": "//bench:tcp_copy",
 }
 

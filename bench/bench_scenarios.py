@@ -200,7 +200,7 @@ def curl_small(nf, c_tls, url, tls):
 def ftp_scenarios(env, s):
     if not env.ftp:
         return []
-    inet = env.bin("inet")
+    inet, fb = env.bin("inet"), env.bin("ftp_bench")
     fp, cert = env.ftp["FTP_PORT"], env.ftp["CERT"]
     url = f"ftp://127.0.0.1:{fp}"
     size = s["big"]
@@ -216,10 +216,12 @@ def ftp_scenarios(env, s):
         i_tls = ["--ssl-reqd", "--cacert", cert] if tls else ["--tls", "none"]
         c_tls = ["--ssl-reqd", "--cacert", cert] if tls else []
         p_tls = ["--tls"] if tls else []
+        f_tls = ["--tls", cert] if tls else []
         res.append(Scenario(
             f"{pre}-retr", f"{mib(size)} RETR over {proto}",
             f"{mib(size)} from vsftpd (passive) into a file on tmpfs", (size, "B"),
-            [Client("inet", inet and [inet, "get", "-sS"] + i_tls + ["-o", dl, f"{url}/big.bin"]),
+            [Client("lib-blocking", fb and [fb, "retr", "127.0.0.1", str(fp), "big.bin", dl] + f_tls),
+             Client("inet", inet and [inet, "get", "-sS"] + i_tls + ["-o", dl, f"{url}/big.bin"]),
              Client("curl", ["curl", "-sS"] + c_tls + ["-o", dl, f"{url}/big.bin"]),
              Client("python", env.pyscript("ftp_client.py") + ["retr", "127.0.0.1", str(fp),
                                                                "big.bin", dl] + p_tls)],
@@ -241,7 +243,9 @@ def ftp_scenarios(env, s):
             f"{pre}-small", f"{nf:,} files of 1 KiB listed and fetched over {proto}",
             f"one listing of the directory, then {nf:,} RETRs on one control connection "
             "(inet, curl: one command with a URL glob; python: NLST then RETR each)", (nf, "file"),
-            [Client("inet", inet and [inet, "get", "-sS"] + i_tls +
+            [Client("lib-blocking", fb and [fb, "many", "127.0.0.1", str(fp), "small", small_out]
+                    + f_tls),
+             Client("inet", inet and [inet, "get", "-sS"] + i_tls +
                     [f"{url}/small/", f"{url}/small/f[0001-{nf:04d}].txt"]),
              curl_small(nf, c_tls, url, tls),
              Client("python", env.pyscript("ftp_client.py") + ["many", "127.0.0.1", str(fp),
@@ -354,17 +358,20 @@ def imap_scenarios(env, s):
 
 def pop3_scenarios(env, s):
     m = env.mail
-    inet = env.bin("inet")
+    inet, pb = env.bin("inet"), env.bin("pop3_bench")
     n = s["mailbox_small"]
     bob, bpw = m["TEST_USER2"], m["TEST_PASS2"]
     url = f"pop3://127.0.0.1:{m['POP3_PORT']}/[1-{n}]"
     return [Scenario(
         "pop3-retr", f"RETR of {n:,} messages, plaintext", "one command, one connection (inet, "
-        "curl: URL glob; python: poplib RETR each)", (n, "msg"),
-        [Client("inet", inet and [inet, "get", "-sS", "--tls", "none", "-u", f"{bob}:{bpw}"] + PLAIN + [url]),
+        "curl: URL glob; python: poplib RETR each; lib-blocking: one pipelined retr_many)", (n, "msg"),
+        [Client("lib-blocking", pb and [pb, "retr", "127.0.0.1", m["POP3_PORT"], bob, bpw]),
+         Client("inet", inet and [inet, "get", "-sS", "--tls", "none", "-u", f"{bob}:{bpw}"] + PLAIN + [url]),
          Client("curl", ["curl", "-sS", "-u", f"{bob}:{bpw}"] + PLAIN + [url]),
          Client("python", env.pyscript("pop3_client.py") + ["127.0.0.1", m["POP3_PORT"], bob, bpw, str(n)])],
-        goals=[Ratio(f"POP3 RETR of {n:,} messages ≥ 1.5× curl", "inet", "curl", 1.5)])]
+        goals=[Ratio(f"POP3 RETR of {n:,} messages ≥ 1.5× curl", "inet", "curl", 1.5),
+               Ratio(f"POP3 RETR of {n:,} messages ≥ 1.5× curl (library)", "lib-blocking", "curl",
+                     1.5)])]
 
 
 # ---- scale --------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 // greeting, CAPA, STLS, CAPA, login, TRANSACTION commands, QUIT and the UPDATE state).
 #include <algorithm>
 #include <cctype>
+#include <deque>
 #include <map>
 
 #include "protocols/line/dot_body.hpp"
@@ -42,6 +43,7 @@ struct client::impl {
   std::string auth_mech;
   std::set<std::uint32_t> pending;
   std::map<std::uint32_t, std::uint64_t> listed_sizes;  // from LIST: progress totals
+  std::deque<std::uint32_t> ahead;  // RETRs sent by retr_ahead(), replies unread, oldest first
   bool connected = false;
 
   awaitable<detail::status_line> read_status(bool allow_continuation = false) {
@@ -58,9 +60,34 @@ struct client::impl {
   }
 
   awaitable<response> transact(const line::command& c) {
-    co_await eng.send(c);
+    // A RETR already sent by retr_ahead(): its reply is next on the wire.
+    if (!(co_await catch_up(c.text()))) co_await eng.send(c);
     detail::status_line s = co_await read_status();
     co_return std::move(s.reply);
+  }
+
+  /// Reads and discards the replies of RETRs sent ahead until the oldest one is `text`; true
+  /// when it is (then removed from `ahead`: the caller reads its reply). "" discards them all.
+  awaitable<bool> catch_up(std::string_view text) {
+    while (!ahead.empty()) {
+      const std::uint32_t n = ahead.front();
+      ahead.pop_front();
+      if (!text.empty() && text == "RETR " + std::to_string(n)) co_return true;
+      std::exception_ptr failure;
+      try {
+        const detail::status_line s = co_await read_status();
+        if (s.reply.ok) co_await read_body([](std::string_view) {}, UINT64_MAX);
+      } catch (...) {
+        failure = std::current_exception();
+      }
+      if (failure) {  // out of step: the session cannot continue
+        stream.close();
+        connected = false;
+        ahead.clear();
+        std::rethrow_exception(failure);
+      }
+    }
+    co_return false;
   }
 
   /// Sends `c`; a -ERR throws pop3_exception with code_for(reply, fallback).
@@ -302,6 +329,7 @@ awaitable<std::vector<std::uint64_t>> client::impl::retr_many(std::vector<std::u
                                                               message_sink sink,
                                                               std::uint64_t max_bytes) {
   require_session("RETR");
+  co_await catch_up({});
   std::vector<std::uint64_t> sizes;
   const bool pipelined = opts.pipelining && caps.pipelining;
   const std::size_t depth = pipelined ? std::max<std::size_t>(1, opts.pipeline_depth) : 1;
@@ -331,6 +359,7 @@ awaitable<std::vector<std::uint64_t>> client::impl::retr_many(std::vector<std::u
 
 awaitable<void> client::impl::dele_many(std::vector<std::uint32_t> numbers) {
   require_session("DELE");
+  co_await catch_up({});
   const bool pipelined = opts.pipelining && caps.pipelining;
   const std::size_t depth = pipelined ? std::max<std::size_t>(1, opts.pipeline_depth) : 1;
   for (std::size_t first = 0; first < numbers.size(); first += depth) {
@@ -361,6 +390,7 @@ awaitable<void> client::connect(client_options opts) {
   s.opts = std::move(opts);
   s.pending.clear();
   s.listed_sizes.clear();
+  s.ahead.clear();
   s.auth_mech.clear();
   co_await s.stream.connect(s.opts.host, s.opts.port, s.opts.connect);
   if (s.opts.security == security::implicit_tls) {
@@ -442,6 +472,33 @@ awaitable<std::vector<std::uint64_t>> client::retr_many(std::vector<std::uint32_
   co_return co_await impl_->retr_many(std::move(numbers), std::move(sink), max_bytes);
 }
 
+awaitable<std::size_t> client::retr_ahead(std::vector<std::uint32_t> numbers) {
+  impl& s = *impl_;
+  s.require_session("RETR");
+  if (!s.opts.pipelining || !s.caps.pipelining) co_return 0;
+  const std::size_t depth = std::max<std::size_t>(1, s.opts.pipeline_depth);
+  const std::size_t room = depth > s.ahead.size() ? depth - s.ahead.size() : 0;
+  numbers.resize(std::min(room, numbers.size()));
+  if (numbers.empty()) co_return 0;
+  std::vector<line::command> batch;
+  batch.reserve(numbers.size());
+  for (const std::uint32_t n : numbers) batch.push_back(line::command("RETR").arg(std::to_string(n)));
+  std::exception_ptr failure;
+  try {
+    co_await s.eng.send_pipelined(batch);
+  } catch (...) {
+    failure = std::current_exception();
+  }
+  if (failure) {  // some of the commands may be on the wire: the session is out of step
+    close();
+    std::rethrow_exception(failure);
+  }
+  s.ahead.insert(s.ahead.end(), numbers.begin(), numbers.end());
+  co_return numbers.size();
+}
+
+const std::deque<std::uint32_t>& client::retrs_ahead() const noexcept { return impl_->ahead; }
+
 awaitable<void> client::dele(std::uint32_t number) {
   impl_->require_session("DELE");
   co_await impl_->expect_ok(line::command("DELE").arg(std::to_string(number)));
@@ -514,6 +571,7 @@ const std::string& client::authenticated_with() const noexcept { return impl_->a
 void client::close() noexcept {
   impl_->stream.close();
   impl_->connected = false;
+  impl_->ahead.clear();
 }
 const transport::timeouts& client::timeouts() const noexcept {
   return impl_->stream.get_timeouts();

@@ -20,6 +20,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -214,6 +215,7 @@ using message_sink = std::function<void(std::uint32_t number, std::string_view c
   X(std::vector<std::uint64_t>, retr_many,                                                     \
     (std::vector<std::uint32_t> numbers, message_sink sink, std::uint64_t max_bytes),          \
     (std::move(numbers), std::move(sink), max_bytes))                                          \
+  X(std::size_t, retr_ahead, (std::vector<std::uint32_t> numbers), (std::move(numbers)))       \
   X(void, dele, (std::uint32_t number), (number))                                              \
   X(void, dele_many, (std::vector<std::uint32_t> numbers), (std::move(numbers)))               \
   X(response, rset, (), ())                                                                    \
@@ -227,7 +229,7 @@ using message_sink = std::function<void(std::uint32_t number, std::string_view c
 
 /// The accessors blocking_client forwards to `client` unchanged (no arguments, const).
 #define INET_POP3_ACCESSORS(X)                                                                 \
-  X(pending_deletions) X(server_capabilities) X(greeting) X(is_tls) X(tls_details)             \
+  X(pending_deletions) X(retrs_ahead) X(server_capabilities) X(greeting) X(is_tls) X(tls_details)             \
   X(authenticated_with) X(timeouts) X(last_failure)
 
 /// Asynchronous POP3 client. One instance = one session.
@@ -279,6 +281,19 @@ class client {
   boost::asio::awaitable<std::vector<std::uint64_t>> retr_many(
       std::vector<std::uint32_t> numbers, message_sink sink, std::uint64_t max_bytes = UINT64_MAX);
 
+  /// Sends "RETR n" for each number ahead, in one write, without reading the replies (RFC 2449
+  /// §6.6 PIPELINING), for a caller that asks for the messages one at a time: each following
+  /// command identical to the oldest RETR sent ahead (retr(n), command_multiline("RETR n"))
+  /// reads that RETR's reply instead of sending the command again. Any other command first
+  /// reads and discards the replies still outstanding (a discarded message goes nowhere;
+  /// memory stays bounded by the line limit), so the session never falls out of step.
+  /// Sends only when CAPA lists PIPELINING and client_options::pipelining is on, and never more
+  /// than pipeline_depth outstanding; returns how many were sent (0: none, call retr() as
+  /// usual). A RETR that fails (-ERR) throws from the retr() that reads it, as without this.
+  boost::asio::awaitable<std::size_t> retr_ahead(std::vector<std::uint32_t> numbers);
+  /// The message numbers of RETRs sent ahead whose replies have not been read, oldest first.
+  const std::deque<std::uint32_t>& retrs_ahead() const noexcept;
+
   /// DELE n: marks message n deleted (committed only by quit()). Throws pop3_exception.
   boost::asio::awaitable<void> dele(std::uint32_t number);
   /// DELE of several messages, pipelined like retr_many. The marks that succeeded stay marked;
@@ -322,7 +337,7 @@ class client {
   using executor_type = boost::asio::any_io_executor;
   executor_type get_executor() const noexcept;
   /// async_connect, async_stat, async_list, async_uidl, async_retr, async_top, async_retr_many,
-  /// async_dele, async_dele_many, async_rset, async_noop, async_quit, async_command,
+  /// async_retr_ahead, async_dele, async_dele_many, async_rset, async_noop, async_quit, async_command,
   /// async_command_multiline: the coroutines above with a token as last argument, completing
   /// with void(error_code) / void(error_code, T). A cancelled operation completes with
   /// boost::asio::error::operation_aborted and leaves the client closed (POP3 cannot be

@@ -7,8 +7,16 @@
 //   custom_request CMD      CMD as a multi-line command (UIDL, "TOP N 0", ...); with a path
 //                           N the command is "CMD N"; with no_body a single-line command
 //
+// Planned gets (session::plan_gets, call::ahead): when this URL and the next ones on the same
+// connection are plain RETRs, their RETRs are sent ahead pipelined (RFC 2449 §6.6 PIPELINING,
+// at most pipeline_window outstanding); each URL still reads its own reply into its own sink.
+//
 // A multi-line response cut off before its terminating "." line is a partial transfer (curl
 // exit 18), where curl 7.88 exits 0 with truncated output.
+#include <algorithm>
+#include <deque>
+#include <optional>
+
 #include "protocols/pop3/client.hpp"
 #include "protocols/transfer/builtin.hpp"
 #include "protocols/transfer/session.hpp"
@@ -18,6 +26,9 @@ namespace inet::transfer {
 namespace {
 
 namespace asio = boost::asio;
+
+/// RETRs outstanding at most when planned gets are sent ahead (call::ahead).
+constexpr std::size_t pipeline_window = 64;
 
 struct pop3_connection final : connection {
   explicit pop3_connection(asio::any_io_executor ex) : client(std::move(ex)) {}
@@ -52,6 +63,7 @@ pop3::client_options make_options(const options& o, const url::parsed_url& u,
   opts.auth_mechanism = mech;
   opts.allow_apop = mech == "+APOP" || mech == "+apop";
   detail::apply_transport_options(o, opts.tls, opts.connect);
+  opts.pipeline_depth = pipeline_window;
   return opts;
 }
 
@@ -74,6 +86,47 @@ request make_request(const options& o, const url::parsed_url& u) {
   if (!id.empty()) r.line += " " + id;
   if (o.no_body) r.multiline = false;  // -I: curl's "no body" for DELE, NOOP, ...
   return r;
+}
+
+/// The message number of a plain RETR (no -X, -I, -l; a canonical decimal path), if it is one.
+std::optional<std::uint32_t> plain_retr(const options& o, const url::parsed_url& u) {
+  if ((o.custom_request && !o.custom_request->empty()) || o.list_only || o.no_body)
+    return std::nullopt;
+  const std::string& id = u.path;
+  if (id.empty() || id.size() > 10 || id[0] == '0' ||
+      id.find_first_not_of("0123456789") != std::string::npos)
+    return std::nullopt;
+  const std::uint64_t n = std::stoull(id);
+  if (n > UINT32_MAX) return std::nullopt;
+  return static_cast<std::uint32_t>(n);
+}
+
+/// The planned gets after this one (call::ahead) that are plain RETRs too, in a row, are sent
+/// ahead pipelined (RFC 2449 §6.6) on `c`, topping the window up to pipeline_window commands
+/// when it has drained to half. Without PIPELINING nothing is sent (client::retr_ahead).
+asio::awaitable<void> send_ahead(pop3::client& c, const call& cl) {
+  const auto n = plain_retr(cl.opts, cl.url);
+  if (!n || cl.ahead.empty() || !plain_retr(cl.ahead.front().opts, cl.ahead.front().url))
+    co_return;
+  std::vector<std::uint32_t> seq{*n};  // this RETR, then the planned ones
+  for (const planned_get& g : cl.ahead) {
+    const auto m = plain_retr(g.opts, g.url);
+    if (!m || seq.size() >= pipeline_window) break;
+    seq.push_back(*m);
+  }
+  const std::deque<std::uint32_t>& sent = c.retrs_ahead();
+  std::size_t have = 0;  // how many of seq are on the wire already, in order
+  if (!sent.empty()) {
+    // Not this one next (a planned get that never came is read and discarded first), or an
+    // outstanding RETR the plan no longer names: let client::retr_ahead's rules catch up.
+    if (sent.front() != *n || sent.size() > seq.size() ||
+        !std::equal(sent.begin(), sent.end(), seq.begin()))
+      co_return;
+    have = sent.size();
+  }
+  if (have > pipeline_window / 2 || have >= seq.size()) co_return;
+  co_await c.retr_ahead(std::vector<std::uint32_t>(seq.begin() + static_cast<std::ptrdiff_t>(have),
+                                                   seq.end()));
 }
 
 asio::awaitable<void> run_command(pop3::client& c, const request& req, call& cl) {
@@ -109,6 +162,8 @@ asio::awaitable<void> pop3_get(call& cl) {
       cl.opened();
       co_await conn->client.connect(make_options(cl.opts, cl.url, cl.creds));
     }
+    cl.where = stage::transfer;
+    co_await send_ahead(conn->client, cl);
     co_await run_command(conn->client, req, cl);
     keep = true;
   } catch (...) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include "protocols/transfer/builtin.hpp"
 
@@ -39,7 +40,22 @@ table& handlers() {
   return t;
 }
 
+std::set<std::pair<url::scheme, direction>>& planners() {
+  static std::set<std::pair<url::scheme, direction>> p{{url::scheme::pop3, direction::get},
+                                                       {url::scheme::pop3s, direction::get}};
+  return p;
+}
+
 }  // namespace
+
+bool plans_ahead(url::scheme s, direction d) { return planners().count({s, d}) > 0; }
+
+void set_plans_ahead(url::scheme s, direction d, bool uses) {
+  if (uses)
+    planners().insert({s, d});
+  else
+    planners().erase({s, d});
+}
 
 void register_handler(url::scheme s, direction d, handler_fn fn) {
   handlers()[{s, d}] = std::move(fn);

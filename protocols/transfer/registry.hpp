@@ -35,6 +35,12 @@ class connection {
   virtual boost::asio::awaitable<void> goodbye() = 0;
 };
 
+/// A get announced before it runs (session::plan_gets): the URL and options it will be made with.
+struct planned_get {
+  url::parsed_url url;
+  options opts;
+};
+
 /// One transfer as a handler sees it.
 struct call {
   const url::parsed_url& url;
@@ -61,6 +67,12 @@ struct call {
   void moved(std::uint64_t n, std::optional<std::uint64_t> total);
   /// The handler calls this once for each connection it opens.
   std::function<void()> opened;
+  /// get: the gets announced (session::plan_gets) to follow this one on the same connection
+  /// key, in order, at most session_options::plan_window of them; empty without a plan. A
+  /// handler may opt in and start them ahead on `keep` (POP3 sends their RETRs pipelined);
+  /// each still arrives as its own call, and one that never does must not upset the
+  /// connection (the handler catches up or drops it). Valid for the duration of the call.
+  std::span<const planned_get> ahead;
 };
 
 /// The caller's upload source as a handler hands it to a protocol client: counts what is read
@@ -86,6 +98,12 @@ void register_handler(url::scheme s, direction d, handler_fn fn);
 
 /// The handler of `s` for `d`, or nullptr. The built-in handlers are registered on first use.
 const handler_fn* find_handler(url::scheme s, direction d);
+
+/// Whether the handler of `s` for `d` uses planned gets (call::ahead; session::plan_gets): the
+/// built-in pop3 and pop3s get handlers do. Entries for other schemes only separate the plan.
+bool plans_ahead(url::scheme s, direction d);
+/// Declares (before any transfer runs, like register_handler) whether a handler uses plans.
+void set_plans_ahead(url::scheme s, direction d, bool uses);
 
 /// Schemes with a handler for `d`, in enum order.
 std::vector<url::scheme> supported_schemes(direction d);

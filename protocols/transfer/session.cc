@@ -100,7 +100,16 @@ struct session::impl {
     std::deque<asio::steady_timer*> waiters;
   };
 
+  /// session::plan_gets: the announced gets with their connection keys ("" = never matches),
+  /// and the first one not yet reached.
+  struct plan_state {
+    std::vector<planned_get> gets;
+    std::vector<std::string> keys;
+    std::size_t next = 0;
+  };
+
   session_options so;
+  std::shared_ptr<plan_state> plan;
   std::list<idle_entry> idle;  // oldest first
   std::map<std::string, host_slots> hosts;
   std::uint64_t opened = 0;
@@ -170,6 +179,25 @@ struct session::impl {
     }
     if (h.active > 0) --h.active;
     if (h.active == 0) hosts.erase(host);
+  }
+
+  /// Finds the get of `u` (connection key `key`) among the next plan entries; returns the
+  /// entries after it with the same key (call::ahead), at most so.plan_window.
+  std::span<const planned_get> ahead_of(const url::parsed_url& u, const std::string& key) {
+    if (!plan) return {};
+    plan_state& p = *plan;
+    const std::size_t end = std::min(p.gets.size(), p.next + so.plan_window + 1);
+    for (std::size_t i = p.next; i < end; ++i) {
+      const url::parsed_url& e = p.gets[i].url;
+      if (p.keys[i] != key || e.path != u.path || e.path_params != u.path_params ||
+          e.query != u.query)
+        continue;
+      p.next = i + 1;
+      std::size_t j = p.next;
+      while (j < p.gets.size() && j - p.next < so.plan_window && p.keys[j] == key) ++j;
+      return {p.gets.data() + p.next, j - p.next};
+    }
+    return {};
   }
 
   asio::awaitable<std::pair<std::error_code, result>> run_text(direction d, std::string text,
@@ -313,6 +341,8 @@ asio::awaitable<std::pair<std::error_code, result>> session::impl::run(
   call c{u, o, creds, {}, source, res};
   c.sink = counting_sink(std::move(sink), c);
   c.opened = [this] { ++opened; };
+  const std::shared_ptr<plan_state> planned = plan;  // call::ahead outlives a new plan_gets()
+  if (d == direction::get) c.ahead = ahead_of(u, key);
   std::error_code ec;
   for (int round = 0; round < 2; ++round) {
     std::exception_ptr failure;
@@ -375,6 +405,24 @@ asio::awaitable<std::pair<std::error_code, result>> session::co_put(url::parsed_
                                                                     options o,
                                                                     byte_source& source) {
   return impl_->run(direction::put, std::move(url), std::move(o), {}, &source);
+}
+
+void session::plan_gets(std::vector<planned_get> gets) {
+  auto p = std::make_shared<impl::plan_state>();
+  p->keys.reserve(gets.size());
+  for (const planned_get& g : gets) {
+    if (!plans_ahead(g.url.scheme, direction::get)) {  // only separates the others
+      p->keys.emplace_back();
+      continue;
+    }
+    try {
+      p->keys.push_back(connection_key(g.url, g.opts, resolve_credentials(g.opts, g.url)));
+    } catch (const std::exception&) {
+      p->keys.emplace_back();
+    }
+  }
+  p->gets = std::move(gets);
+  impl_->plan = p->gets.empty() ? nullptr : std::move(p);
 }
 
 asio::awaitable<std::pair<std::error_code, int>> session::co_close() {

@@ -47,6 +47,7 @@
 
 #include "protocols/transfer/error.hpp"
 #include "protocols/transfer/options.hpp"
+#include "protocols/transfer/registry.hpp"
 #include "protocols/url/url.hpp"
 #include "transport/async.hpp"
 #include "transport/body.hpp"
@@ -88,6 +89,8 @@ struct session_options {
   std::size_t max_per_host = 4;                ///< transfers in flight per host:port
   /// Bound on each polite goodbye (LOGOUT/QUIT and its reply) before the connection is closed.
   std::chrono::milliseconds goodbye_timeout{5'000};
+  /// Planned gets (plan_gets) shown to a handler as call::ahead, at most.
+  std::size_t plan_window = 64;
 };
 
 class session {
@@ -127,6 +130,17 @@ class session {
     return transport::async_run_reported<result>(
         target(), co_put(std::move(url), std::move(o), source), std::forward<Token>(token));
   }
+
+  /// Announces the gets the caller will make next, in this order, each with the URL and options
+  /// it will be passed (progress, trace and sink aside), replacing any earlier plan. A scheme
+  /// handler may use it to work ahead on a connection: for consecutive plain pop3 RETRs of one
+  /// mailbox (same connection key) the RETRs are sent ahead pipelined, in a window of
+  /// plan_window commands, when the server lists PIPELINING (RFC 2449 §6.6); each message still
+  /// streams to its own get's sink, one get at a time. Results (bytes, errors, exit codes,
+  /// progress) are those without a plan. A plan is a hint: a get that matches an entry drops
+  /// the entries before it; one that matches none runs as without a plan. Entries whose
+  /// credentials cannot be resolved are ignored.
+  void plan_gets(std::vector<planned_get> gets);
 
   /// Ends every cached connection politely (LOGOUT/QUIT). Completes with void(error_code, int).
   template <class Token>
@@ -181,6 +195,8 @@ class blocking_session {
              std::error_code& ec);
   /// LOGOUT/QUIT on every cached connection; never throws.
   void close() noexcept;
+  /// See session::plan_gets().
+  void plan_gets(std::vector<planned_get> gets) { session_.plan_gets(std::move(gets)); }
 
   session& async() noexcept { return session_; }
   std::uint64_t connections_opened() const noexcept { return session_.connections_opened(); }

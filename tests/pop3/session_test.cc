@@ -224,6 +224,72 @@ TEST(Pop3Session, WithoutPipeliningOneCommandAtATime) {
   EXPECT_SCRIPT_OK(srv);
 }
 
+TEST(Pop3Session, RetrAheadIsReadByTheRetrsThatFollowAndDrainedBeforeOtherCommands) {
+  // The script reads the four RETRs before it answers: they went out in one write. RETR 2's
+  // -ERR fails only retr(2); RETR 3 is never asked for: STAT first reads and discards it.
+  mock_server srv(logged_in({"USER", "PIPELINING"})
+                      .expect("RETR 1").expect("RETR 2").expect("RETR 3").expect("RETR 4")
+                      .send("+OK\r\none\r\n.\r\n"
+                            "-ERR no such message\r\n"
+                            "+OK\r\nthree\r\n.\r\n"
+                            "+OK\r\nfour\r\n..\r\n.\r\n")
+                      .expect("STAT").send("+OK 0 0\r\n")
+                      .expect("RETR 5").send("+OK\r\nfive\r\n.\r\n"));
+  blocking_client c;
+  client_options o = login_options(srv);
+  o.pipeline_depth = 4;
+  c.connect(o);
+  EXPECT_EQ(c.retr_ahead({1, 2, 3, 4, 5}), 4u);  // the depth bounds what is outstanding
+  EXPECT_EQ(c.retr_ahead({6}), 0u);
+  EXPECT_EQ(c.retrs_ahead(), (std::deque<std::uint32_t>{1, 2, 3, 4}));
+  std::string one, two, four, five;
+  EXPECT_EQ(c.retr(1, string_sink(one)), 5u);
+  EXPECT_EQ(one, "one\r\n");
+  try {
+    c.retr(2, string_sink(two));
+    FAIL() << "RETR 2 was refused but retr did not throw";
+  } catch (const pop3_exception& e) {
+    EXPECT_EQ(e.code(), error::negative_response);
+    EXPECT_THAT(e.what(), HasSubstr("RETR 2"));
+  }
+  // retr(4) skips 3: its reply is read and discarded, the session stays in step.
+  const response r4 = c.command_multiline("RETR 4", string_sink(four));
+  EXPECT_TRUE(r4.ok);
+  EXPECT_EQ(four, "four\r\n.\r\n");
+  EXPECT_TRUE(c.retrs_ahead().empty());
+  EXPECT_EQ(c.stat().count, 0u);
+  c.retr(5, string_sink(five));  // nothing outstanding: sent as usual
+  EXPECT_EQ(five, "five\r\n");
+  EXPECT_SCRIPT_OK(srv);
+}
+
+TEST(Pop3Session, RetrAheadSendsNothingWithoutPipeliningAndQuitDrains) {
+  mock_server srv(logged_in({"USER"})
+                      .expect("RETR 1").send("+OK\r\na\r\n.\r\n")
+                      .expect("QUIT").send("+OK\r\n")
+                      .accept_next()
+                      .send("+OK ready\r\n").expect("CAPA").send("+OK\r\nPIPELINING\r\n.\r\n")
+                      .expect("USER alice").send("+OK\r\n").expect("PASS secret").send("+OK\r\n")
+                      .expect("RETR 7").expect("RETR 8")
+                      .send("+OK\r\nseven\r\n.\r\n+OK\r\neight\r\n.\r\n")
+                      .expect("QUIT").send("+OK bye\r\n"));
+  blocking_client c;
+  c.connect(login_options(srv));
+  EXPECT_EQ(c.retr_ahead({1, 2}), 0u);  // not offered: nothing written
+  EXPECT_TRUE(c.retrs_ahead().empty());
+  std::string a;
+  c.retr(1, string_sink(a));
+  EXPECT_EQ(a, "a\r\n");
+  EXPECT_TRUE(c.quit().committed);
+  // A server with PIPELINING: QUIT reads the outstanding replies first.
+  c.connect(login_options(srv));
+  EXPECT_EQ(c.retr_ahead({7, 8}), 2u);
+  const quit_result q = c.quit();
+  EXPECT_TRUE(q.committed);
+  EXPECT_EQ(q.reply.text, "bye");
+  EXPECT_SCRIPT_OK(srv);
+}
+
 TEST(Pop3Session, CommandEscapeHatchesValidateAndStream) {
   mock_server srv(logged_in()
                       .expect("XTND XMIT").send("-ERR not supported\r\n")

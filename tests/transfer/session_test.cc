@@ -230,6 +230,170 @@ TEST(TransferPop3, AsyncTransfersAreBoundedPerHostAndShareTheConnection) {
   EXPECT_SCRIPT_OK(srv);
 }
 
+// --- pop3: planned gets (session::plan_gets), RETRs sent ahead with PIPELINING ---------------
+
+script pop3_login_pipelining(script s = script()) {
+  return s.send("+OK ready\r\n")
+      .expect("CAPA").send("+OK\r\nUSER\r\nPIPELINING\r\n.\r\n")
+      .expect("USER alice").send("+OK\r\n")
+      .expect("PASS secret").send("+OK\r\n");
+}
+
+std::vector<planned_get> plan_of(const mock_server& srv, int first, int last,
+                                 const options& o = plain()) {
+  std::vector<planned_get> out;
+  for (int i = first; i <= last; ++i)
+    out.push_back({url::parse(base(srv, "pop3") + std::to_string(i)), o});
+  return out;
+}
+
+TEST(TransferPop3Plan, PlannedRetrsAreWrittenBeforeAnyReplyIsRead) {
+  // The script reads all three RETRs before it answers: only pipelined gets pass.
+  mock_server srv(pop3_login_pipelining()
+                      .expect("RETR 1").expect("RETR 2").expect("RETR 3")
+                      .send("+OK 5 octets\r\none\r\n.\r\n+OK\r\ntwo\r\n..\r\n.\r\n"
+                            "+OK last\r\nthree\r\n.\r\n")
+                      .expect("QUIT").send("+OK\r\n"));
+  blocking_session s;
+  s.plan_gets(plan_of(srv, 1, 3));
+  std::string out[3];
+  std::vector<std::uint64_t> progress_final[3];
+  for (int i = 0; i < 3; ++i) {
+    options o = plain();
+    o.progress = [&p = progress_final[i]](const transport::progress& pr) {
+      if (pr.finished) p.push_back(pr.done);
+    };
+    const result r = s.get(base(srv, "pop3") + std::to_string(i + 1), o, string_sink(out[i]));
+    EXPECT_EQ(r.bytes, out[i].size());
+    EXPECT_EQ(r.reused_connection, i > 0);
+    EXPECT_EQ(r.reply_code, 1);
+    EXPECT_EQ(progress_final[i], std::vector<std::uint64_t>{out[i].size()});
+  }
+  EXPECT_EQ(out[0], "one\r\n");
+  EXPECT_EQ(out[1], "two\r\n.\r\n");
+  EXPECT_EQ(out[2], "three\r\n");
+  EXPECT_EQ(s.connections_opened(), 1u);
+  s.close();
+  EXPECT_SCRIPT_OK(srv);
+}
+
+// Runs gets of messages 1..3 (with or without a plan) and returns their results.
+std::vector<std::pair<std::error_code, result>> three_gets(const mock_server& srv, bool planned,
+                                                           std::string& out) {
+  blocking_session s;
+  if (planned) s.plan_gets(plan_of(srv, 1, 3));
+  std::vector<std::pair<std::error_code, result>> rs;
+  for (int i = 1; i <= 3; ++i) {
+    std::error_code ec;
+    result r = s.get(base(srv, "pop3") + std::to_string(i), plain(), string_sink(out), ec);
+    rs.emplace_back(ec, std::move(r));
+  }
+  s.close();
+  return rs;
+}
+
+TEST(TransferPop3Plan, AnErrFailsOnlyItsUrlWithTheResultOfAnUnplannedRun) {
+  // Today's behaviour: -ERR drops the connection and the next URL opens a new one.
+  mock_server unplanned(pop3_login(pop3_login()
+                                       .expect("RETR 1").send("+OK\r\none\r\n.\r\n")
+                                       .expect("RETR 2").send("-ERR no such message\r\n")
+                                       .accept_next())
+                            .expect("RETR 3").send("+OK\r\nthree\r\n.\r\n")
+                            .expect("QUIT").send("+OK\r\n"));
+  mock_server planned(pop3_login_pipelining(
+                          pop3_login_pipelining()
+                              .expect("RETR 1").expect("RETR 2").expect("RETR 3")
+                              .send("+OK\r\none\r\n.\r\n-ERR no such message\r\n"
+                                    "+OK\r\nthree\r\n.\r\n")
+                              .accept_next())
+                          .expect("RETR 3").send("+OK\r\nthree\r\n.\r\n")
+                          .expect("QUIT").send("+OK\r\n"));
+  std::string out_u, out_p;
+  const auto u = three_gets(unplanned, false, out_u);
+  const auto p = three_gets(planned, true, out_p);
+  EXPECT_EQ(out_p, "one\r\nthree\r\n");
+  EXPECT_EQ(out_p, out_u);
+  ASSERT_EQ(p.size(), 3u);
+  for (std::size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(p[i].first, u[i].first) << i;
+    EXPECT_EQ(p[i].second.message, u[i].second.message) << i;
+    EXPECT_EQ(p[i].second.failed_in, u[i].second.failed_in) << i;
+    EXPECT_EQ(p[i].second.bytes, u[i].second.bytes) << i;
+    EXPECT_EQ(p[i].second.reused_connection, u[i].second.reused_connection) << i;
+  }
+  EXPECT_EQ(p[1].first, pop3::make_error_code(pop3::error::negative_response));
+  EXPECT_THAT(p[1].second.message, HasSubstr("RETR 2"));
+  EXPECT_FALSE(p[0].first);
+  EXPECT_FALSE(p[2].first);
+  EXPECT_SCRIPT_OK(unplanned);
+  EXPECT_SCRIPT_OK(planned);
+}
+
+TEST(TransferPop3Plan, WithoutPipeliningPlannedGetsGoOneByOne) {
+  mock_server srv(pop3_login()
+                      .expect("RETR 1").send("+OK\r\none\r\n.\r\n")
+                      .expect("RETR 2").send("+OK\r\ntwo\r\n.\r\n")
+                      .expect("QUIT").send("+OK\r\n"));
+  blocking_session s;
+  s.plan_gets(plan_of(srv, 1, 2));
+  std::string out;
+  s.get(base(srv, "pop3") + "1", plain(), string_sink(out));
+  s.get(base(srv, "pop3") + "2", plain(), string_sink(out));
+  EXPECT_EQ(out, "one\r\ntwo\r\n");
+  s.close();
+  EXPECT_SCRIPT_OK(srv);
+}
+
+TEST(TransferPop3Plan, OnlyPlainRetrsAreSentAhead) {
+  // URL 2 is a custom command (-X UIDL): RETR 1 goes alone, UIDL 2 after its reply.
+  options uidl = plain();
+  uidl.custom_request = "UIDL";
+  mock_server srv(pop3_login_pipelining()
+                      .expect("RETR 1").send("+OK\r\none\r\n.\r\n")
+                      .expect("UIDL 2").send("+OK 2 abc\r\n")
+                      .expect("QUIT").send("+OK\r\n"));
+  blocking_session s;
+  auto plan = plan_of(srv, 1, 1);
+  plan.push_back({url::parse(base(srv, "pop3") + "2"), uidl});
+  s.plan_gets(std::move(plan));
+  std::string out;
+  s.get(base(srv, "pop3") + "1", plain(), string_sink(out));
+  uidl.no_body = true;  // (-I: single-line) — differs from the plan: still runs as asked
+  s.get(base(srv, "pop3") + "2", uidl, string_sink(out));
+  EXPECT_EQ(out, "one\r\n");
+  s.close();
+  EXPECT_SCRIPT_OK(srv);
+}
+
+TEST(TransferPop3Plan, AtMost64RetrsAreOutstandingAndTheWindowIsToppedUpAtHalf) {
+  script sc = pop3_login_pipelining();
+  auto retrs = [&sc](int a, int b) {
+    for (int i = a; i <= b; ++i) sc.expect("RETR " + std::to_string(i));
+  };
+  auto replies = [&sc](int a, int b) {
+    std::string r;
+    for (int i = a; i <= b; ++i) r += "+OK\r\nm" + std::to_string(i) + "\r\n.\r\n";
+    sc.send(r);
+  };
+  retrs(1, 64);
+  replies(1, 32);
+  retrs(65, 70);  // written by the get of message 33, before it reads its reply
+  replies(33, 70);
+  sc.expect("QUIT").send("+OK\r\n");
+  mock_server srv(std::move(sc));
+  blocking_session s;
+  s.plan_gets(plan_of(srv, 1, 70));
+  std::string out, want;
+  for (int i = 1; i <= 70; ++i) {
+    s.get(base(srv, "pop3") + std::to_string(i), plain(), string_sink(out));
+    want += "m" + std::to_string(i) + "\r\n";
+  }
+  EXPECT_EQ(out, want);
+  EXPECT_EQ(s.connections_opened(), 1u);
+  s.close();
+  EXPECT_SCRIPT_OK(srv);
+}
+
 TEST(TransferPop3, MaxTimeBoundsATransferOnAReusedConnection) {
   mock_server srv(pop3_login()
                       .expect("RETR 1").send("+OK\r\none\r\n.\r\n")

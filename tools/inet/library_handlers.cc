@@ -103,6 +103,35 @@ std::size_t library_urls_in(const transfer_options& o, direction d) {
   return n;
 }
 
+/// The gets of the group the CLI will hand to the library, in order (session::plan_gets: a
+/// handler may start them ahead, e.g. pipelined POP3 RETRs).
+std::vector<transfer::planned_get> planned_gets(const transfer_options& o) {
+  std::vector<transfer::planned_get> out;
+  auto add = [&](const std::string& text) {
+    try {
+      url::parsed_url u = url::parse(text);
+      if (!transfer::find_handler(u.scheme, transfer::direction::get)) return;
+      // Only a handler that plans ahead needs the options; the others just separate its URLs.
+      transfer::options t;
+      if (transfer::plans_ahead(u.scheme, transfer::direction::get)) t = library_options(o, u);
+      out.push_back({std::move(u), std::move(t)});
+    } catch (const std::exception&) {
+    }
+  };
+  for (const auto& text : o.urls) {
+    if (o.globoff) {
+      add(text);
+      continue;
+    }
+    try {
+      const transfer::url_glob g(text);
+      for (std::size_t i = 0; i < g.size(); ++i) add(g.at(i).url);
+    } catch (const std::exception&) {
+    }
+  }
+  return out;
+}
+
 /// Registers this call with the group; returns true if it is the group's last library URL.
 bool enter_group(const transfer_options& o, direction d) {
   group_state& g = state();
@@ -112,6 +141,7 @@ bool enter_group(const transfer_options& o, direction d) {
     g.calls = 0;
     g.total = library_urls_in(o, d);
     g.session = std::make_unique<transfer::blocking_session>();
+    if (d == direction::get && g.total > 1) g.session->plan_gets(planned_gets(o));
     g.open_cookies(o);
   }
   ++g.calls;

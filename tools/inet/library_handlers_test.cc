@@ -81,6 +81,52 @@ TEST(InetGetPop3, GlobbedUrlsShareOneLoginAndNameTheOutputs) {
   EXPECT_SCRIPT_OK(srv);
 }
 
+// RETR 1..3 with a -ERR for 2: pipelined (the server lists PIPELINING: the glob's RETRs are
+// written before any reply is read) or one by one; each URL's output and error as without.
+result glob_with_a_refused_message(bool pipelining, const std::string& dir) {
+  auto login = [pipelining](script s) {
+    return s.send("+OK ready\r\n")
+        .expect("CAPA").send(pipelining ? "+OK\r\nUSER\r\nPIPELINING\r\n.\r\n" : "+OK\r\nUSER\r\n.\r\n")
+        .expect("USER alice").send("+OK\r\n")
+        .expect("PASS secret").send("+OK\r\n");
+  };
+  script s = login(script());
+  if (pipelining) {
+    s.expect("RETR 1").expect("RETR 2").expect("RETR 3")
+        .send("+OK\r\nm1\r\n.\r\n-ERR no such message\r\n+OK\r\nm3\r\n.\r\n");
+  } else {
+    s.expect("RETR 1").send("+OK\r\nm1\r\n.\r\n").expect("RETR 2").send("-ERR no such message\r\n");
+  }
+  s = login(s.accept_next());  // a refused RETR drops the connection, as always
+  s.expect("RETR 3").send("+OK\r\nm3\r\n.\r\n").expect("QUIT").send("+OK\r\n");
+  mock_server srv(std::move(s));
+  result r = run("get", {"--tls", "none", "-w", "%{size_download}\n", "-o",
+                         dir + "/msg_#1.eml", url(srv, "pop3", "[1-3]")});
+  EXPECT_SCRIPT_OK(srv);
+  return r;
+}
+
+TEST(InetGetPop3, GlobIsPipelinedAndARefusedMessageFailsOnlyItsUrl) {
+  const std::string dir = ::testing::TempDir() + "/pipelined";
+  std::filesystem::create_directories(dir + "/a");
+  std::filesystem::create_directories(dir + "/b");
+  const result piped = glob_with_a_refused_message(true, dir + "/a");
+  const result plain = glob_with_a_refused_message(false, dir + "/b");
+  EXPECT_EQ(piped.status, plain.status);
+  EXPECT_NE(piped.status, 0);
+  EXPECT_EQ(piped.out, plain.out);
+  EXPECT_EQ(piped.out, "4\n0\n4\n");
+  EXPECT_EQ(piped.err, plain.err);
+  EXPECT_THAT(piped.err, HasSubstr("RETR 2"));
+  for (const char* sub : {"/a", "/b"}) {
+    for (int i : {1, 3}) {
+      std::ifstream in(dir + sub + "/msg_" + std::to_string(i) + ".eml", std::ios::binary);
+      std::string got((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      EXPECT_EQ(got, "m" + std::to_string(i) + "\r\n") << sub << i;
+    }
+  }
+}
+
 TEST(InetGet, BadGlobIsExit3AndGloboffSendsItAsIs) {
   result r = run("get", {"pop3://127.0.0.1:1/[3-1]"});
   EXPECT_EQ(r.status, 3);
