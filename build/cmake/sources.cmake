@@ -155,6 +155,7 @@ inetpp_cc_library(transport
     transport/async.hpp
     transport/async_launch.hpp
     transport/blocking.hpp
+    transport/client_frame.hpp
     transport/deflate.hpp
     transport/error.hpp
     transport/idn.hpp

@@ -138,14 +138,7 @@ awaitable<std::uint64_t> client::fetch(client_options opts, std::string selector
 
 void client::close() noexcept { impl_->stream.close(); }
 asio::any_io_executor client::get_executor() const noexcept { return impl_->stream.get_executor(); }
-transport::async_target client::async_target_() {
-  return {get_executor(), &last_failure_, [this] { close(); }};
-}
-
-blocking_client::blocking_client() : client_(std::make_unique<client>(io_.get_executor())) {}
-blocking_client::~blocking_client() = default;
 INET_GOPHER_OPERATIONS(INET_BLOCKING_DEFINE)
-void blocking_client::close() noexcept { client_->close(); }
 
 }  // namespace inet::gopher
 

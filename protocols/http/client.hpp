@@ -29,6 +29,7 @@
 #include "protocols/http/error.hpp"
 #include "transport/async.hpp"
 #include "transport/body.hpp"
+#include "transport/client_frame.hpp"
 #include "transport/options.hpp"
 #include "transport/progress.hpp"
 #include "transport/stream.hpp"
@@ -159,31 +160,14 @@ class client {
   void close() noexcept;
 
   // ---- Asio completion-token form (transport/async.hpp) ----
-  using executor_type = boost::asio::any_io_executor;
-  executor_type get_executor() const noexcept;
-  INET_HTTP_OPERATIONS(INET_ASYNC_FRONT)
-  const std::exception_ptr& last_failure() const noexcept { return last_failure_; }
-
- private:
-  friend class blocking_client;
-  transport::async_target async_target_();
-  struct impl;
-  std::unique_ptr<impl> impl_;
-  std::exception_ptr last_failure_;
+  INET_CLIENT_FRAME(INET_HTTP_OPERATIONS)
 };
 
 /// The blocking facade: each call runs the coroutine on a private io_context.
-class blocking_client {
+class blocking_client : public transport::blocking_frame<client> {
  public:
-  blocking_client();
-  ~blocking_client();
   INET_HTTP_OPERATIONS(INET_BLOCKING_DECLARE)
   INET_HTTP_ACCESSORS(INET_BLOCKING_ACCESSOR)
-  void close() noexcept;
-
- private:
-  boost::asio::io_context io_;
-  std::unique_ptr<client> client_;
 };
 
 }  // namespace inet::http

@@ -14,13 +14,6 @@ boost::asio::any_io_executor client::get_executor() const noexcept {
 const transport::timeouts& client::timeouts() const noexcept { return impl_->stream.get_timeouts(); }
 void client::set_timeouts(const transport::timeouts& t) noexcept { impl_->stream.set_timeouts(t); }
 
-transport::async_target client::async_target_() {
-  return {get_executor(), &last_failure_, [this] { close(); }};
-}
-
-blocking_client::blocking_client() : client_(std::make_unique<client>(io_.get_executor())) {}
-blocking_client::~blocking_client() = default;
-
 INET_IMAP_OPERATIONS(INET_BLOCKING_DEFINE)
 
 void blocking_client::set_unsolicited_handler(std::function<void(const response&)> handler) {
@@ -29,7 +22,6 @@ void blocking_client::set_unsolicited_handler(std::function<void(const response&
 void blocking_client::set_timeouts(const transport::timeouts& t) noexcept {
   client_->set_timeouts(t);
 }
-void blocking_client::close() noexcept { client_->close(); }
 
 }  // namespace inet::imap
 

@@ -36,6 +36,7 @@
 #include "protocols/sasl/oauth2.hpp"
 #include "transport/async.hpp"
 #include "transport/body.hpp"
+#include "transport/client_frame.hpp"
 #include "transport/error.hpp"
 #include "transport/options.hpp"
 #include "transport/progress.hpp"
@@ -497,8 +498,6 @@ class client {
   void close() noexcept;
 
   // ---- Asio completion-token form (transport/async.hpp) ----
-  using executor_type = boost::asio::any_io_executor;
-  executor_type get_executor() const noexcept;
   /// async_connect, async_capability, async_noop, async_id, async_enable, async_get_namespace,
   /// async_compress, async_logout, async_list, async_lsub, async_list_status, async_status,
   /// async_select, async_examine, async_create, async_delete_mailbox, async_rename,
@@ -508,17 +507,8 @@ class client {
   /// token as last argument, completing with void(error_code) / void(error_code, T). A
   /// cancelled operation (e.g. an IDLE) completes with boost::asio::error::operation_aborted
   /// and leaves the client closed: the next operation fails with error::not_connected.
-  INET_IMAP_OPERATIONS(INET_ASYNC_FRONT)
-  /// The exception behind the error_code of the last failed async_ operation or error_code&
-  /// blocking call (an imap_exception keeps the tagged response); null after a success.
-  const std::exception_ptr& last_failure() const noexcept { return last_failure_; }
-
- private:
-  friend class blocking_client;
-  transport::async_target async_target_();
-  struct impl;
-  std::unique_ptr<impl> impl_;
-  std::exception_ptr last_failure_;
+  /// last_failure(): an imap_exception keeps the tagged response.
+  INET_CLIENT_FRAME(INET_IMAP_OPERATIONS)
 };
 
 /// Blocking facade over `client`, generated from INET_IMAP_OPERATIONS: each operation run to
@@ -526,21 +516,13 @@ class client {
 /// throw (imap_exception with the tagged response ...); the error_code& overloads (Asio's
 /// convention) set `ec` instead, return a value-initialised result on failure and keep the
 /// exception in last_failure(). Accessors are those of `client` (INET_IMAP_ACCESSORS).
-class blocking_client {
+class blocking_client : public transport::blocking_frame<client> {
  public:
-  blocking_client();
-  ~blocking_client();
   INET_IMAP_OPERATIONS(INET_BLOCKING_DECLARE)
   INET_IMAP_ACCESSORS(INET_BLOCKING_ACCESSOR)
   bool has_capability(std::string_view name) const noexcept { return client_->has_capability(name); }
   void set_unsolicited_handler(std::function<void(const response&)> handler);
   void set_timeouts(const transport::timeouts& t) noexcept;  ///< see client::set_timeouts()
-  void close() noexcept;
-  client& async() noexcept { return *client_; }  ///< the coroutine client underneath
-
- private:
-  boost::asio::io_context io_;
-  std::unique_ptr<client> client_;
 };
 
 }  // namespace inet::imap

@@ -6,16 +6,7 @@
 
 namespace inet::nntp {
 
-transport::async_target client::async_target_() {
-  return {get_executor(), &last_failure_, [this] { close(); }};
-}
-
-blocking_client::blocking_client() : client_(std::make_unique<client>(io_.get_executor())) {}
-blocking_client::~blocking_client() = default;
-
 INET_NNTP_OPERATIONS(INET_BLOCKING_DEFINE)
-
-void blocking_client::close() noexcept { client_->close(); }
 
 }  // namespace inet::nntp
 

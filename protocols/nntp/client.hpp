@@ -29,6 +29,7 @@
 #include "protocols/sasl/oauth2.hpp"
 #include "transport/async.hpp"
 #include "transport/body.hpp"
+#include "transport/client_frame.hpp"
 #include "transport/error.hpp"
 #include "transport/options.hpp"
 #include "transport/stream.hpp"
@@ -308,32 +309,14 @@ class client {
   bool compression_active() const noexcept;
   void close() noexcept;
 
-  using executor_type = boost::asio::any_io_executor;
-  executor_type get_executor() const noexcept;
-  INET_NNTP_OPERATIONS(INET_ASYNC_FRONT)
-  const std::exception_ptr& last_failure() const noexcept { return last_failure_; }
-
- private:
-  friend class blocking_client;
-  transport::async_target async_target_();
-  struct impl;
-  std::unique_ptr<impl> impl_;
-  std::exception_ptr last_failure_;
+  INET_CLIENT_FRAME(INET_NNTP_OPERATIONS)
 };
 
 /// Blocking facade over `client`, generated from INET_NNTP_OPERATIONS.
-class blocking_client {
+class blocking_client : public transport::blocking_frame<client> {
  public:
-  blocking_client();
-  ~blocking_client();
   INET_NNTP_OPERATIONS(INET_BLOCKING_DECLARE)
   INET_NNTP_ACCESSORS(INET_BLOCKING_ACCESSOR)
-  void close() noexcept;
-  client& async() noexcept { return *client_; }
-
- private:
-  boost::asio::io_context io_;
-  std::unique_ptr<client> client_;
 };
 
 }  // namespace inet::nntp

@@ -6,19 +6,11 @@
 
 namespace inet::pop3 {
 
-transport::async_target client::async_target_() {
-  return {get_executor(), &last_failure_, [this] { close(); }};
-}
-
-blocking_client::blocking_client() : client_(std::make_unique<client>(io_.get_executor())) {}
-blocking_client::~blocking_client() = default;
-
 INET_POP3_OPERATIONS(INET_BLOCKING_DEFINE)
 
 void blocking_client::set_timeouts(const transport::timeouts& t) noexcept {
   client_->set_timeouts(t);
 }
-void blocking_client::close() noexcept { client_->close(); }
 
 }  // namespace inet::pop3
 

@@ -34,6 +34,7 @@
 #include "protocols/sasl/oauth2.hpp"
 #include "transport/async.hpp"
 #include "transport/body.hpp"
+#include "transport/client_frame.hpp"
 #include "transport/error.hpp"
 #include "transport/options.hpp"
 #include "transport/progress.hpp"
@@ -334,25 +335,14 @@ class client {
   void close() noexcept;
 
   // ---- Asio completion-token form (transport/async.hpp) ----
-  using executor_type = boost::asio::any_io_executor;
-  executor_type get_executor() const noexcept;
   /// async_connect, async_stat, async_list, async_uidl, async_retr, async_top, async_retr_many,
   /// async_retr_ahead, async_dele, async_dele_many, async_rset, async_noop, async_quit, async_command,
   /// async_command_multiline: the coroutines above with a token as last argument, completing
   /// with void(error_code) / void(error_code, T). A cancelled operation completes with
   /// boost::asio::error::operation_aborted and leaves the client closed (POP3 cannot be
   /// resynchronised); the next operation fails with error::not_connected.
-  INET_POP3_OPERATIONS(INET_ASYNC_FRONT)
-  /// The exception behind the error_code of the last failed async_ operation or error_code&
-  /// blocking call (a pop3_exception keeps the server's response); null after a success.
-  const std::exception_ptr& last_failure() const noexcept { return last_failure_; }
-
- private:
-  friend class blocking_client;
-  transport::async_target async_target_();
-  struct impl;
-  std::unique_ptr<impl> impl_;
-  std::exception_ptr last_failure_;
+  /// last_failure(): a pop3_exception keeps the server's response.
+  INET_CLIENT_FRAME(INET_POP3_OPERATIONS)
 };
 
 /// Blocking facade over `client`, generated from INET_POP3_OPERATIONS: each operation run to
@@ -360,19 +350,11 @@ class client {
 /// throw (pop3_exception with the server's response ...); the error_code& overloads (Asio's
 /// convention) set `ec` instead, return a value-initialised result on failure and keep the
 /// exception in last_failure(). Accessors are those of `client` (INET_POP3_ACCESSORS).
-class blocking_client {
+class blocking_client : public transport::blocking_frame<client> {
  public:
-  blocking_client();
-  ~blocking_client();
   INET_POP3_OPERATIONS(INET_BLOCKING_DECLARE)
   INET_POP3_ACCESSORS(INET_BLOCKING_ACCESSOR)
   void set_timeouts(const transport::timeouts& t) noexcept;  ///< see client::set_timeouts()
-  void close() noexcept;
-  client& async() noexcept { return *client_; }  ///< the coroutine client underneath
-
- private:
-  boost::asio::io_context io_;
-  std::unique_ptr<client> client_;
 };
 
 }  // namespace inet::pop3

@@ -25,6 +25,7 @@
 #include "protocols/sasl/oauth2.hpp"
 #include "transport/async.hpp"
 #include "transport/body.hpp"
+#include "transport/client_frame.hpp"
 #include "transport/error.hpp"
 #include "transport/options.hpp"
 #include "transport/progress.hpp"
@@ -262,23 +263,12 @@ class client {
   void close() noexcept;
 
   // ---- Asio completion-token form (transport/async.hpp) ----
-  using executor_type = boost::asio::any_io_executor;
-  executor_type get_executor() const noexcept;
   /// async_connect(opts, token), async_send(env, message, token), async_noop(token),
   /// async_reset(token), async_quit(token), async_command(line, token): the coroutines above,
   /// completing with void(error_code) / void(error_code, T). A cancelled operation completes
   /// with boost::asio::error::operation_aborted and leaves the client closed.
-  INET_SMTP_OPERATIONS(INET_ASYNC_FRONT)
-  /// The exception behind the error_code of the last failed async_ operation or error_code&
-  /// blocking call (an smtp_exception keeps the server's reply); null after a success.
-  const std::exception_ptr& last_failure() const noexcept { return last_failure_; }
-
- private:
-  friend class blocking_client;
-  transport::async_target async_target_();
-  struct impl;
-  std::unique_ptr<impl> impl_;
-  std::exception_ptr last_failure_;
+  /// last_failure(): an smtp_exception keeps the server's reply.
+  INET_CLIENT_FRAME(INET_SMTP_OPERATIONS)
 };
 
 /// Blocking facade over `client`, generated from INET_SMTP_OPERATIONS: each operation run to
@@ -286,19 +276,11 @@ class client {
 /// throw (smtp_exception with the server's reply ...); the error_code& overloads (Asio's
 /// convention) set `ec` instead, return a value-initialised result on failure and keep the
 /// exception in last_failure(). Accessors are those of `client` (INET_SMTP_ACCESSORS).
-class blocking_client {
+class blocking_client : public transport::blocking_frame<client> {
  public:
-  blocking_client();
-  ~blocking_client();
   INET_SMTP_OPERATIONS(INET_BLOCKING_DECLARE)
   INET_SMTP_ACCESSORS(INET_BLOCKING_ACCESSOR)
   void set_timeouts(const transport::timeouts& t) noexcept;  ///< see client::set_timeouts()
-  void close() noexcept;
-  client& async() noexcept { return *client_; }  ///< the coroutine client underneath
-
- private:
-  boost::asio::io_context io_;
-  std::unique_ptr<client> client_;
 };
 
 }  // namespace inet::smtp

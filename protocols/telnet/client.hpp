@@ -41,6 +41,7 @@
 
 #include "protocols/telnet/engine.hpp"
 #include "transport/async.hpp"
+#include "transport/client_frame.hpp"
 #include "transport/error.hpp"
 #include "transport/options.hpp"
 
@@ -115,31 +116,13 @@ class client {
 
   /// The negotiation state (e.g. protocol().remote_enabled(opt::echo): the server echoes).
   const engine& protocol() const noexcept;
-  using executor_type = boost::asio::any_io_executor;
-  executor_type get_executor() const noexcept;
-  INET_TELNET_OPERATIONS(INET_ASYNC_FRONT)
-  const std::exception_ptr& last_failure() const noexcept { return last_failure_; }
-
- private:
-  friend class blocking_client;
-  transport::async_target async_target_();
-  struct impl;
-  std::unique_ptr<impl> impl_;
-  std::exception_ptr last_failure_;
+  INET_CLIENT_FRAME(INET_TELNET_OPERATIONS)
 };
 
-class blocking_client {
+class blocking_client : public transport::blocking_frame<client> {
  public:
-  blocking_client();
-  ~blocking_client();
   INET_TELNET_OPERATIONS(INET_BLOCKING_DECLARE)
   INET_TELNET_ACCESSORS(INET_BLOCKING_ACCESSOR)
-  void close() noexcept;
-  client& async() noexcept { return *client_; }
-
- private:
-  boost::asio::io_context io_;
-  std::unique_ptr<client> client_;
 };
 
 }  // namespace inet::telnet

@@ -106,8 +106,18 @@ struct options {
   std::vector<std::string> mail_rcpt;    ///< --mail-rcpt, repeatable: SMTP recipients
   std::optional<std::string> mail_auth;  ///< --mail-auth: MAIL ... AUTH=<addr> (RFC 4954 §5)
   // FTP (ftp.cc; docs/ftp.md): curl's -C, -P, --disable-epsv, --ftp-method, --ftp-create-dirs, -Q.
-  /// -C OFFSET: an FTP get starts at byte OFFSET (REST; past the end: curl's 36), an FTP put
-  /// skips the source's first OFFSET bytes and appends (APPE); HTTP: see the Range notes below.
+  /// -C OFFSET: resume a transfer at byte OFFSET of the remote file (octets from its start;
+  /// unset or 0 = from the start). ftp(s) and http(s) only; other schemes ignore it.
+  ///   - ftp(s) get: REST OFFSET before RETR (RFC 3659 §5). An OFFSET past the SIZE the server
+  ///     announces fails before RETR (ftp::error::resume_beyond_end, curl's 36); equal to it,
+  ///     nothing is fetched.
+  ///   - ftp(s) put: the source's first OFFSET bytes are read and dropped and the rest is
+  ///     appended (APPE); a source shorter than OFFSET fails with error::read_error (curl's 26).
+  ///   - http(s), OFFSET > 0: "Range: bytes=OFFSET-" (RFC 9110 §14.2), sent instead of
+  ///     http_range; a Range given in http_headers is left alone. A 206 appends from OFFSET; a
+  ///     416 (the file is complete) writes nothing and succeeds; a GET answered without
+  ///     Content-Range fails with error::range_error (curl's 33) before any body byte is
+  ///     written, unless its Content-Length is OFFSET (complete: nothing written, success).
   std::optional<std::uint64_t> resume_from;
   bool resume_auto = false;  ///< -C - on a put: the offset is the remote file's SIZE
   /// -P ADDR: active mode (EPRT/PORT); "-" = the control connection's local address, else an IP
@@ -131,12 +141,8 @@ struct options {
   bool http_digest = false;               ///< --digest: -u by Digest (RFC 7616), not Basic
   // HTTP ranges and resume (http.cc).
   /// -r/--range: "Range: bytes=<this>" ("0-499", "500-", "-500", "0-9,20-29"); a server that
-  /// ignores it sends the whole body (written as it comes, as curl).
+  /// ignores it sends the whole body (written as it comes, as curl). resume_from > 0 wins.
   std::optional<std::string> http_range;
-  // -C N over HTTP is resume_from above: "Range: bytes=N-" (N > 0). A 206 appends from N; a 416
-  // (the file is complete) writes nothing and succeeds; a GET answered without Content-Range
-  // fails with error::range_error (curl's 33) before any body byte is written, unless its
-  // Content-Length is N (complete).
   /// HTTP put: the response body (and with include_headers its head) goes here, as curl -T
   /// prints it; none = discarded. Not counted in result::bytes (the bytes uploaded).
   std::function<void(std::string_view)> response_sink;

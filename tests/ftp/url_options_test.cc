@@ -79,6 +79,7 @@ TEST(FtpUrlOptions, NocwdAndSinglecwd) {
   mock::script s = login(false);
   s.expect("TYPE I").send("200 ok\r\n").expect("SIZE a/b/f").send("213 1\r\n");
   serve(s, port, "RETR a/b/f", "1");
+  s.expect("QUIT").send("221 bye\r\n");
   mock::mock_server srv(std::move(s));
   port.set(srv);
   transfer::blocking_session ses;
@@ -87,6 +88,7 @@ TEST(FtpUrlOptions, NocwdAndSinglecwd) {
   o.ftp_cwd = method::nocwd;
   ses.get(base(srv) + "a/b/f", o, string_sink(body));
   EXPECT_EQ(body, "1");
+  ses.close();
   EXPECT_SCRIPT_OK(srv);
 
   port_box port2;
@@ -94,12 +96,14 @@ TEST(FtpUrlOptions, NocwdAndSinglecwd) {
   s2.expect("CWD a/b").send("250 ok\r\n").expect("TYPE I").send("200 ok\r\n")
       .expect("SIZE f").send("213 1\r\n");
   serve(s2, port2, "RETR f", "2");
+  s2.expect("QUIT").send("221 bye\r\n");
   mock::mock_server srv2(std::move(s2));
   port2.set(srv2);
   transfer::blocking_session ses2;
   o.ftp_cwd = method::singlecwd;
   ses2.get(base(srv2) + "a/b/f", o, string_sink(body));
   EXPECT_EQ(body, "12");
+  ses2.close();
   EXPECT_SCRIPT_OK(srv2);
 }
 
@@ -110,6 +114,7 @@ TEST(FtpUrlOptions, CwdRefusedIs9AndTheConnectionStaysUsable) {
   s.expect("TYPE I").send("200 ok\r\n").expect("CWD /home/al\"ice").send("250 ok\r\n")
       .expect("SIZE f").send("213 1\r\n");
   serve(s, port, "RETR f", "1");
+  s.expect("QUIT").send("221 bye\r\n");
   mock::mock_server srv(std::move(s));
   port.set(srv);
   transfer::blocking_session ses;
@@ -120,6 +125,7 @@ TEST(FtpUrlOptions, CwdRefusedIs9AndTheConnectionStaysUsable) {
   r = ses.get(base(srv) + "f", plain(), string_sink(body), ec);
   EXPECT_FALSE(ec) << r.message;
   EXPECT_TRUE(r.reused_connection);
+  ses.close();
   EXPECT_SCRIPT_OK(srv);
 }
 
@@ -132,7 +138,8 @@ TEST(FtpUrlOptions, CreateDirsMakesWhatCwdCannotEnter) {
       .expect("CWD new").send("250 ok\r\n")
       .expect("TYPE I").send("200 ok\r\n").expect("EPSV").run(port.epsv())
       .expect("STOR f").send("150 send\r\n")
-      .accept_next().run(read_all(got.get())).use_connection(0).send("226 ok\r\n");
+      .accept_next().run(read_all(got.get())).use_connection(0).send("226 ok\r\n")
+      .expect("QUIT").send("221 bye\r\n");
   mock::mock_server srv(std::move(s));
   port.set(srv);
   transfer::blocking_session ses;
@@ -141,6 +148,7 @@ TEST(FtpUrlOptions, CreateDirsMakesWhatCwdCannotEnter) {
   o.ftp_create_dirs = true;
   ses.put(base(srv) + "new/f", o, src);
   EXPECT_EQ(*got, "up");
+  ses.close();
   EXPECT_SCRIPT_OK(srv);
 }
 
@@ -153,7 +161,8 @@ TEST(FtpUrlOptions, QuoteCommandsRunBeforeAfterWalkAndAfterTransfer) {
       .expect("TYPE I").send("200 ok\r\n").expect("SIZE f").send("213 1\r\n");
   serve(s, port, "RETR f", "1");
   s.expect("DELE gone").send("550 no such file\r\n")   // '*': ignored
-      .expect("DELE f").send("550 no such file\r\n");  // fails: curl's 21
+      .expect("DELE f").send("550 no such file\r\n")  // fails: curl's 21
+      .expect("QUIT").send("221 bye\r\n");
   mock::mock_server srv(std::move(s));
   port.set(srv);
   transfer::blocking_session ses;
@@ -164,6 +173,7 @@ TEST(FtpUrlOptions, QuoteCommandsRunBeforeAfterWalkAndAfterTransfer) {
   const auto r = ses.get(base(srv) + "d/f", o, string_sink(body), ec);
   EXPECT_EQ(code_of(ec, r), exit_code::quote_error) << r.message;
   EXPECT_EQ(body, "1");
+  ses.close();
   EXPECT_SCRIPT_OK(srv);
 }
 
@@ -175,6 +185,7 @@ TEST(FtpUrlOptions, ResumeDownloadRestsAndPastTheEndIs36) {
   serve(s, port, "RETR f", "6789");
   s.expect("TYPE I").send("200 ok\r\n").expect("SIZE f").send("213 10\r\n");  // 20 > 10: no RETR
   s.expect("TYPE I").send("200 ok\r\n").expect("SIZE f").send("213 10\r\n");  // 10: done already
+  s.expect("QUIT").send("221 bye\r\n");
   mock::mock_server srv(std::move(s));
   port.set(srv);
   transfer::blocking_session ses;
@@ -192,6 +203,7 @@ TEST(FtpUrlOptions, ResumeDownloadRestsAndPastTheEndIs36) {
   r = ses.get(base(srv) + "f", o, string_sink(body), ec);
   EXPECT_FALSE(ec) << r.message;
   EXPECT_EQ(body, "6789");
+  ses.close();
   EXPECT_SCRIPT_OK(srv);
 }
 
@@ -202,7 +214,8 @@ TEST(FtpUrlOptions, ResumeUploadSkipsWhatTheServerHasAndAppends) {
   s.expect("TYPE I").send("200 ok\r\n").expect("SIZE f").send("213 3\r\n")
       .expect("EPSV").run(port.epsv())
       .expect("APPE f").send("150 send\r\n")
-      .accept_next().run(read_all(got.get())).use_connection(0).send("226 ok\r\n");
+      .accept_next().run(read_all(got.get())).use_connection(0).send("226 ok\r\n")
+      .expect("QUIT").send("221 bye\r\n");
   mock::mock_server srv(std::move(s));
   port.set(srv);
   transfer::blocking_session ses;
@@ -211,6 +224,7 @@ TEST(FtpUrlOptions, ResumeUploadSkipsWhatTheServerHasAndAppends) {
   o.resume_auto = true;
   ses.put(base(srv) + "f", o, src);
   EXPECT_EQ(*got, "def");
+  ses.close();
   EXPECT_SCRIPT_OK(srv);
 }
 

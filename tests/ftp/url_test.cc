@@ -116,7 +116,8 @@ TEST(FtpUrl, MissingFileIs78AndShortDownloadIs18) {
   mock::script s = user_login();
   s.expect("TYPE I").send("200 ok\r\n").expect("SIZE f").send("550 no\r\n")
       .expect("EPSV").run(port.epsv()).expect("RETR f").send("550 Failed to open file.\r\n")
-      .accept_next();  // the client's unused data connection
+      .accept_next()  // the client's unused data connection
+      .use_connection(0).expect("QUIT").send("221 bye\r\n");
   mock::mock_server srv(std::move(s));
   port.set(srv);
   transfer::blocking_session ses;
@@ -136,6 +137,8 @@ TEST(FtpUrl, MissingFileIs78AndShortDownloadIs18) {
   r = ses.get(base(srv2, "alice:secret@") + "g", plain(), string_sink(body), ec);
   EXPECT_EQ(transfer::curl_exit_code(ec, r.failed_in), exit_code::partial_file) << r.message;
   EXPECT_THAT(r.message, ::testing::HasSubstr("2 bytes"));
+  ses.close();
+  EXPECT_SCRIPT_OK(srv);
   EXPECT_SCRIPT_OK(srv2);
 }
 

@@ -101,11 +101,9 @@ void add_http_options(CLI::App& app, transfer_options& o) {
 
 void apply_http_options(const transfer_options& o, const url::parsed_url& u,
                         transfer::options& t) {
-  const bool http = u.scheme == url::scheme::http || u.scheme == url::scheme::https;
   t.http_range = o.range;
   t.http_proxy_tunnel = o.proxytunnel;
   if (o.expect100_timeout) t.expect100_timeout = *o.expect100_timeout;
-  if (http && o.resume_from && *o.resume_from > 0) t.resume_from = o.resume_from;
   if (t.proxy && o.proxy_user) {
     t.proxy->user = o.proxy_user;
     t.proxy->password = o.proxy_password.value_or("");

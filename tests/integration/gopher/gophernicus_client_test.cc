@@ -7,12 +7,11 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
-#include <fstream>
 #include <map>
-#include <sstream>
 #include <string>
 
 #include "protocols/gopher/client.hpp"
+#include "tests/integration/servers/env.hpp"
 #include "transport/error.hpp"
 
 namespace inet::gopher {
@@ -23,12 +22,8 @@ using namespace std::chrono_literals;
 std::map<std::string, std::string> g_env;
 std::string g_state, g_scripts;
 
-std::string read_file(const std::string& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using test::load_env;
+using test::read_file;
 
 class Gophernicus : public ::testing::Test {
  protected:
@@ -40,11 +35,7 @@ class Gophernicus : public ::testing::Test {
     g_state = std::string(tmp) + "/gopher";
     const std::string start = g_scripts + "/start_gopher " + g_state + " 2>" + tmp + "/start.log";
     ASSERT_EQ(std::system(start.c_str()), 0) << read_file(std::string(tmp) + "/start.log");
-    std::ifstream in(g_state + "/env");
-    std::string line;
-    while (std::getline(in, line))
-      if (const auto eq = line.find('='); eq != std::string::npos)
-        g_env[line.substr(0, eq)] = line.substr(eq + 1);
+    g_env = load_env(g_state + "/env");
   }
   static void TearDownTestSuite() {
     if (!g_state.empty()) std::system((g_scripts + "/stop_gopher " + g_state + " >/dev/null").c_str());

@@ -14,12 +14,12 @@
 #include <fstream>
 #include <map>
 #include <set>
-#include <sstream>
 #include <string>
 #include <thread>
 
 #include "protocols/imap/client.hpp"
 #include "protocols/smtp/client.hpp"
+#include "tests/integration/servers/env.hpp"
 
 namespace inet::imap {
 namespace {
@@ -32,23 +32,8 @@ constexpr int message_count = 1000;
 std::map<std::string, std::string> g_env;
 std::string g_state, g_servers;
 
-std::string read_file(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-std::map<std::string, std::string> load_env(const std::string& file) {
-  std::map<std::string, std::string> out;
-  std::ifstream in(file);
-  std::string line;
-  while (std::getline(in, line)) {
-    const auto eq = line.find('=');
-    if (eq != std::string::npos) out[line.substr(0, eq)] = line.substr(eq + 1);
-  }
-  return out;
-}
+using test::load_env;
+using test::read_file;
 
 // Message `id`: every third a multipart/mixed with a text part and a base64 attachment, the
 // others text/plain; distinct subjects and senders so ENVELOPE can be checked.

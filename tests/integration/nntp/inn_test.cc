@@ -13,12 +13,11 @@
 #include <chrono>
 #include <cstdlib>
 #include <ctime>
-#include <fstream>
 #include <map>
-#include <sstream>
 #include <string>
 
 #include "protocols/nntp/client.hpp"
+#include "tests/integration/servers/env.hpp"
 
 namespace inet::nntp {
 namespace {
@@ -28,23 +27,8 @@ using namespace std::chrono_literals;
 std::map<std::string, std::string> g_env;
 std::string g_state, g_scripts;
 
-std::string read_file(const std::string& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-std::map<std::string, std::string> load_env(const std::string& file) {
-  std::map<std::string, std::string> out;
-  std::ifstream in(file);
-  std::string line;
-  while (std::getline(in, line)) {
-    const auto eq = line.find('=');
-    if (eq != std::string::npos) out[line.substr(0, eq)] = line.substr(eq + 1);
-  }
-  return out;
-}
+using test::load_env;
+using test::read_file;
 
 // A unique message-id per run (the history is fresh, but a rerun of one test must not collide).
 std::string make_id(const std::string& tag) {

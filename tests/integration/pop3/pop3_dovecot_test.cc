@@ -11,10 +11,10 @@
 #include <fstream>
 #include <map>
 #include <set>
-#include <sstream>
 #include <string>
 
 #include "protocols/pop3/client.hpp"
+#include "tests/integration/servers/env.hpp"
 
 namespace inet::pop3 {
 namespace {
@@ -28,23 +28,8 @@ std::string g_state;
 std::string g_servers;
 std::map<int, std::string> g_messages;  // X-Test-Id -> exact file bytes (alice)
 
-std::string read_file(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-std::map<std::string, std::string> load_env(const std::string& file) {
-  std::map<std::string, std::string> out;
-  std::ifstream in(file);
-  std::string line;
-  while (std::getline(in, line)) {
-    const auto eq = line.find('=');
-    if (eq != std::string::npos) out[line.substr(0, eq)] = line.substr(eq + 1);
-  }
-  return out;
-}
+using test::load_env;
+using test::read_file;
 
 // Message `id`: headers, then a body whose size and shape vary with id — lines that are just
 // ".", lines starting with "..", empty lines, long lines; message 500 is 1 MiB.

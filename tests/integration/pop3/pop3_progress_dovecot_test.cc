@@ -10,11 +10,11 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "protocols/pop3/client.hpp"
+#include "tests/integration/servers/env.hpp"
 #include "transport/progress.hpp"
 
 namespace inet::pop3 {
@@ -31,23 +31,8 @@ const std::uint64_t message_size = headers.size() + line_bytes * body_lines;
 std::map<std::string, std::string> g_env;
 std::string g_state, g_servers;
 
-std::string read_file(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-std::map<std::string, std::string> load_env(const std::string& file) {
-  std::map<std::string, std::string> out;
-  std::ifstream in(file);
-  std::string line;
-  while (std::getline(in, line)) {
-    const auto eq = line.find('=');
-    if (eq != std::string::npos) out[line.substr(0, eq)] = line.substr(eq + 1);
-  }
-  return out;
-}
+using test::load_env;
+using test::read_file;
 
 // The one message of alice's Maildir, written straight into it (CRLF lines: served as stored).
 void write_big_message() {

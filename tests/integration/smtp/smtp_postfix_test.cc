@@ -10,15 +10,14 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <random>
-#include <sstream>
 #include <thread>
 
 #include "protocols/codec/base64.hpp"
 #include "protocols/mime/message.hpp"
 #include "protocols/smtp/client.hpp"
+#include "tests/integration/servers/env.hpp"
 
 namespace inet::smtp {
 namespace {
@@ -28,26 +27,8 @@ using namespace std::chrono_literals;
 
 std::map<std::string, std::string> g_env;
 
-std::string read_file(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-std::map<std::string, std::string> load_env(const std::string& file) {
-  std::map<std::string, std::string> out;
-  std::ifstream in(file);
-  std::string line;
-  while (std::getline(in, line)) {
-    const auto eq = line.find('=');
-    if (eq == std::string::npos) continue;
-    std::string v = line.substr(eq + 1);
-    if (v.size() >= 2 && v.front() == '\'' && v.back() == '\'') v = v.substr(1, v.size() - 2);
-    out[line.substr(0, eq)] = v;
-  }
-  return out;
-}
+using test::load_env;
+using test::read_file;
 
 // Starts postfix + dovecot once for the whole binary and stops them at the end.
 class servers : public ::testing::Environment {

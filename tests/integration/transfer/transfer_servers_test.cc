@@ -9,10 +9,10 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <sstream>
 #include <string>
 
 #include "protocols/transfer/session.hpp"
+#include "tests/integration/servers/env.hpp"
 
 namespace inet::transfer {
 namespace {
@@ -23,23 +23,8 @@ std::map<std::string, std::string> g_env;
 std::string g_state;
 std::string g_servers;
 
-std::string read_file(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-std::map<std::string, std::string> load_env(const std::string& file) {
-  std::map<std::string, std::string> out;
-  std::ifstream in(file);
-  std::string line;
-  while (std::getline(in, line)) {
-    const auto eq = line.find('=');
-    if (eq != std::string::npos) out[line.substr(0, eq)] = line.substr(eq + 1);
-  }
-  return out;
-}
+using test::load_env;
+using test::read_file;
 
 std::string message(int id) {
   return "From: sender@example.test\r\nTo: alice@example.test\r\nSubject: transfer " +
