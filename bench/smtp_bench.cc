@@ -17,6 +17,7 @@
 #include <span>
 #include <stdexcept>
 #include <iostream>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -76,13 +77,14 @@ class file_batch final : public inet::smtp::message_batch {
   bool next(inet::smtp::batch_message& out) override {
     if (left_ == 0) return false;
     --left_;
-    // At most two messages are in flight: the one being written and the one awaiting its reply.
-    open_[taken_ % 2] = std::make_unique<file_source>(path_);
+    // Alive until its outcome: at most three (awaiting a reply, being written, taken ahead).
+    auto& src = open_[taken_++] = std::make_unique<file_source>(path_);
     out.env = envelope();
-    out.message = open_[taken_++ % 2].get();
+    out.message = src.get();
     return true;
   }
-  void done(std::size_t, inet::smtp::send_result*, std::exception_ptr failure) override {
+  void done(std::size_t index, inet::smtp::send_result*, std::exception_ptr failure) override {
+    open_.erase(index);
     if (failure && !failure_) failure_ = failure;
   }
   void check() const {
@@ -93,7 +95,7 @@ class file_batch final : public inet::smtp::message_batch {
   long left_;
   std::string path_;
   std::size_t taken_ = 0;
-  std::unique_ptr<file_source> open_[2];
+  std::map<std::size_t, std::unique_ptr<file_source>> open_;
   std::exception_ptr failure_;
 };
 

@@ -142,11 +142,16 @@ struct client::impl {
   void drop_connection() noexcept;
   // send_batch (RFC 2920 §3.1 across messages); see batch section below.
   struct pending_end;
+  struct batch_entry;
+  struct batch_outcome;
   awaitable<void> send_each(message_batch& batch);
   awaitable<void> send_pipelined_batch(message_batch& batch);
   awaitable<void> write_group(const std::string& lead, std::string_view lead_note,
                               std::span<const line::command> cmds);
-  awaitable<void> finish_pending(pending_end& p, message_batch& batch);
+  awaitable<void> finish_pending(pending_end& p, std::vector<batch_outcome>& ready);
+  std::optional<batch_entry> take(message_batch& batch, std::size_t& taken,
+                                  std::vector<batch_outcome>& ready);
+  static void report(message_batch& batch, std::vector<batch_outcome>& ready);
 };
 
 namespace {
@@ -576,11 +581,26 @@ awaitable<send_result> client::impl::send_transaction(envelope env,
 // reply), or the RSET / lone "." that closed a refused transaction (reply only read).
 struct client::impl::pending_end {
   bool awaiting = false;  // written (or to be written) and its reply not read yet
-  bool reported = false;  // batch.done() was called for this message
   bool counts = false;    // the reply is the message's end-of-data reply
   std::size_t index = 0;
   send_result result;
   std::unique_ptr<transport::progress_reporter> meter;
+};
+
+// A message taken from the batch and checked; its envelope not written yet.
+struct client::impl::batch_entry {
+  std::size_t index = 0;
+  envelope env;
+  std::vector<line::command> cmds;  // MAIL, RCPT…, DATA
+  std::unique_ptr<read_ahead_source> content;
+};
+
+// An outcome known but not reported yet: batch.done() is called right after the next write,
+// so what the caller does there (a queue's fsync) overlaps the server's work.
+struct client::impl::batch_outcome {
+  std::size_t index = 0;
+  std::optional<send_result> result;
+  std::exception_ptr failure;
 };
 
 // Writes `lead` (the previous transaction's end) and `cmds` in one write, traced in order.
@@ -596,31 +616,54 @@ awaitable<void> client::impl::write_group(const std::string& lead, std::string_v
   co_await stream.write(asio::buffer(wire));
 }
 
-// Reads the reply that ends `p` and reports a message's outcome. A 421 closes the connection
-// and is thrown (after it was reported), so the messages in flight behind it fail with it.
-awaitable<void> client::impl::finish_pending(pending_end& p, message_batch& batch) {
+// Reads the reply that ends `p` and queues a message's outcome. A 421 closes the connection and
+// is thrown, so the messages in flight behind it fail with it.
+awaitable<void> client::impl::finish_pending(pending_end& p, std::vector<batch_outcome>& ready) {
   if (!p.awaiting) co_return;
   reply r = co_await read();
   p.awaiting = false;
+  const int code = r.code;
   std::exception_ptr failure;
-  if (r.code == 421)
+  if (code != 250)
     failure = std::make_exception_ptr(smtp_exception(detail::code_for(r), "end of message data", r));
   if (p.counts) {
     if (p.meter) p.meter->finish();
-    p.reported = true;
-    if (r.code == 250) {
-      p.result.final_reply = std::move(r);
-      batch.done(p.index, &p.result, nullptr);
-    } else {
-      if (!failure)
-        failure = std::make_exception_ptr(smtp_exception(detail::code_for(r), "end of message data", r));
-      batch.done(p.index, nullptr, failure);
-    }
+    p.result.final_reply = std::move(r);
+    ready.push_back({p.index, failure ? std::nullopt : std::optional(std::move(p.result)), failure});
   }
-  if (r.code == 421) {
+  if (code == 421) {
     drop_connection();
     std::rethrow_exception(failure);
   }
+}
+
+// The next message that passes send()'s checks (nothing written); one that fails them gets
+// its outcome at once, as send() would refuse it, and the connection carries on.
+std::optional<client::impl::batch_entry> client::impl::take(message_batch& batch,
+                                                            std::size_t& taken,
+                                                            std::vector<batch_outcome>& ready) {
+  batch_message m;
+  while (batch.next(m)) {
+    batch_entry e;
+    e.index = taken++;
+    try {
+      e.cmds = build_commands(m.env);
+      e.content = std::make_unique<read_ahead_source>(*m.message);
+      e.content->check();
+      e.cmds.push_back(line::command("DATA"));
+      e.env = std::move(m.env);
+      return e;
+    } catch (...) {
+      ready.push_back({e.index, std::nullopt, std::current_exception()});
+    }
+    m = batch_message{};
+  }
+  return std::nullopt;
+}
+
+void client::impl::report(message_batch& batch, std::vector<batch_outcome>& ready) {
+  for (auto& o : ready) batch.done(o.index, o.result ? &*o.result : nullptr, o.failure);
+  ready.clear();
 }
 
 // Without pipelining: send() for each message, stopping when the connection is gone.
@@ -640,68 +683,61 @@ awaitable<void> client::impl::send_each(message_batch& batch) {
   }
 }
 
-// RFC 2920 §3.1 across messages: [previous content tail + "." | RSET | "."] + MAIL + RCPT… +
-// DATA in one write; then the previous end's reply, this group's replies, and this content.
+// RFC 2920 §3.1 across messages. Per message: one write of [the previous message's last
+// content and "." | RSET | a lone "."] + MAIL + RCPT… + DATA; then the outcomes known so far are
+// reported and the next message taken (both while the server works); then the previous end's
+// reply, this group's replies, and this message's content (its tail kept for the next write).
 awaitable<void> client::impl::send_pipelined_batch(message_batch& batch) {
   std::string lead, lead_note;  // the previous transaction's end, not yet written
   bool lead_rset = false;       // ... or RSET, which closes a refused transaction
   pending_end prev;
+  std::vector<batch_outcome> ready;
   std::size_t taken = 0;
-  for (;;) {
-    pending_end cur;
-    batch_message m;
-    std::vector<line::command> cmds;
-    std::optional<read_ahead_source> content;
-    bool have = false;
-    while (!have && batch.next(m)) {
-      cur.index = taken++;
-      try {  // refused with nothing written, as send() does; the connection carries on
-        cmds = build_commands(m.env);
-        content.emplace(*m.message);
-        content->check();
-        have = true;
-      } catch (...) {
-        content.reset();
-        batch.done(cur.index, nullptr, std::current_exception());
-      }
-    }
-    if (!have) cur.reported = true;  // nothing taken: only the previous end is left
-    try {
-      if (have) cmds.push_back(line::command("DATA"));
+  std::optional<batch_entry> cur = take(batch, taken, ready), nxt;
+  try {
+    while (cur || prev.awaiting) {
+      std::vector<line::command> cmds;
+      if (cur) cmds = std::move(cur->cmds);
       if (std::exchange(lead_rset, false)) cmds.insert(cmds.begin(), line::command("RSET"));
-      if (have || prev.awaiting) co_await write_group(lead, lead_note, cmds);
-      co_await finish_pending(prev, batch);
-      if (!have) co_return;
+      co_await write_group(lead, lead_note, cmds);
+      report(batch, ready);
+      if (cur) nxt = take(batch, taken, ready);
+      co_await finish_pending(prev, ready);
+      if (!cur) break;
+      pending_end p;
+      p.index = cur->index;
       reply mail_reply;
       std::optional<reply> data_reply;
-      co_await read_group(m.env, mail_reply, cur.result, &data_reply);
-      if (std::exception_ptr why = refusal(m.env, mail_reply, cur.result, data_reply)) {
-        cur.reported = true;
-        batch.done(cur.index, nullptr, why);
+      co_await read_group(cur->env, mail_reply, p.result, &data_reply);
+      if (std::exception_ptr why = refusal(cur->env, mail_reply, p.result, data_reply)) {
+        ready.push_back({p.index, std::nullopt, why});
         lead_rset = !(data_reply && data_reply->code == 354);
         lead = lead_rset ? "" : ".\r\n";
         lead_note = lead_rset ? "" : "[no recipient accepted: empty message ended]\n> .";
       } else {
-        cur.counts = true;
-        cur.meter = std::make_unique<transport::progress_reporter>(opts.progress, m.env.size_hint);
-        transport::progress_source counted(*content, *cur.meter);
-        byte_source& body = cur.meter->active() ? static_cast<byte_source&>(counted) : *content;
-        lead = co_await stream_content(body, cur.result);
-        lead_note = "[end of message: " + std::to_string(cur.result.message_bytes) +
-                    " bytes sent]\n> .";
+        p.counts = true;
+        p.meter = std::make_unique<transport::progress_reporter>(opts.progress, cur->env.size_hint);
+        transport::progress_source counted(*cur->content, *p.meter);
+        byte_source& body = p.meter->active() ? static_cast<byte_source&>(counted) : *cur->content;
+        lead = co_await stream_content(body, p.result);
+        lead_note = "[end of message: " + std::to_string(p.result.message_bytes) + " bytes sent]\n> .";
       }
-      cur.awaiting = true;
-      prev = std::move(cur);
-    } catch (...) {
-      // The connection is unusable: whatever is in flight fails with what ended it.
-      const std::exception_ptr failure = std::current_exception();
-      drop_connection();
-      if (prev.awaiting && prev.counts && !prev.reported)
-        batch.done(prev.index, nullptr, unconfirmed(failure));
-      if (!cur.reported) batch.done(cur.index, nullptr, failure);
-      throw;
+      p.awaiting = true;
+      prev = std::move(p);
+      cur = std::move(nxt);
+      nxt.reset();
     }
+  } catch (...) {
+    // The connection is unusable: whatever is in flight fails with what ended it.
+    const std::exception_ptr failure = std::current_exception();
+    drop_connection();
+    if (prev.awaiting && prev.counts) ready.push_back({prev.index, std::nullopt, unconfirmed(failure)});
+    if (cur) ready.push_back({cur->index, std::nullopt, failure});
+    if (nxt) ready.push_back({nxt->index, std::nullopt, failure});
+    report(batch, ready);
+    throw;
   }
+  report(batch, ready);
 }
 
 awaitable<void> client::send_batch(message_batch& batch) {

@@ -202,15 +202,17 @@ class message_batch {
  public:
   virtual ~message_batch() = default;
   /// Fills `out` with the next message and returns true, or returns false when there is none
-  /// left (then it is not called again in this batch). Called just before the message's
-  /// envelope is written, which may be while the previous message's end of data still awaits
-  /// its reply; a per-message deadline set here (client::set_timeouts) covers both.
+  /// left (then it is not called again in this batch). Called ahead of the wire: while up to
+  /// two earlier messages are still in flight, so a per-message deadline set here
+  /// (client::set_timeouts) also covers the end of those.
   virtual bool next(batch_message& out) = 0;
   /// The outcome of the `index`-th message (0-based, in next() order), called once per
   /// message: `result` when it was accepted (the end-of-data reply in final_reply), otherwise
-  /// `failure` holds exactly what send() would have thrown for it. A message refused before
-  /// anything was written (invalid address, SIZE, invalid_message in its first read) is
-  /// reported at once, possibly before the previous message's outcome.
+  /// `failure` holds exactly what send() would have thrown for it. Outcomes are reported right
+  /// after the following write (so slow work here, such as an fsync, overlaps the server's)
+  /// and at the latest when the batch ends; a message refused before anything was written
+  /// (invalid address, SIZE, invalid_message in its first read) may be reported before the
+  /// previous message's outcome.
   virtual void done(std::size_t index, send_result* result, std::exception_ptr failure) = 0;
 };
 

@@ -211,8 +211,8 @@ TEST(SmtpBatch, Dot451IsTransientForThatMessage) {
 }
 
 // The connection drops after message 1's "." and message 2's group: message 1 may have been
-// accepted (delivery_unconfirmed), message 2 was not (no content went), message 3 is never
-// taken, and the batch fails.
+// accepted (delivery_unconfirmed), messages 2 (no content went) and 3 (taken ahead, nothing
+// written) were not, message 4 is never taken, and the batch fails.
 TEST(SmtpBatch, ConnectionDroppedMidBatch) {
   mock_server srv(greet_ehlo({"PIPELINING"})
                       .expect("MAIL FROM:<alice@example.test>").expect("RCPT TO:<bob@example.test>")
@@ -223,17 +223,19 @@ TEST(SmtpBatch, ConnectionDroppedMidBatch) {
                       .close());
   blocking_client c;
   c.connect(options_for(srv));
-  recorded_batch b({"bob@example.test", "carol@example.test", "dave@example.test"},
-                   {"one\r\n", "two\r\n", "three\r\n"});
+  recorded_batch b({"bob@example.test", "carol@example.test", "dave@example.test", "eve@example.test"},
+                   {"one\r\n", "two\r\n", "three\r\n", "four\r\n"});
   transport::async_error_code ec;
   c.send_batch(b, ec);
   EXPECT_TRUE(ec);
   EXPECT_SCRIPT_OK(srv);
   EXPECT_EQ(b.code(0), error::delivery_unconfirmed);
-  ASSERT_TRUE(b.failures[1]);
+  ASSERT_TRUE(b.failures[1] && b.failures[2]);
   EXPECT_NE(b.code(1), error::delivery_unconfirmed);
-  EXPECT_FALSE(b.results[2] || b.failures[2]);
-  EXPECT_EQ(b.next_calls, 2);
+  EXPECT_NE(b.code(2), error::delivery_unconfirmed);
+  EXPECT_FALSE(b.results[3] || b.failures[3]);
+  EXPECT_EQ(b.next_calls, 3);
+  EXPECT_EQ(srv.received().find("dave"), std::string::npos);
   memory_source more("x\r\n");
   EXPECT_THROW(c.send(simple_envelope(), more), std::system_error);  // not connected
 }
@@ -286,8 +288,8 @@ TEST(SmtpBatch, InvalidMessageIsSkippedWithNothingSent) {
   EXPECT_EQ(srv.received().find("carol"), std::string::npos);
 }
 
-// 421 on message 1's "." closes the connection: message 1 and message 2 (in flight) fail
-// with service_unavailable and the batch ends.
+// 421 on message 1's "." closes the connection: message 1 and the messages behind it (2 in
+// flight, 3 taken ahead) fail with service_unavailable and the batch ends.
 TEST(SmtpBatch, Dot421FailsTheMessagesInFlight) {
   mock_server srv(greet_ehlo({"PIPELINING"})
                       .expect("MAIL FROM:<alice@example.test>").expect("RCPT TO:<bob@example.test>")
@@ -306,7 +308,8 @@ TEST(SmtpBatch, Dot421FailsTheMessagesInFlight) {
   EXPECT_SCRIPT_OK(srv);
   EXPECT_EQ(b.code(0), error::service_unavailable);
   EXPECT_EQ(b.code(1), error::service_unavailable);
-  EXPECT_EQ(b.next_calls, 2);
+  EXPECT_EQ(b.code(2), error::service_unavailable);  // taken ahead, never written
+  EXPECT_EQ(b.next_calls, 3);
 }
 
 }  // namespace
