@@ -2,6 +2,7 @@
 // no TLS, no AUTH, PIPELINING as offered).
 //
 //   smtp_bench seq  HOST PORT COUNT FILE   COUNT times the message in FILE on one connection
+//   smtp_bench seq1 HOST PORT COUNT FILE   as seq, but send() one message at a time
 //   smtp_bench conc HOST PORT COUNT FILE   COUNT connections, one message each, all at once
 //                                          from one io_context (coroutines)
 //
@@ -99,6 +100,18 @@ class file_batch final : public inet::smtp::message_batch {
   std::exception_ptr failure_;
 };
 
+// COUNT messages one by one through send(): each MAIL only after the previous message's 250
+// (the path before send_batch; kept to compare the two on the same server).
+void run_seq1(const inet::smtp::client_options& o, long count, const std::string& path) {
+  inet::smtp::blocking_client c;
+  c.connect(o);
+  for (long i = 0; i < count; ++i) {
+    file_source src(path);
+    c.send(envelope(), src);
+  }
+  c.quit();
+}
+
 void run_seq(const inet::smtp::client_options& o, long count, const std::string& path) {
   inet::smtp::blocking_client c;
   c.connect(o);
@@ -139,7 +152,7 @@ void run_conc(const inet::smtp::client_options& o, long count, const std::string
 
 int main(int argc, char** argv) {
   if (argc != 6) {
-    std::cerr << "usage: smtp_bench seq|conc HOST PORT COUNT FILE\n";
+    std::cerr << "usage: smtp_bench seq|seq1|conc HOST PORT COUNT FILE\n";
     return 2;
   }
   const std::string mode = argv[1];
@@ -149,6 +162,8 @@ int main(int argc, char** argv) {
   try {
     if (mode == "seq") {
       run_seq(o, count, path);
+    } else if (mode == "seq1") {
+      run_seq1(o, count, path);
     } else if (mode == "conc") {
       run_conc(o, count, slurp(path));
     } else {
