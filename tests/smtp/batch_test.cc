@@ -312,5 +312,31 @@ TEST(SmtpBatch, Dot421FailsTheMessagesInFlight) {
   EXPECT_EQ(b.next_calls, 3);
 }
 
+// The completion-token form: async_send_batch(batch, callback) on the caller's io_context.
+TEST(SmtpBatch, AsyncSendBatchCompletesWithEveryOutcome) {
+  mock_server srv(greet_ehlo({"PIPELINING"})
+                      .expect("MAIL FROM:<alice@example.test>").expect("RCPT TO:<bob@example.test>")
+                      .expect("DATA").send("250 ok\r\n250 ok\r\n354 go\r\n")
+                      .expect("one").expect(".")
+                      .expect("MAIL FROM:<alice@example.test>").expect("RCPT TO:<carol@example.test>")
+                      .expect("DATA").send("250 queued as A\r\n250 ok\r\n250 ok\r\n354 go\r\n")
+                      .expect("two").expect(".").send("250 queued as B\r\n"));
+  boost::asio::io_context io;
+  client c(io.get_executor());
+  recorded_batch b({"bob@example.test", "carol@example.test"}, {"one\r\n", "two\r\n"});
+  std::vector<std::string> events;
+  c.async_connect(options_for(srv), [&](transport::async_error_code ec) {
+    events.push_back("connect:" + ec.message());
+    c.async_send_batch(b, [&](transport::async_error_code ec) {
+      events.push_back("batch:" + ec.message() + ":" + std::to_string(b.order.size()));
+    });
+  });
+  io.run();
+  EXPECT_EQ(events, (std::vector<std::string>{"connect:Success", "batch:Success:2"}));
+  EXPECT_SCRIPT_OK(srv);
+  ASSERT_TRUE(b.results[0] && b.results[1]);
+  EXPECT_EQ(b.results[1]->final_reply.text(), "queued as B");
+}
+
 }  // namespace
 }  // namespace inet::smtp::testing
