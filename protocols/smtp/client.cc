@@ -155,8 +155,8 @@ struct client::impl {
 };
 
 namespace {
-// A failure after the end of data was (being) written: the server may have the message.
-std::exception_ptr unconfirmed(std::exception_ptr failure) {
+// `failure` as `code`, its text in parentheses after `what`.
+std::exception_ptr wrapped(std::exception_ptr failure, error code, const std::string& what) {
   std::string why;
   try {
     std::rethrow_exception(failure);
@@ -166,8 +166,11 @@ std::exception_ptr unconfirmed(std::exception_ptr failure) {
     why = "unknown error";
   }
   return std::make_exception_ptr(
-      std::system_error(make_error_code(error::delivery_unconfirmed),
-                        "no reply after the end of the message (" + why + ")"));
+      std::system_error(make_error_code(code), what + " (" + why + ")"));
+}
+// A failure after the end of data was (being) written: the server may have the message.
+std::exception_ptr unconfirmed(std::exception_ptr failure) {
+  return wrapped(failure, error::delivery_unconfirmed, "no reply after the end of the message");
 }
 }  // namespace
 
@@ -733,7 +736,9 @@ awaitable<void> client::impl::send_pipelined_batch(message_batch& batch) {
     drop_connection();
     if (prev.awaiting && prev.counts) ready.push_back({prev.index, std::nullopt, unconfirmed(failure)});
     if (cur) ready.push_back({cur->index, std::nullopt, failure});
-    if (nxt) ready.push_back({nxt->index, std::nullopt, failure});
+    if (nxt)  // taken ahead, nothing of it written
+      ready.push_back({nxt->index, std::nullopt,
+                       wrapped(failure, error::not_connected, "not sent: the connection was closed")});
     report(batch, ready);
     throw;
   }

@@ -281,8 +281,9 @@ class client {
   /// send(). Completes when the batch has no more messages and every outcome is reported.
   /// When the connection is lost or closed (transport error, 421, malformed reply, a message
   /// source that throws) every message in flight gets its failure — error::delivery_unconfirmed
-  /// for one whose "." was (being) written — no further message is taken, and the operation
-  /// fails with the error that ended the connection. Throws error::not_connected first if
+  /// for one whose "." was (being) written, error::not_connected for one taken ahead of which
+  /// nothing was written — no further message is taken, and the operation fails with the
+  /// error that ended the connection. Throws error::not_connected first if
   /// the client is not connected.
   boost::asio::awaitable<void> send_batch(message_batch& batch);
 

@@ -232,7 +232,7 @@ TEST(SmtpBatch, ConnectionDroppedMidBatch) {
   EXPECT_EQ(b.code(0), error::delivery_unconfirmed);
   ASSERT_TRUE(b.failures[1] && b.failures[2]);
   EXPECT_NE(b.code(1), error::delivery_unconfirmed);
-  EXPECT_NE(b.code(2), error::delivery_unconfirmed);
+  EXPECT_EQ(b.code(2), error::not_connected);
   EXPECT_FALSE(b.results[3] || b.failures[3]);
   EXPECT_EQ(b.next_calls, 3);
   EXPECT_EQ(srv.received().find("dave"), std::string::npos);
@@ -288,8 +288,8 @@ TEST(SmtpBatch, InvalidMessageIsSkippedWithNothingSent) {
   EXPECT_EQ(srv.received().find("carol"), std::string::npos);
 }
 
-// 421 on message 1's "." closes the connection: message 1 and the messages behind it (2 in
-// flight, 3 taken ahead) fail with service_unavailable and the batch ends.
+// 421 on message 1's "." closes the connection: messages 1 and 2 (in flight) fail with
+// service_unavailable, message 3 (taken ahead, nothing written) with not_connected.
 TEST(SmtpBatch, Dot421FailsTheMessagesInFlight) {
   mock_server srv(greet_ehlo({"PIPELINING"})
                       .expect("MAIL FROM:<alice@example.test>").expect("RCPT TO:<bob@example.test>")
@@ -308,7 +308,7 @@ TEST(SmtpBatch, Dot421FailsTheMessagesInFlight) {
   EXPECT_SCRIPT_OK(srv);
   EXPECT_EQ(b.code(0), error::service_unavailable);
   EXPECT_EQ(b.code(1), error::service_unavailable);
-  EXPECT_EQ(b.code(2), error::service_unavailable);  // taken ahead, never written
+  EXPECT_EQ(b.code(2), error::not_connected);  // taken ahead, never written
   EXPECT_EQ(b.next_calls, 3);
 }
 
