@@ -1373,6 +1373,7 @@ inetpp_cc_test(tests_smtp_client_test
   LABEL //tests/smtp:client_test
   SRCS
     tests/smtp/auth_test.cc
+    tests/smtp/batch_test.cc
     tests/smtp/connect_test.cc
     tests/smtp/data_test.cc
     tests/smtp/forms_test.cc

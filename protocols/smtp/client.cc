@@ -3,6 +3,9 @@
 #include <unistd.h>
 
 #include <array>
+#include <boost/asio/buffer.hpp>
+#include <span>
+#include <utility>
 
 #include "protocols/smtp/client.hpp"
 #include "protocols/session/sasl_driver.hpp"
@@ -127,11 +130,49 @@ struct client::impl {
   std::vector<line::command> build_commands(const envelope& env) const;
   awaitable<send_result> send_transaction(envelope env, std::vector<line::command> cmds,
                                           byte_source& message);
+  awaitable<void> read_group(const envelope& env, reply& mail_reply, send_result& result,
+                             std::optional<reply>* data_reply);
+  std::exception_ptr refusal(const envelope& env, const reply& mail_reply, send_result& result,
+                             const std::optional<reply>& data_reply) const;
+  awaitable<std::string> stream_content(byte_source& message, send_result& result);
   awaitable<void> send_data(byte_source& message, send_result& result,
                             std::optional<reply> data_reply);
   awaitable<void> end_refused_group(const std::optional<reply>& data_reply);
   awaitable<void> send_bdat(byte_source& message, send_result& result);
+  void drop_connection() noexcept;
+  // send_batch (RFC 2920 §3.1 across messages); see batch section below.
+  struct pending_end;
+  struct batch_entry;
+  struct batch_outcome;
+  awaitable<void> send_each(message_batch& batch);
+  awaitable<void> send_pipelined_batch(message_batch& batch);
+  awaitable<void> write_group(const std::string& lead, std::string_view lead_note,
+                              std::span<const line::command> cmds);
+  awaitable<void> finish_pending(pending_end& p, std::vector<batch_outcome>& ready);
+  std::optional<batch_entry> take(message_batch& batch, std::size_t& taken,
+                                  std::vector<batch_outcome>& ready);
+  static void report(message_batch& batch, std::vector<batch_outcome>& ready);
 };
+
+namespace {
+// `failure` as `code`, its text in parentheses after `what`.
+std::exception_ptr wrapped(std::exception_ptr failure, error code, const std::string& what) {
+  std::string why;
+  try {
+    std::rethrow_exception(failure);
+  } catch (const std::exception& e) {
+    why = e.what();
+  } catch (...) {
+    why = "unknown error";
+  }
+  return std::make_exception_ptr(
+      std::system_error(make_error_code(code), what + " (" + why + ")"));
+}
+// A failure after the end of data was (being) written: the server may have the message.
+std::exception_ptr unconfirmed(std::exception_ptr failure) {
+  return wrapped(failure, error::delivery_unconfirmed, "no reply after the end of the message");
+}
+}  // namespace
 
 // STARTTLS (RFC 3207) for the session layer's upgrade policy.
 class client::impl::starttls_adapter final : public session::upgrade_adapter {
@@ -255,6 +296,48 @@ awaitable<void> client::impl::end_refused_group(const std::optional<reply>& data
   }
 }
 
+// Writes the message content (dot-stuffed, CRLF-normalised) in writes of at least chunk_size
+// bytes, and returns the rest with the terminating ".\r\n", unwritten: the caller writes it
+// alone (send) or as the head of the next pipelined group (send_batch). A message below
+// chunk_size thus needs no write of its own.
+awaitable<std::string> client::impl::stream_content(byte_source& message, send_result& result) {
+  detail::data_encoder enc;
+  std::vector<char> in(chunk_size);
+  std::string out;
+  out.reserve(3 * chunk_size + 8);
+  for (;;) {
+    std::size_t n = 0;
+    std::exception_ptr source_failed;
+    try {
+      n = message.read(std::span<char>(in.data(), in.size()));
+    } catch (...) {
+      source_failed = std::current_exception();
+    }
+    if (source_failed) {
+      // What was read still goes out, as when every read was written at once; the caller
+      // then closes the connection without the terminator.
+      try {
+        if (!out.empty()) co_await eng.send_bytes(out);
+      } catch (...) {
+      }
+      std::rethrow_exception(source_failed);
+    }
+    const std::size_t before = out.size();
+    if (n == 0) {
+      enc.finish(out);
+      result.message_bytes += out.size() - before;
+      out += ".\r\n";
+      co_return out;
+    }
+    enc.feed(std::string_view(in.data(), n), out);
+    result.message_bytes += out.size() - before;
+    if (out.size() >= chunk_size) {
+      co_await eng.send_bytes(out);
+      out.clear();
+    }
+  }
+}
+
 // `data_reply`: the reply to a DATA already sent in the pipelined group; otherwise DATA is sent.
 awaitable<void> client::impl::send_data(byte_source& message, send_result& result,
                                         std::optional<reply> data_reply) {
@@ -265,26 +348,10 @@ awaitable<void> client::impl::send_data(byte_source& message, send_result& resul
     if (r.code != 421) co_await transact(line::command("RSET"));
     fail("DATA", r);
   }
-  detail::data_encoder enc;
-  std::vector<char> in(chunk_size);
-  std::string out;
-  out.reserve(2 * chunk_size + 8);
-  for (;;) {
-    const std::size_t n = message.read(std::span<char>(in.data(), in.size()));
-    out.clear();
-    if (n == 0) {
-      enc.finish(out);
-      out += ".\r\n";
-      result.message_bytes += out.size() - 3;
-      end_of_data_sent = true;
-      co_await eng.send_bytes(out, "[end of message: " + std::to_string(result.message_bytes) +
-                                       " bytes sent]\n> .");
-      break;
-    }
-    enc.feed(std::string_view(in.data(), n), out);
-    result.message_bytes += out.size();
-    co_await eng.send_bytes(out);
-  }
+  const std::string tail = co_await stream_content(message, result);
+  end_of_data_sent = true;
+  co_await eng.send_bytes(tail, "[end of message: " + std::to_string(result.message_bytes) +
+                                    " bytes sent]\n> .");
   if (!opts.lmtp) {
     result.final_reply = co_await read();
     co_return;
@@ -360,19 +427,13 @@ awaitable<send_result> client::impl::send(envelope env, byte_source& message) {
   }
   // Anything else (transport error, malformed reply, a throwing message source) may leave half
   // a transaction on the wire: never reuse this connection.
+  drop_connection();
+  std::rethrow_exception(end_of_data_sent ? unconfirmed(failure) : failure);
+}
+
+void client::impl::drop_connection() noexcept {
   connected = false;
   stream.close();
-  if (end_of_data_sent) {
-    std::string why;
-    try {
-      std::rethrow_exception(failure);
-    } catch (const std::exception& e) {
-      why = e.what();
-    }
-    throw std::system_error(make_error_code(error::delivery_unconfirmed),
-                            "no reply after the end of the message (" + why + ")");
-  }
-  std::rethrow_exception(failure);
 }
 
 // Validates `env` and builds MAIL and one RCPT per recipient; throws before anything is
@@ -427,6 +488,53 @@ std::vector<line::command> client::impl::build_commands(const envelope& env) con
   return cmds;
 }
 
+// Reads the replies to a pipelined group: MAIL, one per RCPT (into result.recipients) and, when
+// `data_reply` is given, DATA. A 421 is thrown at once (the server is closing, RFC 5321 §3.8;
+// report it rather than the EOF that follows).
+awaitable<void> client::impl::read_group(const envelope& env, reply& mail_reply,
+                                         send_result& result, std::optional<reply>* data_reply) {
+  mail_reply = co_await read();
+  if (mail_reply.code == 421) fail("MAIL FROM:<" + env.mail_from + ">", mail_reply);
+  for (const auto& rc : env.recipients) {
+    // (co_await kept out of braced initialisers: GCC 12 miscompiles temporaries there.)
+    reply r = co_await read();
+    if (r.code == 421) fail("RCPT TO:<" + rc.address + ">", r);
+    result.recipients.push_back(recipient_result{rc.address, false, std::move(r)});
+  }
+  if (data_reply) {
+    reply r = co_await read();
+    if (r.code == 421) fail("DATA", r);
+    *data_reply = std::move(r);
+  }
+}
+
+// After a transaction's envelope replies (a 421 among them already thrown): marks the accepted
+// recipients and returns what send() throws when the content must not follow — MAIL refused,
+// no recipient accepted, or a pipelined DATA refused — or null. The caller then ends the
+// refused transaction (end_refused_group).
+std::exception_ptr client::impl::refusal(const envelope& env, const reply& mail_reply,
+                                         send_result& result,
+                                         const std::optional<reply>& data_reply) const {
+  if (mail_reply.code != 250)
+    return std::make_exception_ptr(smtp_exception(
+        detail::code_for(mail_reply), "MAIL FROM:<" + env.mail_from + ">", mail_reply));
+  std::size_t accepted = 0;
+  for (auto& r : result.recipients) {
+    r.accepted = r.reply.code == 250 || r.reply.code == 251;
+    accepted += r.accepted;
+  }
+  if (accepted == 0) {
+    std::string why;
+    for (const auto& r : result.recipients) why += (why.empty() ? "" : "; ") + r.address + ": " + r.reply.summary();
+    return std::make_exception_ptr(smtp_exception(make_error_code(error::no_recipients_accepted),
+                                                  "RCPT TO (" + why + ")",
+                                                  result.recipients.front().reply));
+  }
+  if (data_reply && data_reply->code != 354)
+    return std::make_exception_ptr(smtp_exception(detail::code_for(*data_reply), "DATA", *data_reply));
+  return nullptr;
+}
+
 awaitable<send_result> client::impl::send_transaction(envelope env,
                                                       std::vector<line::command> cmds,
                                                       byte_source& message) {
@@ -440,20 +548,7 @@ awaitable<send_result> client::impl::send_transaction(envelope env,
     // come back in order and every one of them is checked.
     if (!use_bdat) cmds.push_back(line::command("DATA"));
     co_await eng.send_pipelined(cmds);
-    mail_reply = co_await read();
-    // 421: the server is closing (RFC 5321 §3.8); report it rather than the EOF that follows.
-    if (mail_reply.code == 421) fail("MAIL FROM:<" + env.mail_from + ">", mail_reply);
-    for (const auto& rc : env.recipients) {
-      // (co_await kept out of braced initialisers: GCC 12 miscompiles temporaries there.)
-      reply r = co_await read();
-      if (r.code == 421) fail("RCPT TO:<" + rc.address + ">", r);
-      result.recipients.push_back(recipient_result{rc.address, false, std::move(r)});
-    }
-    if (!use_bdat) {
-      reply r = co_await read();
-      if (r.code == 421) fail("DATA", r);
-      data_reply = std::move(r);
-    }
+    co_await read_group(env, mail_reply, result, use_bdat ? nullptr : &data_reply);
   } else {
     mail_reply = co_await transact(cmds[0]);
     if (mail_reply.code == 250)
@@ -463,22 +558,10 @@ awaitable<send_result> client::impl::send_transaction(envelope env,
         result.recipients.push_back(recipient_result{env.recipients[i].address, false, std::move(r)});
       }
   }
-  if (mail_reply.code != 250) {
-    if (mail_reply.code != 421) co_await end_refused_group(data_reply);
-    fail("MAIL FROM:<" + env.mail_from + ">", mail_reply);
-  }
-  std::size_t accepted = 0;
-  for (auto& r : result.recipients) {
-    r.accepted = r.reply.code == 250 || r.reply.code == 251;
-    accepted += r.accepted;
-  }
-  if (accepted == 0) {
+  if (mail_reply.code == 421) fail("MAIL FROM:<" + env.mail_from + ">", mail_reply);
+  if (std::exception_ptr why = refusal(env, mail_reply, result, data_reply)) {
     co_await end_refused_group(data_reply);
-    std::string why;
-    for (const auto& r : result.recipients) why += (why.empty() ? "" : "; ") + r.address + ": " + r.reply.summary();
-    reply first = result.recipients.front().reply;
-    throw smtp_exception(make_error_code(error::no_recipients_accepted), "RCPT TO (" + why + ")",
-                         first);
+    std::rethrow_exception(why);
   }
   transport::progress_reporter meter(opts.progress, env.size_hint);
   transport::progress_source counted(message, meter);
@@ -493,6 +576,182 @@ awaitable<send_result> client::impl::send_transaction(envelope env,
     fail("end of message data", result.final_reply);
   }
   co_return result;
+}
+
+// ---- send_batch ----------------------------------------------------------------------------
+
+// The end of a transaction whose reply is still to come: a message's "." (its outcome is that
+// reply), or the RSET / lone "." that closed a refused transaction (reply only read).
+struct client::impl::pending_end {
+  bool awaiting = false;  // written (or to be written) and its reply not read yet
+  bool counts = false;    // the reply is the message's end-of-data reply
+  std::size_t index = 0;
+  send_result result;
+  std::unique_ptr<transport::progress_reporter> meter;
+};
+
+// A message taken from the batch and checked; its envelope not written yet.
+struct client::impl::batch_entry {
+  std::size_t index = 0;
+  envelope env;
+  std::vector<line::command> cmds;  // MAIL, RCPT…, DATA
+  std::unique_ptr<read_ahead_source> content;
+};
+
+// An outcome known but not reported yet: batch.done() is called right after the next write,
+// so what the caller does there (a queue's fsync) overlaps the server's work.
+struct client::impl::batch_outcome {
+  std::size_t index = 0;
+  std::optional<send_result> result;
+  std::exception_ptr failure;
+};
+
+// Writes `lead` (the previous transaction's end) and `cmds` in one write, traced in order.
+awaitable<void> client::impl::write_group(const std::string& lead, std::string_view lead_note,
+                                          std::span<const line::command> cmds) {
+  std::string wire = lead;
+  if (!lead_note.empty()) eng.tracer().info(lead_note);
+  for (const auto& c : cmds) {
+    eng.tracer().sent(c.text(), c.trace_text() == c.text() ? std::string_view() : c.trace_text());
+    wire += c.text();
+    wire += "\r\n";
+  }
+  co_await stream.write(asio::buffer(wire));
+}
+
+// Reads the reply that ends `p` and queues a message's outcome. A 421 closes the connection and
+// is thrown, so the messages in flight behind it fail with it.
+awaitable<void> client::impl::finish_pending(pending_end& p, std::vector<batch_outcome>& ready) {
+  if (!p.awaiting) co_return;
+  reply r = co_await read();
+  p.awaiting = false;
+  const int code = r.code;
+  std::exception_ptr failure;
+  if (code != 250)
+    failure = std::make_exception_ptr(smtp_exception(detail::code_for(r), "end of message data", r));
+  if (p.counts) {
+    if (p.meter) p.meter->finish();
+    p.result.final_reply = std::move(r);
+    ready.push_back({p.index, failure ? std::nullopt : std::optional(std::move(p.result)), failure});
+  }
+  if (code == 421) {
+    drop_connection();
+    std::rethrow_exception(failure);
+  }
+}
+
+// The next message that passes send()'s checks (nothing written); one that fails them gets
+// its outcome at once, as send() would refuse it, and the connection carries on.
+std::optional<client::impl::batch_entry> client::impl::take(message_batch& batch,
+                                                            std::size_t& taken,
+                                                            std::vector<batch_outcome>& ready) {
+  batch_message m;
+  while (batch.next(m)) {
+    batch_entry e;
+    e.index = taken++;
+    try {
+      e.cmds = build_commands(m.env);
+      e.content = std::make_unique<read_ahead_source>(*m.message);
+      e.content->check();
+      e.cmds.push_back(line::command("DATA"));
+      e.env = std::move(m.env);
+      return e;
+    } catch (...) {
+      ready.push_back({e.index, std::nullopt, std::current_exception()});
+    }
+    m = batch_message{};
+  }
+  return std::nullopt;
+}
+
+void client::impl::report(message_batch& batch, std::vector<batch_outcome>& ready) {
+  for (auto& o : ready) batch.done(o.index, o.result ? &*o.result : nullptr, o.failure);
+  ready.clear();
+}
+
+// Without pipelining: send() for each message, stopping when the connection is gone.
+awaitable<void> client::impl::send_each(message_batch& batch) {
+  batch_message m;
+  for (std::size_t i = 0; batch.next(m); ++i) {
+    std::exception_ptr failure;
+    std::optional<send_result> r;
+    try {
+      r = co_await send(std::move(m.env), *m.message);
+    } catch (...) {
+      failure = std::current_exception();
+    }
+    batch.done(i, r ? &*r : nullptr, failure);
+    if (failure && !connected) std::rethrow_exception(failure);
+    m = batch_message{};
+  }
+}
+
+// RFC 2920 §3.1 across messages. Per message: one write of [the previous message's last
+// content and "." | RSET | a lone "."] + MAIL + RCPT… + DATA; then the outcomes known so far are
+// reported and the next message taken (both while the server works); then the previous end's
+// reply, this group's replies, and this message's content (its tail kept for the next write).
+awaitable<void> client::impl::send_pipelined_batch(message_batch& batch) {
+  std::string lead, lead_note;  // the previous transaction's end, not yet written
+  bool lead_rset = false;       // ... or RSET, which closes a refused transaction
+  pending_end prev;
+  std::vector<batch_outcome> ready;
+  std::size_t taken = 0;
+  std::optional<batch_entry> cur = take(batch, taken, ready), nxt;
+  try {
+    while (cur || prev.awaiting) {
+      std::vector<line::command> cmds;
+      if (cur) cmds = std::move(cur->cmds);
+      if (std::exchange(lead_rset, false)) cmds.insert(cmds.begin(), line::command("RSET"));
+      co_await write_group(lead, lead_note, cmds);
+      report(batch, ready);
+      if (cur) nxt = take(batch, taken, ready);
+      co_await finish_pending(prev, ready);
+      if (!cur) break;
+      pending_end p;
+      p.index = cur->index;
+      reply mail_reply;
+      std::optional<reply> data_reply;
+      co_await read_group(cur->env, mail_reply, p.result, &data_reply);
+      if (std::exception_ptr why = refusal(cur->env, mail_reply, p.result, data_reply)) {
+        ready.push_back({p.index, std::nullopt, why});
+        lead_rset = !(data_reply && data_reply->code == 354);
+        lead = lead_rset ? "" : ".\r\n";
+        lead_note = lead_rset ? "" : "[no recipient accepted: empty message ended]\n> .";
+      } else {
+        p.counts = true;
+        p.meter = std::make_unique<transport::progress_reporter>(opts.progress, cur->env.size_hint);
+        transport::progress_source counted(*cur->content, *p.meter);
+        byte_source& body = p.meter->active() ? static_cast<byte_source&>(counted) : *cur->content;
+        lead = co_await stream_content(body, p.result);
+        lead_note = "[end of message: " + std::to_string(p.result.message_bytes) + " bytes sent]\n> .";
+      }
+      p.awaiting = true;
+      prev = std::move(p);
+      cur = std::move(nxt);
+      nxt.reset();
+    }
+  } catch (...) {
+    // The connection is unusable: whatever is in flight fails with what ended it.
+    const std::exception_ptr failure = std::current_exception();
+    drop_connection();
+    if (prev.awaiting && prev.counts) ready.push_back({prev.index, std::nullopt, unconfirmed(failure)});
+    if (cur) ready.push_back({cur->index, std::nullopt, failure});
+    if (nxt)  // taken ahead, nothing of it written
+      ready.push_back({nxt->index, std::nullopt,
+                       wrapped(failure, error::not_connected, "not sent: the connection was closed")});
+    report(batch, ready);
+    throw;
+  }
+  report(batch, ready);
+}
+
+awaitable<void> client::send_batch(message_batch& batch) {
+  impl& s = *impl_;
+  if (!s.connected) throw std::system_error(make_error_code(error::not_connected), "send_batch");
+  const bool pipelined = s.opts.pipelining && s.caps.has("PIPELINING");
+  const bool bdat = s.opts.chunking && s.caps.has("CHUNKING");
+  if (!pipelined || s.opts.lmtp || bdat) co_return co_await s.send_each(batch);
+  co_await s.send_pipelined_batch(batch);
 }
 
 client::client(asio::any_io_executor ex) : impl_(std::make_unique<impl>(std::move(ex))) {}

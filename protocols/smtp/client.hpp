@@ -13,7 +13,9 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
+#include <cstddef>
 #include <cstdint>
+#include <exception>
 #include <map>
 #include <memory>
 #include <optional>
@@ -187,14 +189,44 @@ struct send_result {
   std::vector<recipient_result> rejected() const;
 };
 
+/// One message of a batch (client::send_batch): its envelope and content. `message` must stay
+/// alive until the batch reports the message's outcome (message_batch::done).
+struct batch_message {
+  envelope env;
+  byte_source* message = nullptr;
+};
+
+/// The messages of client::send_batch, supplied one at a time, and their outcomes. Neither
+/// function may throw: a callback that throws ends the batch with that exception and the
+/// connection closed, without outcomes for the messages then in flight.
+class message_batch {
+ public:
+  virtual ~message_batch() = default;
+  /// Fills `out` with the next message and returns true, or returns false when there is none
+  /// left (then it is not called again in this batch). Called ahead of the wire: while up to
+  /// two earlier messages are still in flight, so a per-message deadline set here
+  /// (client::set_timeouts) also covers the end of those.
+  virtual bool next(batch_message& out) = 0;
+  /// The outcome of the `index`-th message (0-based, in next() order), called once per
+  /// message: `result` when it was accepted (the end-of-data reply in final_reply), otherwise
+  /// `failure` holds exactly what send() would have thrown for it. Outcomes are reported right
+  /// after the following write (so slow work here, such as an fsync, overlaps the server's)
+  /// and at the latest when the batch ends; a message refused before anything was written
+  /// (invalid address, SIZE, invalid_message in its first read) may be reported before the
+  /// previous message's outcome.
+  virtual void done(std::size_t index, send_result* result, std::exception_ptr failure) = 0;
+};
+
 /// Every operation of `client`, one row per overload: X(result, name, (parameters),
 /// (arguments)). Each row gives client::async_name(parameters..., token) completing with
 /// void(error_code[, result]), and blocking_client::name(parameters...) (throwing) plus
 /// blocking_client::name(parameters..., error_code&). A new operation needs a row here.
-/// async_send: `message` must stay alive until the operation completes.
+/// async_send: `message` must stay alive until the operation completes; async_send_batch:
+/// `batch` likewise.
 #define INET_SMTP_OPERATIONS(X)                                                          \
   X(void, connect, (client_options opts), (std::move(opts)))                             \
   X(send_result, send, (envelope env, byte_source& message), (std::move(env), message))  \
+  X(void, send_batch, (message_batch& batch), (batch))                                   \
   X(smtp::reply, noop, (), ())                                                           \
   X(smtp::reply, reset, (), ())                                                          \
   X(void, quit, (), ())                                                                  \
@@ -240,6 +272,22 @@ class client {
   /// domain literals ("[192.0.2.1]") are sent unchanged. Results name recipients as given.
   boost::asio::awaitable<send_result> send(envelope env, byte_source& message);
 
+  /// Sends every message `batch` supplies over this connection, with the same outcome per
+  /// message as send() one by one, reported through batch.done(). With PIPELINING (RFC 2920
+  /// §3.1, client_options::pipelining) one group is kept in flight: the last of a message's
+  /// content and its "." go in one write with the next message's MAIL, RCPT… and DATA, and the
+  /// replies are read in order, so a message costs one round trip. A refused transaction is
+  /// closed with RSET (or a lone "." when DATA still got 354), which leads the next group.
+  /// Without PIPELINING, with LMTP or with CHUNKING in use, the messages go one by one through
+  /// send(). Completes when the batch has no more messages and every outcome is reported.
+  /// When the connection is lost or closed (transport error, 421, malformed reply, a message
+  /// source that throws) every message in flight gets its failure — error::delivery_unconfirmed
+  /// for one whose "." was (being) written, error::not_connected for one taken ahead of which
+  /// nothing was written — no further message is taken, and the operation fails with the
+  /// error that ended the connection. Throws error::not_connected first if
+  /// the client is not connected.
+  boost::asio::awaitable<void> send_batch(message_batch& batch);
+
   boost::asio::awaitable<smtp::reply> noop();   ///< NOOP (RFC 5321 §4.1.1.9)
   boost::asio::awaitable<smtp::reply> reset();  ///< RSET (RFC 5321 §4.1.1.5)
   /// Sends QUIT, reads the reply (bounded), and closes. Never throws on a dead connection.
@@ -263,7 +311,8 @@ class client {
   void close() noexcept;
 
   // ---- Asio completion-token form (transport/async.hpp) ----
-  /// async_connect(opts, token), async_send(env, message, token), async_noop(token),
+  /// async_connect(opts, token), async_send(env, message, token), async_send_batch(batch,
+  /// token), async_noop(token),
   /// async_reset(token), async_quit(token), async_command(line, token): the coroutines above,
   /// completing with void(error_code) / void(error_code, T). A cancelled operation completes
   /// with boost::asio::error::operation_aborted and leaves the client closed.

@@ -1,9 +1,13 @@
-// --flush: send every queued message over one connection (reconnecting after a broken one).
+// --flush: send every queued message over one connection (reconnecting after a broken one),
+// as one smtp::client::send_batch (with PIPELINING one message's "." and the next message's
+// envelope share a write; each entry is held before its envelope goes out).
 // Held entries (being sent, or delivery unconfirmed) are reported, never sent: nothing the
 // user gave us is lost or sent twice. --release ID un-holds an entry first.
 #include <algorithm>
 #include <chrono>
+#include <exception>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
 
@@ -39,6 +43,7 @@ struct flusher {
   context& c;
   std::unique_ptr<smtp::blocking_client> client;
   std::size_t sent = 0, kept = 0, held = 0;
+  bool drop = false;  // the connection must not carry the next message: reconnect after the batch
 
   void ensure_connected() {
     if (client) return;
@@ -56,7 +61,7 @@ struct flusher {
   void failed(queue_entry& e, const std::exception& ex) {
     const std::string why = describe_failure(ex, c.acct.server());
     if (is_delivery_unconfirmed(ex)) {
-      client.reset();
+      drop = true;
       ++held;
       c.err << "inet mail: " << e.id << ": " << why << "\n";
       try {
@@ -70,7 +75,7 @@ struct flusher {
       return;
     }
     ++kept;
-    if (!connection_reusable(ex)) client.reset();
+    if (!connection_reusable(ex)) drop = true;
     try {
       release(e);
     } catch (const std::exception& w) {
@@ -109,15 +114,14 @@ struct flusher {
     }
   }
 
-  // Sends one entry (its lock held by the caller): held while on the wire, so a crash cannot
-  // lead to a second delivery.
-  void send_one(queue_entry& e) {
+  // Prepares one entry (its lock held by the caller) for sending: held while on the wire, so a
+  // crash cannot lead to a second delivery. Null when it cannot be sent (reported).
+  std::unique_ptr<byte_source> prepare(queue_entry& e, smtp::envelope& env) {
     try {
       hold(e, sending_reason());
     } catch (const std::exception& w) {
       stop(e, "not sent: marking it as being sent failed", w);
     }
-    smtp::envelope env;
     env.mail_from = e.envelope.from;
     for (const auto& r : e.envelope.recipients) env.recipients.push_back({r, c.acct.dsn_notify, {}});
     env.dsn_ret = c.acct.dsn_ret;
@@ -132,17 +136,88 @@ struct flusher {
                    std::chrono::duration_cast<std::chrono::milliseconds>(*c.acct.timeout);
       client->set_timeouts(t);
     }
-    smtp::send_result result;
     try {
-      std::unique_ptr<byte_source> msg = open_message(e);
-      result = client->send(env, *msg);
+      return open_message(e);
     } catch (const std::exception& ex) {
       if (c.meter) c.meter->end();
       failed(e, ex);
-      return;
+      return nullptr;
     }
-    delivered(e, result);
   }
+
+  void outcome(queue_entry& e, smtp::send_result* result, std::exception_ptr failure) {
+    if (result) return delivered(e, *result);
+    try {
+      std::rethrow_exception(failure);
+    } catch (const std::exception& ex) {
+      if (c.meter) c.meter->end();
+      failed(e, ex);
+    }
+  }
+};
+
+// The queue entries todo[pos…] as an smtp::message_batch. Its callbacks never throw: a
+// queue_write_failed or a failed lock is kept and ends the batch (the messages in flight still
+// get their outcomes recorded), and run_flush() rethrows it.
+class flush_batch final : public smtp::message_batch {
+ public:
+  flush_batch(flusher& f, std::vector<queue_entry*>& todo, std::size_t& pos,
+              std::unique_ptr<entry_lock> first_lock)
+      : f_(f), todo_(todo), pos_(pos), first_lock_(std::move(first_lock)) {}
+
+  bool next(smtp::batch_message& out) override {
+    try {
+      while (!stopped && !f_.drop && pos_ < todo_.size()) {
+        queue_entry& e = *todo_[pos_++];
+        auto lock = first_lock_ ? std::move(first_lock_) : entry_lock::try_lock(e);
+        if (!lock) continue;  // another process is sending it
+        smtp::envelope env;
+        auto msg = f_.prepare(e, env);
+        if (!msg) continue;
+        out.env = std::move(env);
+        out.message = msg.get();
+        in_flight_.emplace(taken_++, slot{&e, std::move(lock), std::move(msg)});
+        return true;
+      }
+    } catch (const queue_write_failed& w) {
+      stopped = w;
+    } catch (...) {
+      aborted = std::current_exception();
+      stopped = queue_write_failed{0};
+    }
+    return false;
+  }
+
+  void done(std::size_t index, smtp::send_result* result, std::exception_ptr failure) override {
+    const auto it = in_flight_.find(index);
+    if (it == in_flight_.end()) return;
+    slot s = std::move(it->second);
+    in_flight_.erase(it);
+    try {
+      f_.outcome(*s.entry, result, failure);
+    } catch (const queue_write_failed& w) {
+      if (!stopped) stopped = w;
+    } catch (...) {
+      if (!aborted) aborted = std::current_exception();
+      if (!stopped) stopped = queue_write_failed{0};
+    }
+  }
+
+  std::optional<queue_write_failed> stopped;
+  std::exception_ptr aborted;  // not a queue write: rethrown as it is
+
+ private:
+  struct slot {
+    queue_entry* entry;
+    std::unique_ptr<entry_lock> lock;  // held until the outcome is recorded
+    std::unique_ptr<byte_source> message;
+  };
+  flusher& f_;
+  std::vector<queue_entry*>& todo_;
+  std::size_t& pos_;
+  std::unique_ptr<entry_lock> first_lock_;
+  std::size_t taken_ = 0;
+  std::map<std::size_t, slot> in_flight_;
 };
 
 // Reports a held entry; true if it counts as held (not one another process is sending now).
@@ -208,19 +283,28 @@ int run_flush(context& c, std::vector<queue_entry>& entries, const std::filesyst
   }
   int rc = ex_ok;
   try {
-    for (std::size_t i = 0; i < todo.size(); ++i) {
-      const auto lock = entry_lock::try_lock(*todo[i]);
-      if (!lock) continue;  // another process is sending it
+    for (std::size_t pos = 0; pos < todo.size();) {
+      auto lock = entry_lock::try_lock(*todo[pos]);
+      if (!lock) {  // another process is sending it
+        ++pos;
+        continue;
+      }
       try {
         f.ensure_connected();
       } catch (const std::exception& ex) {
         c.err << "inet mail: " << describe_failure(ex, c.acct.server()) << "; "
-              << (todo.size() - i) << " message(s) kept in " << dir.string() << "\n";
-        f.kept += todo.size() - i;
+              << (todo.size() - pos) << " message(s) kept in " << dir.string() << "\n";
+        f.kept += todo.size() - pos;
         if (f.sent == 0 && !is_queueable(ex)) rc = exit_code_for(ex);
         break;
       }
-      f.send_one(*todo[i]);
+      flush_batch batch(f, todo, pos, std::move(lock));
+      transport::async_error_code ec;  // every message taken has its outcome recorded
+      f.client->send_batch(batch, ec);
+      if (batch.aborted) std::rethrow_exception(batch.aborted);
+      if (batch.stopped) throw *batch.stopped;
+      if (ec || f.drop) f.client.reset();  // reconnect for the rest
+      f.drop = false;
     }
   } catch (const queue_write_failed& w) {
     rc = w.exit_code;

@@ -193,6 +193,52 @@ TEST(HeldE2E, FlushHoldsAnUnconfirmedEntryAndGoesOn) {
   EXPECT_EQ(list(q).size(), 1u);
 }
 
+// With PIPELINING the flush keeps one group in flight (smtp::client::send_batch): entry 1's "."
+// and entry 2's MAIL/RCPT/DATA share a write. The connection dies after entry 2's "." and entry
+// 3's group: 1 is sent, 2 may have arrived (held, not resent), 3 never got its content (kept).
+TEST(HeldE2E, PipelinedFlushHoldsOnlyTheUnconfirmedEntry) {
+  const fs::path q = temp_dir("q-flush-pipelined");
+  queue_one(q);
+  queue_one(q);
+  queue_one(q);
+  const auto entries = list(q);  // flushed in this order
+  const std::string group = "MAIL FROM:<a@x.org>\r\nRCPT TO:<b@y.org>\r\nDATA\r\n";
+  std::string second_write;
+  mock_server srv(std::move(script()
+                                .send("220 mock ESMTP\r\n").expect("EHLO client.example")
+                                .send("250-mock\r\n250 PIPELINING\r\n")
+                                .expect("MAIL FROM:<a@x.org>").expect("RCPT TO:<b@y.org>")
+                                .expect("DATA").send("250 ok\r\n250 ok\r\n354 go\r\n")
+                                .run([&](inet::test::connection_ctl& c) {
+                                  // entry 1's content and ".", then entry 2's group
+                                  const std::string want =
+                                      "Subject: queued\r\n\r\nhello\r\n.\r\n" + group;
+                                  while (second_write.size() < want.size()) {
+                                    const std::string more = c.read_some();
+                                    if (more.empty()) c.fail("EOF");
+                                    second_write += more;
+                                  }
+                                })
+                                .send("250 queued\r\n250 ok\r\n250 ok\r\n354 go\r\n")
+                                .expect_until(".")
+                                .expect("MAIL FROM:<a@x.org>").expect("RCPT TO:<b@y.org>")
+                                .expect("DATA").close()));
+  harness h;
+  EXPECT_EQ(h.run(server_args(srv, {"--flush", "--queue=" + q.string()})), ex_tempfail);
+  EXPECT_SCRIPT_OK(srv);
+  EXPECT_EQ(second_write, "Subject: queued\r\n\r\nhello\r\n.\r\n" + group);
+  EXPECT_THAT(h.err.str(), HasSubstr(entries[1].id + ": the server may have accepted it; held"));
+  EXPECT_THAT(h.err.str(), HasSubstr(entries[2].id + ": "));
+  EXPECT_THAT(h.err.str(), HasSubstr("kept in the queue"));
+  EXPECT_THAT(h.err.str(), HasSubstr("1 message(s) sent, 1 kept, 1 held"));
+  const auto left = list(q);
+  ASSERT_EQ(left.size(), 2u);
+  EXPECT_EQ(left[0].id, entries[1].id);
+  EXPECT_THAT(left[0].envelope.held, HasSubstr("delivery unconfirmed"));
+  EXPECT_EQ(left[1].id, entries[2].id);
+  EXPECT_EQ(left[1].envelope.held, "");  // released: the next flush sends it
+}
+
 TEST(HeldE2E, EntryInterruptedWhileSendingIsHeldNotResent) {
   const fs::path q = temp_dir("q-interrupted");
   // What a killed `inet mail` leaves: a committed entry marked as being sent, no lock.
