@@ -78,9 +78,11 @@ struct idle_state {
   std::exception_ptr failure;
 };
 
-boost::asio::awaitable<void> idler(inet::imap::client& c, inet::imap::client_options o,
+// `o` is run_idle's (it outlives every idler): a copy in each idler's frame would stay alive
+// for the whole IDLE, ~1 KiB per connection that a program holding connections would not keep.
+boost::asio::awaitable<void> idler(inet::imap::client& c, const inet::imap::client_options& o,
                                    idle_state& st) {
-  co_await c.connect(std::move(o));
+  co_await c.connect(o);
   std::string box = "INBOX";
   co_await c.select(std::move(box));
   ++st.connected;
