@@ -395,8 +395,10 @@ def idle_goal(n):
         txt = (f"{conn:,} of {n:,} connected, RSS {e['rss_idle_kib'] / 1024:.1f} MiB idle "
                f"({per:.1f} KiB per connection"
                + (f"; {at_n:.0f} MiB extrapolated to {n:,}" if conn < n else "") +
-               f"), wake-up after one APPEND: first {e['wake_first_ms']:.0f} ms, "
-               f"{int(e['woken']):,} woken within 10 s, the last at {e['wake_all_ms']:.0f} ms")
+               "), wake-up after one APPEND: "
+               + (f"first {e['wake_first_ms']:.0f} ms, {int(e['woken']):,} woken within 10 s, "
+                  f"the last at {e['wake_all_ms']:.0f} ms" if "wake_first_ms" in e
+                  else "none woken within 10 s"))
         return txt, at_n < 200
     return fn
 

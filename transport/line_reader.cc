@@ -73,6 +73,13 @@ asio::awaitable<std::string_view> line_reader::read_line() {
   }
 }
 
+asio::awaitable<void> line_reader::wait_idle() {
+  if (begin_ != end_ || stream_.is_tls() || stream_.is_compressed()) co_return;
+  begin_ = end_ = 0;
+  std::vector<char>().swap(buf_);  // clear() would keep the capacity
+  co_await stream_.wait_readable();
+}
+
 asio::awaitable<std::string_view> line_reader::read_some() {
   if (begin_ == end_) {
     begin_ = end_ = 0;

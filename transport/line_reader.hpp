@@ -17,7 +17,7 @@ class stream;
 
 /// Buffered reader over one stream. Nothing is allocated until the first read, which allocates
 /// 16 KiB of read-ahead; the buffer doubles only while a line needs more room, up to
-/// max_line_bytes + 2 (CRLF) + 16 KiB.
+/// max_line_bytes + 2 (CRLF) + 16 KiB. wait_idle() frees it again while a connection idles.
 class line_reader {
  public:
   static constexpr std::size_t default_max_line = 64 * 1024;
@@ -31,6 +31,13 @@ class line_reader {
   /// error::unexpected_eof when the peer closes mid-line or before any byte of the line,
   /// plus the stream's timeout and socket errors.
   boost::asio::awaitable<std::string_view> read_line();
+
+  /// For a caller that may wait long for its next line (IMAP IDLE, RFC 2177): when nothing is
+  /// buffered, frees the buffer and waits until the stream has bytes to read, reading none
+  /// (stream::wait_readable); the next read allocates the 16 KiB read-ahead again. Returns at
+  /// once, keeping the buffer, when bytes are buffered or the stream is TLS or compressed
+  /// (bytes may wait inside it). Timeouts, cancellation and errors as read_line().
+  boost::asio::awaitable<void> wait_idle();
 
   /// Delivers exactly `n` bytes to `sink` in chunks of at most the buffer size.
   /// Throws error::unexpected_eof if the peer closes early. Returns n.

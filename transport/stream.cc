@@ -624,6 +624,16 @@ asio::awaitable<std::size_t> stream::read_some(asio::mutable_buffer buf) {
   }
 }
 
+asio::awaitable<void> stream::wait_readable() {
+  impl& s = *impl_;
+  if (!s.sock.is_open()) throw std::system_error(make_error_code(error::not_connected), "read");
+  if (s.eof || s.tls || s.deflate) co_return;
+  boost::system::error_code ec;
+  s.arm(s.time.idle);
+  co_await s.sock.async_wait(tcp::socket::wait_read, asio::redirect_error(asio::use_awaitable, ec));
+  s.check(ec, "read");
+}
+
 asio::awaitable<void> stream::write(asio::const_buffer buf) {
   impl& s = *impl_;
   if (!s.deflate) {

@@ -87,6 +87,13 @@ class stream {
   /// Throws std::system_error on timeouts and socket/TLS errors.
   boost::asio::awaitable<std::size_t> read_some(boost::asio::mutable_buffer buf);
 
+  /// Waits until the socket has bytes (or EOF, or an error) to read, reading none: a zero-byte
+  /// wait, so a reader need hold no buffer while a connection idles (line_reader::wait_idle).
+  /// Plain TCP only: with TLS or DEFLATE bytes may already wait inside the stream, so it
+  /// returns at once. Bounded by the idle timeout and the deadline, cancelled and failing as
+  /// read_some() (error::operation_aborted after cancel(), error::timeout, ...).
+  boost::asio::awaitable<void> wait_readable();
+
   /// Writes all of `buf`. Throws std::system_error on timeouts and socket/TLS errors.
   boost::asio::awaitable<void> write(boost::asio::const_buffer buf);
 

@@ -90,6 +90,8 @@ void client_state::charge(std::uint64_t bytes, bool streamed) {
   used += bytes;
 }
 
+awaitable<void> client_state::read_response_into(response& out) { out = co_await read_response(); }
+
 awaitable<response> client_state::read_response() {
   for (;;) {
     std::string_view line;

@@ -68,6 +68,9 @@ struct client_state {
   /// Reads one complete response, streaming literals per `literal_sink`, and charges it to the
   /// running command's budget (lines, literals, one response).
   boost::asio::awaitable<response> read_response();
+  /// read_response() into `out`: the response read stays in this call's short-lived frame, not
+  /// in the caller's (a long-lived coroutine such as idle() keeps only `out`).
+  boost::asio::awaitable<void> read_response_into(response& out);
   /// Updates capabilities / mailbox state from any response, then routes it: `fn` first, then
   /// the unsolicited handler.
   void dispatch(response& r, const untagged_fn& fn);

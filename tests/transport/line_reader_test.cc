@@ -4,6 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
+
 #include <string>
 #include <vector>
 
@@ -112,6 +116,124 @@ TEST(LineReader, BufferStartsEmptyAndGrowsOnlyForLongLines) {
   EXPECT_FALSE(ec2) << ec2.message();
   EXPECT_GT(after, max + 2);
   EXPECT_LE(after, max + 2 + 16 * 1024);
+}
+
+// wait_idle (IMAP IDLE): a drained reader frees its buffer while it waits for the socket, and
+// the next read allocates the 16 KiB read-ahead again (not the size a long line grew it to).
+TEST(LineReader, WaitIdleFreesTheDrainedBufferWhileWaiting) {
+  const std::string long_line(40 * 1024, 'l');
+  mock_server srv(script()
+                      .send(long_line + "\r\n")
+                      .expect("go")
+                      .send("* 1 EXISTS\r\n* 2 EXISTS\r\n")
+                      .close());
+  asio::io_context io;
+  transport::stream s(io.get_executor());
+  std::vector<std::size_t> sizes;
+  std::vector<std::string> lines;
+  const auto ec = error_of(io, [&]() -> asio::awaitable<void> {
+    co_await s.connect("127.0.0.1", srv.port(), quick_options());
+    transport::line_reader r(s);
+    lines.emplace_back(co_await r.read_line());
+    sizes.push_back(r.buffer_size());
+    // Runs once wait_idle below is suspended (posted): sees the buffer while the reader waits,
+    // then makes the server send.
+    asio::post(io, [&] {
+      sizes.push_back(r.buffer_size());
+      asio::co_spawn(io, s.write(asio::buffer(std::string_view("go\r\n"))), asio::detached);
+    });
+    co_await r.wait_idle();
+    sizes.push_back(r.buffer_size());
+    lines.emplace_back(co_await r.read_line());
+    sizes.push_back(r.buffer_size());
+    lines.emplace_back(co_await r.read_line());
+  });
+  EXPECT_FALSE(ec) << ec.message();
+  EXPECT_SCRIPT_OK(srv);
+  EXPECT_EQ(lines, (std::vector<std::string>{long_line, "* 1 EXISTS", "* 2 EXISTS"}));
+  ASSERT_EQ(sizes.size(), 4u);
+  EXPECT_GT(sizes[0], long_line.size());  // grown for the long line
+  EXPECT_EQ(sizes[1], 0u);                // freed while waiting
+  EXPECT_EQ(sizes[2], 0u);                // the wait reads nothing
+  EXPECT_EQ(sizes[3], 16u * 1024);        // the read-ahead again
+}
+
+// A line that began before wait_idle keeps its bytes (and the buffer) and completes across it.
+TEST(LineReader, WaitIdleKeepsBufferedBytesAndALineSpansIt) {
+  mock_server srv(script().send("* 1 EXISTS\r\n* 2 EX").expect("go").send("ISTS\r\n").close());
+  asio::io_context io;
+  transport::stream s(io.get_executor());
+  std::vector<std::string> lines;
+  std::size_t kept = 0;
+  const auto ec = error_of(io, [&]() -> asio::awaitable<void> {
+    co_await s.connect("127.0.0.1", srv.port(), quick_options());
+    transport::line_reader r(s);
+    lines.emplace_back(co_await r.read_line());
+    EXPECT_EQ(r.buffered(), 6u);  // "* 2 EX" arrived with the first line in one write
+    co_await r.wait_idle();       // bytes are buffered: returns at once
+    kept = r.buffer_size();
+    co_await s.write(asio::buffer(std::string_view("go\r\n")));
+    lines.emplace_back(co_await r.read_line());
+  });
+  EXPECT_FALSE(ec) << ec.message();
+  EXPECT_SCRIPT_OK(srv);
+  EXPECT_EQ(lines, (std::vector<std::string>{"* 1 EXISTS", "* 2 EXISTS"}));
+  EXPECT_EQ(kept, 16u * 1024);
+}
+
+TEST(LineReader, WaitIdleEndsAtEofAndTheReadReportsIt) {
+  mock_server srv(script().send("* OK\r\n").expect("go").close());
+  asio::io_context io;
+  transport::stream s(io.get_executor());
+  const auto ec = error_of(io, [&]() -> asio::awaitable<void> {
+    co_await s.connect("127.0.0.1", srv.port(), quick_options());
+    transport::line_reader r(s);
+    EXPECT_EQ(co_await r.read_line(), "* OK");
+    co_await s.write(asio::buffer(std::string_view("go\r\n")));
+    co_await r.wait_idle();
+    co_await r.read_line();
+  });
+  EXPECT_EQ(ec, error::unexpected_eof) << ec.message();
+}
+
+// Under TLS bytes may wait decrypted inside the stream: wait_idle keeps the buffer and returns
+// at once (were it to wait on the socket, nothing would come before "go": error::timeout).
+TEST(LineReader, WaitIdleUnderTlsReturnsAtOnceAndKeepsTheBuffer) {
+  test::server_options tls;
+  tls.implicit_tls = true;
+  mock_server srv(script().send("* OK\r\n").expect("go").send("* 1 EXISTS\r\n").close(), tls);
+  asio::io_context io;
+  transport::stream s(io.get_executor());
+  std::size_t kept = 0;
+  std::string line;
+  const auto ec = error_of(io, [&]() -> asio::awaitable<void> {
+    co_await s.connect("127.0.0.1", srv.port(), quick_options(1000ms));
+    co_await s.handshake(test_ca(), "localhost");
+    transport::line_reader r(s);
+    EXPECT_EQ(co_await r.read_line(), "* OK");
+    co_await r.wait_idle();
+    kept = r.buffer_size();
+    co_await s.write(asio::buffer(std::string_view("go\r\n")));
+    line = std::string(co_await r.read_line());
+  });
+  EXPECT_FALSE(ec) << ec.message();
+  EXPECT_EQ(kept, 16u * 1024);
+  EXPECT_EQ(line, "* 1 EXISTS");
+}
+
+// stream::cancel() (the IMAP IDLE timer's way out) ends the wait with operation_aborted.
+TEST(LineReader, WaitIdleIsCancelledByStreamCancel) {
+  mock_server srv(script().send("* OK\r\n").stall(10s));
+  asio::io_context io;
+  transport::stream s(io.get_executor());
+  const auto ec = error_of(io, [&]() -> asio::awaitable<void> {
+    co_await s.connect("127.0.0.1", srv.port(), quick_options());
+    transport::line_reader r(s);
+    EXPECT_EQ(co_await r.read_line(), "* OK");
+    asio::post(io, [&] { s.cancel(); });  // runs once wait_idle is suspended
+    co_await r.wait_idle();
+  });
+  EXPECT_EQ(ec, error::operation_aborted) << ec.message();
 }
 
 TEST(LineReader, OneByteOverTheLimitFails) {
