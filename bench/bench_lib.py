@@ -481,7 +481,7 @@ def run_scenario(env, sc, rounds):
     return res
 
 
-PROFILE_SECONDS = 15
+PROFILE_SECONDS = 10
 
 
 def profile_misses(env, sc, res):
