@@ -458,7 +458,8 @@ def run_scenario(env, sc, rounds):
             if sc.setup:
                 sc.setup(c)
             stdout_path = os.path.join(env.out, "stdout") if c.parse else None
-            run = measure(c.argv, sc.timeout, stdout_path, shell=c.shell)
+            argv = c.warmup if r == 0 and getattr(c, "warmup", None) else c.argv
+            run = measure(argv, sc.timeout, stdout_path, shell=c.shell)
             if run.ok and c.parse:
                 try:
                     with open(stdout_path, errors="replace") as f:
@@ -494,7 +495,10 @@ def profile_misses(env, sc, res):
         name = getattr(g, "client", None)
         if not name or name in out or not name.startswith(("lib-", "inet")):
             continue
-        _, ok = g.evaluate(res, [res])
+        try:
+            _, ok = g.evaluate(res, [res])
+        except Exception:  # noqa: BLE001 - render() reports it
+            continue
         if ok is not False:
             continue
         c = next(x for x in sc.clients if x.name == name)
@@ -710,7 +714,10 @@ def render(env, results, cmdline, elapsed, micro=None, timing=None):
     goal_lines = []
     for res in results:
         for g in res["sc"].goals:
-            measured, ok = g.evaluate(res, results)
+            try:
+                measured, ok = g.evaluate(res, results)
+            except Exception as e:  # noqa: BLE001 - one odd round must not cost the report
+                measured, ok = f"not evaluated ({type(e).__name__}: {e})", None
             goal_lines.append(f"| {g.text} | {measured} | {goal_verdict(g, ok, res)} |")
     if micro is not None:
         goal_lines += bench_micro.goal_lines(micro)
