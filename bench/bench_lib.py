@@ -655,10 +655,14 @@ def goal_verdict(g, ok, res):
 
 def run_time_section(results, micro, timing, elapsed):
     """Where the run's wall time went: the budget of issue 18 (< 25 min on this machine)."""
+    load = (f" Load average (1 min) after the build: {timing['load_start']:.1f}, at the end: "
+            f"{os.getloadavg()[0]:.1f}, on {os.cpu_count()} CPUs (other jobs slow every row)."
+            if "load_start" in timing else "")
     lines = ["## Run time", "",
              f"The whole run took {elapsed / 60:.1f} min (issue 18: under 25 min on this 2-core "
-             "machine). Wall time of each part (a row: its warm-up, counted rounds and strace "
-             "profiles):", "", "| part | counted rounds | wall s | share |", "|---|---|---|---|"]
+             f"machine).{load} Wall time of each part (a row: its warm-up, counted rounds and "
+             "strace profiles):", "", "| part | counted rounds | wall s | share |",
+             "|---|---|---|---|"]
     parts = [(k, "", v) for k, v in timing.get("before", [])]
     parts += [(r["sc"].id, str(r["rounds"]), r.get("wall", 0.0)) for r in results]
     parts += [(k, "", v) for k, v in timing.get("after", [])]
