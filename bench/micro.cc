@@ -2,7 +2,8 @@
 // IMAP response parsing of a generated FETCH stream (literal-heavy and ENVELOPE/BODYSTRUCTURE-
 // heavy), MIME composition of a 20 MiB attachment, FTP LIST and MLSD line parsing, HTTP
 // response parsing.
-// `bazel run --config=opt //bench:micro`; every benchmark reports bytes/second of its input.
+// `bazel run --config=opt //bench:micro` (bench/run runs it too, JSON output); every benchmark
+// reports bytes/second of its input (CPU time).
 #include <benchmark/benchmark.h>
 
 #include <boost/asio/buffer.hpp>
