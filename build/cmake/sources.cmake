@@ -149,6 +149,9 @@ inetpp_cc_library(transport
     transport/proxy.cc
     transport/proxy_reply.cc
     transport/stream.cc
+    transport/stream_connect.cc
+    transport/stream_impl.hpp
+    transport/stream_tls.cc
     transport/trace.cc
   HDRS
     transport/beast.hpp
