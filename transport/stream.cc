@@ -159,12 +159,38 @@ stream::~stream() = default;
 
 asio::any_io_executor stream::get_executor() const { return impl_->sock.get_executor(); }
 
+// Fails now when the deadline has passed (as arm() does), for the fast paths that arm nothing.
+void stream::impl::check_overdue() {
+  if (time.deadline && *time.deadline <= steady_clock::now()) arm(time.idle);  // throws
+}
+
+// Plain TCP: a read that does not follow a write tries the socket at once (bulk data is
+// usually there: no completion posted, no scheduler round) and otherwise waits for
+// readability; a read right after a write (a request/response exchange, where the reply is
+// rarely there yet) is one asynchronous read (Asio tries it once, then waits). TLS: the TLS
+// stream's read.
 asio::awaitable<std::size_t> stream::impl::raw_read_some(asio::mutable_buffer buf) {
   if (!sock.is_open()) throw std::system_error(make_error_code(error::not_connected), "read");
   if (eof) co_return 0;
   boost::system::error_code ec;
-  arm(time.idle);
-  const std::size_t n = co_await async_io_read(buf, asio::redirect_error(asio::use_awaitable, ec));
+  std::size_t n = 0;
+  const bool after_write = last_was_write;
+  last_was_write = false;
+  if (!tls && !after_write) {
+    check_overdue();
+    n = sock.read_some(buf, ec);
+    if (!ec) {
+      co_await pace(rd_pace, n);
+      co_return n;
+    }
+  }
+  if (tls || after_write || ec == asio::error::would_block) {
+    arm(time.idle);
+    if (tls || after_write)
+      n = co_await async_io_read(buf, asio::redirect_error(asio::use_awaitable, ec));
+    else  // the socket had nothing a moment ago: no second attempt before waiting
+      n = co_await async_io_wait_then_read(buf, asio::redirect_error(asio::use_awaitable, ec));
+  }
   if (ec == asio::error::eof || ec == asio::ssl::error::stream_truncated) {
     disarm();
     eof = true;
@@ -175,13 +201,24 @@ asio::awaitable<std::size_t> stream::impl::raw_read_some(asio::mutable_buffer bu
   co_return n;
 }
 
+// Plain TCP: tries the socket at once; waits (armed) only for what it did not take.
 asio::awaitable<void> stream::impl::raw_write(asio::const_buffer buf) {
   if (!sock.is_open()) throw std::system_error(make_error_code(error::not_connected), "write");
+  last_was_write = true;
+  const std::size_t size = buf.size();
   boost::system::error_code ec;
-  arm(time.idle, wr);
-  co_await async_io_write(buf, asio::redirect_error(asio::use_awaitable, ec));
-  check(ec, "write", wr);
-  co_await pace(wr_pace, buf.size());
+  if (!tls) {
+    check_overdue();
+    const std::size_t n = sock.write_some(buf, ec);
+    if (ec && ec != asio::error::would_block) check(ec, "write", wr);  // throws
+    buf += n;
+  }
+  if (buf.size() > 0) {
+    arm(time.idle, wr);
+    co_await async_io_write(buf, asio::redirect_error(asio::use_awaitable, ec));
+    check(ec, "write", wr);
+  }
+  co_await pace(wr_pace, size);
 }
 
 asio::awaitable<std::size_t> stream::read_some(asio::mutable_buffer buf) {
@@ -282,6 +319,7 @@ void stream::attach(tcp::socket&& sock) {
   impl_->sock = std::move(sock);
   boost::system::error_code ignored;
   impl_->sock.set_option(tcp::no_delay(true), ignored);
+  impl_->sock.non_blocking(true, ignored);  // the plain-TCP fast paths try a read or write at once
 }
 
 
@@ -348,19 +386,20 @@ void stream::start_read_some(asio::mutable_buffer buf, detail::size_handler h) {
   if (buf.size() == 0 || early) return post_completion(get_executor(), std::move(h), early, 0);
   auto slot = asio::get_associated_cancellation_slot(h);
   auto ex = asio::get_associated_executor(h, get_executor());
-  s.async_io_read(
-      buf, asio::bind_cancellation_slot(
-               slot, asio::bind_executor(ex, [&s, h = std::move(h)](boost::system::error_code ec,
-                                                                     std::size_t n) mutable {
-                 clear_slot(h);
-                 if (ec == asio::error::eof || ec == asio::ssl::error::stream_truncated) {
-                   s.disarm();
-                   s.eof = true;
-                   return std::move(h)(asio::error::eof, 0);
-                 }
-                 ec = s.verdict(ec, s.rd);
-                 std::move(h)(ec, ec ? 0 : n);
-               })));
+  auto done = asio::bind_cancellation_slot(
+      slot, asio::bind_executor(ex, [&s, h = std::move(h)](boost::system::error_code ec,
+                                                            std::size_t n) mutable {
+        clear_slot(h);
+        if (ec == asio::error::eof || ec == asio::ssl::error::stream_truncated) {
+          s.disarm();
+          s.eof = true;
+          return std::move(h)(asio::error::eof, 0);
+        }
+        ec = s.verdict(ec, s.rd);
+        std::move(h)(ec, ec ? 0 : n);
+      }));
+  s.last_was_write = false;
+  s.async_io_read(buf, std::move(done));
 }
 
 void stream::start_write_some(asio::const_buffer buf, detail::size_handler h) {
@@ -371,6 +410,7 @@ void stream::start_write_some(asio::const_buffer buf, detail::size_handler h) {
   }
   const auto early = buf.size() == 0 ? boost::system::error_code() : s.start_error(s.wr);
   if (buf.size() == 0 || early) return post_completion(get_executor(), std::move(h), early, 0);
+  s.last_was_write = true;
   auto ex = asio::get_associated_executor(h, get_executor());
   auto slot = asio::get_associated_cancellation_slot(h);
   auto done = asio::bind_executor(ex, [&s, h = std::move(h)](boost::system::error_code ec,

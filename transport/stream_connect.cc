@@ -185,6 +185,7 @@ asio::awaitable<void> stream::connect(std::string host, std::uint16_t port, conn
   s.sock = std::move(*won.socket);
   s.tracer.info("Connected to " + dial_host + " (" + endpoint_text(won.endpoint) + ")");
   s.sock.set_option(tcp::no_delay(true), ec);
+  s.sock.non_blocking(true, ec);  // the plain-TCP fast paths try a read or write at once
 
   if (via_proxy) {
     const auto saved = s.time;

@@ -67,6 +67,7 @@ struct stream::impl {
   int idle_suspended = 0;  // scoped_idle_suspension guards alive: only the deadline applies
   bool verified = false;
   bool eof = false;  // the peer closed: further reads return 0 at once (no second epoll wait)
+  bool last_was_write = false;  // the last operation started was a write (see raw_read_some)
   bool* destroyed = nullptr;  // set by a completion running a handler that may destroy us
   trace tracer{"tls"};
   std::unique_ptr<deflate_codec> deflate;  // COMPRESS=DEFLATE (RFC 4978), until the next connect
@@ -89,12 +90,11 @@ struct stream::impl {
     auto ex = boost::asio::get_associated_executor(h, sock.get_executor());
     return boost::asio::bind_cancellation_slot(
         slot, boost::asio::bind_executor(
-                  ex, [this, h = std::forward<Handler>(h)](boost::system::error_code ec,
-                                                            std::size_t n) mutable {
+                  ex, [this, h = std::forward<Handler>(h)](auto... result) mutable {
                     bool gone = false;
                     bool* outer = destroyed;
                     destroyed = &gone;
-                    std::move(h)(ec, n);
+                    std::move(h)(result...);
                     if (gone) {
                       if (outer) *outer = true;
                       return;
@@ -115,6 +115,30 @@ struct stream::impl {
         },
         token, buf);
   }
+  // Plain TCP: waits until the socket is readable, then reads what is there (no speculative
+  // read that fails with EAGAIN first); `void(error_code, std::size_t)`.
+  template <typename Token>
+  auto async_io_wait_then_read(boost::asio::mutable_buffer buf, Token&& token) {
+    return boost::asio::async_initiate<Token, void(boost::system::error_code, std::size_t)>(
+        [this](auto h, boost::asio::mutable_buffer b) { wait_then_read(b, std::move(h)); }, token,
+        buf);
+  }
+  template <typename Handler>
+  void wait_then_read(boost::asio::mutable_buffer b, Handler h) {
+    auto slot = boost::asio::get_associated_cancellation_slot(h);
+    auto ex = boost::asio::get_associated_executor(h, sock.get_executor());
+    sock.async_wait(
+        tcp::socket::wait_read,
+        settling(boost::asio::bind_cancellation_slot(
+            slot, boost::asio::bind_executor(
+                      ex, [this, b, h = std::move(h)](boost::system::error_code ec) mutable {
+                        std::size_t n = 0;
+                        if (!ec) n = sock.read_some(b, ec);
+                        if (ec == boost::asio::error::would_block)  // readable, then not: wait
+                          return wait_then_read(b, std::move(h));
+                        std::move(h)(ec, n);
+                      }))));
+  }
   // Writes all of `buf` to the socket or TLS; `void(error_code, std::size_t)`.
   template <typename Token>
   auto async_io_write(boost::asio::const_buffer buf, Token&& token) {
@@ -131,6 +155,7 @@ struct stream::impl {
   // ---- watchdogs
   void arm(std::chrono::milliseconds idle, watchdog& w);
   void arm(std::chrono::milliseconds idle) { arm(idle, rd); }
+  void check_overdue();
   void schedule(watchdog& w);
   void cover(clock::time_point t);
   void on_timer();

@@ -1512,6 +1512,18 @@ inetpp_cc_test(tests_transport_idle_suspension_test
     @system//:boost
   COPTS -Wno-mismatched-new-delete)
 
+inetpp_cc_test(tests_transport_idle_timer_test
+  LABEL //tests/transport:idle_timer_test
+  SRCS
+    tests/transport/idle_timer_test.cc
+  DEPS
+    tests_transport_test_util
+    tests_mock
+    asio
+    transport
+    @system//:boost
+  COPTS -Wno-mismatched-new-delete)
+
 inetpp_cc_test(tests_transport_idn_test
   LABEL //tests/transport:idn_test
   SRCS
