@@ -9,7 +9,6 @@
 #include <vector>
 
 #include "transport/async_launch.hpp"
-#include "transport/blocking.hpp"
 #include "transport/error.hpp"
 
 namespace inet::transport {
@@ -47,17 +46,6 @@ async_error_code to_error_code(std::exception_ptr failure) noexcept {
     return make_error_code(async_errc::unexpected_exception);
   }
 }
-
-namespace detail {
-namespace {
-thread_local const void* owned_context = nullptr;
-}  // namespace
-const void* blocking_owned_context() noexcept { return owned_context; }
-owned_context_scope::owned_context_scope(const void* io) noexcept : saved_(owned_context) {
-  owned_context = io;
-}
-owned_context_scope::~owned_context_scope() { owned_context = saved_; }
-}  // namespace detail
 
 template void launch<void>(async_target, boost::asio::awaitable<void>,
                            boost::asio::any_completion_handler<async_signature_t<void>>);

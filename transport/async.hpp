@@ -183,14 +183,11 @@ struct std::is_error_code_enum<inet::transport::async_errc> : std::true_type {};
   R name params;                                     \
   R name(INET_ASYNC_PARAMS_COMMA params ::inet::transport::async_error_code& ec);
 
-/// In the client's .cc: the definitions (the coroutine run to completion on the client's own
-/// io_, which nothing else runs: see run_blocking_owned in transport/blocking.hpp).
+/// In the client's .cc: the definitions (the coroutine run to completion on io_).
 #define INET_BLOCKING_DEFINE(R, name, params, args)                                             \
-  R blocking_client::name params {                                                               \
-    return ::inet::transport::run_blocking_owned(io_, client_->name args);                        \
-  }                                                                                               \
+  R blocking_client::name params { return ::inet::transport::run_blocking(io_, client_->name args); } \
   R blocking_client::name(INET_ASYNC_PARAMS_COMMA params ::inet::transport::async_error_code& ec) {   \
-    return ::inet::transport::run_blocking_owned(io_, client_->name args, ec, client_->last_failure_); \
+    return ::inet::transport::run_blocking(io_, client_->name args, ec, client_->last_failure_);      \
   }
 
 /// In `blocking_client`: a const, argument-less accessor forwarded to the client as it is.

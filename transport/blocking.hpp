@@ -16,58 +16,25 @@
 namespace inet::transport {
 
 namespace detail {
-/// The io_context a blocking client's call is running on this thread (null outside such a
-/// call). A transport::stream on it keeps its idle timer set between operations (see
-/// run_blocking_owned).
-const void* blocking_owned_context() noexcept;
-
-/// Marks `io` as the owned context of the running call for its lifetime (nests).
-class owned_context_scope {
- public:
-  explicit owned_context_scope(const void* io) noexcept;
-  ~owned_context_scope();
-  owned_context_scope(const owned_context_scope&) = delete;
-  owned_context_scope& operator=(const owned_context_scope&) = delete;
-
- private:
-  const void* saved_;
-};
-
-/// Runs `io` until it is out of work or, on an owned context, until `done` is set (handler by
-/// handler: a stream's idle timer left set there does not keep the call waiting).
-inline void run_until(boost::asio::io_context& io, const bool& done) {
-  io.restart();
-  if (blocking_owned_context() != &io) {
-    io.run();
-    return;
-  }
-  while (!done && io.run_one() > 0) {
-  }
-}
-
 /// Runs `op` on `io` and returns its failure (null on success); the result goes to `result`.
 template <typename T>
 std::exception_ptr run_to_completion(boost::asio::io_context& io, boost::asio::awaitable<T> op,
                                      std::optional<T>& result) {
   std::exception_ptr failure;
-  bool done = false;
   boost::asio::co_spawn(io, std::move(op), [&](std::exception_ptr e, T value) {
     failure = e;
     if (!e) result.emplace(std::move(value));
-    done = true;
   });
-  run_until(io, done);
+  io.restart();
+  io.run();
   return failure;
 }
 inline std::exception_ptr run_to_completion(boost::asio::io_context& io,
                                             boost::asio::awaitable<void> op) {
   std::exception_ptr failure;
-  bool done = false;
-  boost::asio::co_spawn(io, std::move(op), [&](std::exception_ptr e) {
-    failure = e;
-    done = true;
-  });
-  run_until(io, done);
+  boost::asio::co_spawn(io, std::move(op), [&](std::exception_ptr e) { failure = e; });
+  io.restart();
+  io.run();
   return failure;
 }
 }  // namespace detail
@@ -103,23 +70,6 @@ inline void run_blocking(boost::asio::io_context& io, boost::asio::awaitable<voi
                          async_error_code& ec, std::exception_ptr& last_failure) {
   last_failure = detail::run_to_completion(io, std::move(op));
   ec = to_error_code(last_failure);
-}
-
-/// As run_blocking, for a caller that owns `io` and runs it only through these calls (a
-/// blocking client's private io_context): streams on it may leave their idle timer set when a
-/// call ends instead of cancelling it (one timerfd_settime less per call); the next call's
-/// operations reuse it. Bounds and errors are those of run_blocking.
-template <typename T>
-T run_blocking_owned(boost::asio::io_context& io, boost::asio::awaitable<T> op) {
-  detail::owned_context_scope scope(&io);
-  return run_blocking(io, std::move(op));
-}
-
-template <typename T>
-T run_blocking_owned(boost::asio::io_context& io, boost::asio::awaitable<T> op,
-                     async_error_code& ec, std::exception_ptr& last_failure) {
-  detail::owned_context_scope scope(&io);
-  return run_blocking(io, std::move(op), ec, last_failure);
 }
 
 }  // namespace inet::transport

@@ -7,16 +7,13 @@
 #include <span>
 #include <string>
 
-#include <boost/asio/execution/context.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/query.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/system/system_error.hpp>
 
 #include "transport/async_launch.hpp"
-#include "transport/blocking.hpp"
 #include "transport/stream_impl.hpp"
 
 namespace inet::transport {
@@ -113,15 +110,6 @@ void stream::impl::stop_timer() {
   timer_at.reset();
   ++timer_generation;
   timer.cancel();
-}
-
-// On a blocking client's private io_context (run only until each call completes) the timer
-// may stay set between operations and between calls: it costs nothing there, and the next
-// operation then needs no timerfd_settime.
-bool stream::impl::keep_timer() {
-  const void* running = detail::blocking_owned_context();
-  return running &&
-         running == &asio::query(sock.get_executor(), asio::execution::context);
 }
 
 std::optional<error> stream::impl::expired(boost::system::error_code ec, watchdog& w) {

@@ -53,8 +53,7 @@ struct stream::impl {
   // One timer for both watchdogs, set lazily: an operation whose bound is later than the
   // timer's expiry leaves the timer alone (no cancel + timerfd_settime per read or write); when
   // it fires, operations whose bound has not come yet set it again for the remainder. Once no
-  // operation is pending it is cancelled (settle_timer), so io_context::run() returns — except
-  // on a blocking client's private io_context, which is run only until each call completes.
+  // operation is pending it is cancelled (settle_timer), so io_context::run() returns.
   boost::asio::steady_timer timer;
   std::optional<clock::time_point> timer_at;  // its expiry while a wait is pending
   std::uint64_t timer_generation = 0;
@@ -160,10 +159,9 @@ struct stream::impl {
   void cover(clock::time_point t);
   void on_timer();
   void stop_timer();
-  bool keep_timer();
   // Cancels the timer when no operation is pending (see `timer`).
   void settle_timer() {
-    if (timer_at && !rd.armed && !wr.armed && !keep_timer()) stop_timer();
+    if (timer_at && !rd.armed && !wr.armed) stop_timer();
   }
   void disarm(watchdog& w) {
     w.armed = false;

@@ -3,8 +3,8 @@
 // timer, set for an earlier operation, is set again for the remainder); a peer that stalls
 // still times out; a completed operation leaves no timer behind that keeps io_context::run()
 // waiting, in the coroutine and in the token forms (direct socket operations, no coroutine);
-// on a blocking client's own io_context (run_blocking_owned) the timer kept between calls
-// still bounds the next call, and a deadline earlier than it is honoured.
+// the next call on the same stream is bounded again, and a deadline earlier than its idle
+// bound is honoured.
 #include <gtest/gtest.h>
 
 #include <array>
@@ -114,12 +114,12 @@ TEST(IdleTimer, CompletedCoroutineReadLeavesNoTimer) {
   EXPECT_EQ(std::string(buf.data(), n), "hello");
 }
 
-TEST(IdleTimer, TimerKeptOnAnOwnedContextStillBoundsTheNextCall) {
+TEST(IdleTimer, TheNextCallIsBoundedAgain) {
   mock_server srv(script().send("hello").stall(10s));
   asio::io_context io;
   transport::stream s(io.get_executor());
   std::array<char, 16> buf;
-  const std::size_t n = transport::run_blocking_owned(
+  const std::size_t n = transport::run_blocking(
       io, [&]() -> asio::awaitable<std::size_t> {
         co_await s.connect("127.0.0.1", srv.port(), quick_options(300ms));
         co_return co_await s.read_some(asio::buffer(buf));
@@ -127,28 +127,28 @@ TEST(IdleTimer, TimerKeptOnAnOwnedContextStillBoundsTheNextCall) {
   EXPECT_EQ(std::string(buf.data(), n), "hello");
   std::error_code ec;
   try {
-    transport::run_blocking_owned(io, s.read_some(asio::buffer(buf)));
+    transport::run_blocking(io, s.read_some(asio::buffer(buf)));
   } catch (const std::system_error& e) {
     ec = e.code();
   }
   EXPECT_EQ(ec, error::timeout) << ec.message();
 }
 
-TEST(IdleTimer, ADeadlineEarlierThanTheKeptTimerIsHonoured) {
+TEST(IdleTimer, ADeadlineEarlierThanTheIdleBoundIsHonoured) {
   mock_server srv(script().send("hello").stall(10s));
   asio::io_context io;
   transport::stream s(io.get_executor());
   std::array<char, 16> buf;
-  transport::run_blocking_owned(io, [&]() -> asio::awaitable<void> {
+  transport::run_blocking(io, [&]() -> asio::awaitable<void> {
     co_await s.connect("127.0.0.1", srv.port(), quick_options(3600s));
     co_await s.read_some(asio::buffer(buf));
   }());
-  auto t = s.get_timeouts();  // the timer is now set an hour ahead
+  auto t = s.get_timeouts();  // idle: an hour
   t.deadline = std::chrono::steady_clock::now() + 200ms;
   s.set_timeouts(t);
   std::error_code ec;
   try {
-    transport::run_blocking_owned(io, s.read_some(asio::buffer(buf)));
+    transport::run_blocking(io, s.read_some(asio::buffer(buf)));
   } catch (const std::system_error& e) {
     ec = e.code();
   }
