@@ -1,32 +1,20 @@
+// transport::stream: reads, writes, timeouts (watchdogs on one lazily set timer), DEFLATE,
+// close, and the completion-token forms. Connecting is in stream_connect.cc, TLS in
+// stream_tls.cc.
 #include "transport/stream.hpp"
 
-#include "transport/deflate.hpp"
-
-#include <openssl/err.h>
-#include <openssl/evp.h>
-#include <openssl/ssl.h>
-#include <openssl/x509v3.h>
-
 #include <algorithm>
-#include <cctype>
-#include <cstring>
+#include <span>
+#include <string>
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
-#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
-#include <boost/asio/ssl.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
-#include <boost/system/system_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <boost/asio/write.hpp>
+#include <boost/system/system_error.hpp>
 
-#include "transport/error.hpp"
-#include "transport/idn.hpp"
-#include "transport/proxy.hpp"
-#include "transport/rate_limit.hpp"
-#include "transport/trace.hpp"
+#include "transport/async_launch.hpp"
+#include "transport/stream_impl.hpp"
 
 namespace inet::transport {
 
@@ -34,557 +22,163 @@ namespace asio = boost::asio;
 using asio::ip::tcp;
 using std::chrono::steady_clock;
 
-// Bounds one pending operation (a read, or a write): its idle bound cut short by the deadline.
-struct watchdog {
-  explicit watchdog(const asio::any_io_executor& ex) : timer(ex) {}
-  asio::steady_timer timer;
-  std::uint64_t generation = 0;
-  bool armed = false;              // an operation is pending under this watchdog
-  std::chrono::milliseconds idle{0};  // that operation's idle bound
-  std::optional<error> fired;      // which bound expired for that operation
-};
+std::string endpoint_text(const tcp::endpoint& ep) {
+  const auto a = ep.address();
+  return (a.is_v6() ? "[" + a.to_string() + "]" : a.to_string()) + ":" + std::to_string(ep.port());
+}
 
-struct stream::impl {
-  explicit impl(asio::any_io_executor ex) : sock(ex), rd(ex), wr(ex), resolver(ex) {}
+// ------------------------------------------------------------------------------- watchdogs
 
-  tcp::socket sock;
-  watchdog rd;  // reads, and the exclusive operations (connect, handshake, graceful close)
-  watchdog wr;  // writes (may be pending together with a read)
-  tcp::resolver resolver;
-  std::unique_ptr<asio::ssl::context> ctx;
-  std::unique_ptr<asio::ssl::stream<tcp::socket&>> tls;
-  timeouts time;
-  int idle_suspended = 0;  // scoped_idle_suspension guards alive: only the deadline applies
-  bool verified = false;
-  bool eof = false;  // the peer closed: further reads return 0 at once (no second epoll wait)
-  trace tracer{"tls"};
-  std::unique_ptr<deflate_codec> deflate;  // COMPRESS=DEFLATE (RFC 4978), until the next connect
-  std::vector<char> gathered;  // async_write_some's copy of several small buffers
-  rate_limiter rd_pace, wr_pace;  // timeouts::rate_limit, per direction
+// Pauses on a timer for what `pace` asks after `n` bytes (rebuilt when the rate changed);
+// never past the deadline (the next operation then fails with deadline_exceeded).
+asio::awaitable<void> stream::impl::pace(rate_limiter& p, std::size_t n) {
+  if (time.rate_limit == 0) co_return;
+  if (p.rate() != time.rate_limit) p = rate_limiter(time.rate_limit);
+  auto wait = p.pause(n);
+  if (time.deadline) wait = std::min(wait, std::max(*time.deadline - steady_clock::now(),
+                                                    steady_clock::duration::zero()));
+  if (wait <= steady_clock::duration::zero()) co_return;
+  asio::steady_timer t(sock.get_executor(), wait);
+  co_await t.async_wait(asio::use_awaitable);
+}
 
-  // Pauses on a timer for what `pace` asks after `n` bytes (rebuilt when the rate changed);
-  // never past the deadline (the next operation then fails with deadline_exceeded).
-  asio::awaitable<void> pace(rate_limiter& p, std::size_t n) {
-    if (time.rate_limit == 0) co_return;
-    if (p.rate() != time.rate_limit) p = rate_limiter(time.rate_limit);
-    auto wait = p.pause(n);
-    if (time.deadline) wait = std::min(wait, std::max(*time.deadline - steady_clock::now(),
-                                                      steady_clock::duration::zero()));
-    if (wait <= steady_clock::duration::zero()) co_return;
-    asio::steady_timer t(sock.get_executor(), wait);
-    co_await t.async_wait(asio::use_awaitable);
+// Arms `w` for one operation: the idle bound, cut short by the deadline.
+void stream::impl::arm(std::chrono::milliseconds idle, watchdog& w) {
+  if (time.deadline && *time.deadline <= steady_clock::now()) {
+    // Already overdue: fail now rather than race a data-ready operation against the timer.
+    boost::system::error_code ignored;
+    sock.close(ignored);
+    throw std::system_error(make_error_code(error::deadline_exceeded),
+                            "operation started after the deadline");
   }
+  w.armed = true;
+  w.idle = idle;
+  w.fired.reset();
+  schedule(w);
+}
 
-  asio::awaitable<std::size_t> raw_read_some(asio::mutable_buffer buf);
-  asio::awaitable<void> raw_write(asio::const_buffer buf);
+// Restarts `w`'s bound from now: idle bound (unless suspended), cut short by the deadline.
+void stream::impl::schedule(watchdog& w) {
+  w.due.reset();
+  w.reason = error::timeout;
+  if (idle_suspended == 0) w.due = steady_clock::now() + w.idle;
+  if (time.deadline && (!w.due || *time.deadline < *w.due)) {
+    w.due = *time.deadline;
+    w.reason = error::deadline_exceeded;
+  }
+  if (w.due) cover(*w.due);
+}
 
-  // Arms `w` for one operation: the idle bound, cut short by the deadline.
-  void arm(std::chrono::milliseconds idle, watchdog& w) {
-    if (time.deadline && *time.deadline <= steady_clock::now()) {
-      // Already overdue: fail now rather than race a data-ready operation against the timer.
-      boost::system::error_code ignored;
-      sock.close(ignored);
-      throw std::system_error(make_error_code(error::deadline_exceeded),
-                              "operation started after the deadline");
+// Makes sure the timer fires no later than `t`, setting it only when it would fire later (or
+// not at all): a run of reads and writes, each due later than the one before, sets it once.
+void stream::impl::cover(clock::time_point t) {
+  if (timer_at && *timer_at <= t) return;
+  timer_at = t;
+  const auto gen = ++timer_generation;
+  timer.expires_at(t);
+  timer.async_wait([this, gen](boost::system::error_code ec) {
+    // `ec` first: a wait aborted by the timer's destruction must not touch the stream.
+    if (!ec && gen == timer_generation) on_timer();
+  });
+}
+
+// The timer fired: operations whose bound has passed fail, the others set it again.
+void stream::impl::on_timer() {
+  timer_at.reset();
+  const auto now = steady_clock::now();
+  bool expired = false;
+  std::optional<clock::time_point> next;
+  for (watchdog* w : {&rd, &wr}) {
+    if (!w->armed || !w->due) continue;
+    if (*w->due <= now) {
+      w->fired = w->reason;
+      w->due.reset();
+      expired = true;
+    } else if (!next || *w->due < *next) {
+      next = w->due;
     }
-    w.armed = true;
-    w.idle = idle;
-    w.fired.reset();
-    schedule(w);
   }
-  void arm(std::chrono::milliseconds idle) { arm(idle, rd); }
-  // (Re)starts `w`'s timer from now: idle bound (unless suspended), cut short by the deadline.
-  void schedule(watchdog& w) {
-    std::optional<steady_clock::time_point> expiry;
-    error reason = error::timeout;
-    if (idle_suspended == 0) expiry = steady_clock::now() + w.idle;
-    if (time.deadline && (!expiry || *time.deadline < *expiry)) {
-      expiry = *time.deadline;
-      reason = error::deadline_exceeded;
-    }
-    const auto gen = ++w.generation;
-    if (!expiry) {
-      w.timer.cancel();
-      return;
-    }
-    w.timer.expires_at(*expiry);
-    w.timer.async_wait([this, &w, gen, reason](boost::system::error_code ec) {
-      if (ec || gen != w.generation) return;
-      w.fired = reason;
-      boost::system::error_code ignored;
-      sock.cancel(ignored);
-      resolver.cancel();
-    });
+  if (next) cover(*next);
+  if (!expired) return;
+  boost::system::error_code ignored;
+  sock.cancel(ignored);
+  resolver.cancel();
+}
+
+void stream::impl::stop_timer() {
+  if (!timer_at) return;
+  timer_at.reset();
+  ++timer_generation;
+  timer.cancel();
+}
+
+std::optional<error> stream::impl::expired(boost::system::error_code ec, watchdog& w) {
+  disarm(w);
+  if (!ec) {
+    w.fired.reset();  // a watchdog that fired as the operation completed decides nothing
+    return std::nullopt;
   }
-  void reset_tls() {
-    tls.reset();
-    ctx.reset();
-    verified = false;
-  }
-  void disarm(watchdog& w) {
-    ++w.generation;
-    w.armed = false;
-    w.timer.cancel();
-  }
-  // Ends a read-side operation that needs no verdict (EOF, graceful close, handshake failure).
-  void disarm() {
-    disarm(rd);
-    rd.fired.reset();
-  }
-  // Converts an operation's result into an exception, naming timeouts precisely. An operation
-  // aborted because the other direction's watchdog fired reports that watchdog's reason.
-  void check(boost::system::error_code ec, const char* what, watchdog& w) {
-    disarm(w);
-    if (!ec) {
-      w.fired.reset();  // a watchdog that fired as the operation completed decides nothing
-      return;
-    }
-    const watchdog& other = &w == &rd ? wr : rd;
-    const std::optional<error> fired = w.fired ? w.fired : other.fired;
-    if (fired && ec == asio::error::operation_aborted) {
-      w.fired.reset();
-      boost::system::error_code ignored;
-      sock.close(ignored);
-      throw std::system_error(make_error_code(*fired), what);
-    }
-    if (ec == asio::error::operation_aborted)
-      throw std::system_error(make_error_code(error::operation_aborted), what);
-    throw std::system_error(ec, what);
-  }
-  void check(boost::system::error_code ec, const char* what) { check(ec, what, rd); }
-  // A new connection: no TLS, no DEFLATE, no EOF, no watchdog verdicts.
-  void fresh_connection() {
-    reset_tls();
-    deflate.reset();
-    eof = false;
-    rd.fired.reset();
-    wr.fired.reset();
-  }
-};
+  const watchdog& other = &w == &rd ? wr : rd;
+  const std::optional<error> fired = w.fired ? w.fired : other.fired;
+  if (!fired || ec != asio::error::operation_aborted) return std::nullopt;
+  w.fired.reset();
+  boost::system::error_code ignored;
+  sock.close(ignored);
+  return fired;
+}
+
+boost::system::error_code stream::impl::verdict(boost::system::error_code ec, watchdog& w) {
+  if (const auto fired = expired(ec, w)) return make_error_code(*fired);
+  return ec;
+}
+
+void stream::impl::check(boost::system::error_code ec, const char* what, watchdog& w) {
+  if (const auto fired = expired(ec, w)) throw std::system_error(make_error_code(*fired), what);
+  if (!ec) return;
+  if (ec == asio::error::operation_aborted)
+    throw std::system_error(make_error_code(error::operation_aborted), what);
+  throw std::system_error(ec, what);
+}
+
+// ------------------------------------------------------------------------- reads and writes
 
 stream::stream(asio::any_io_executor ex) : impl_(std::make_unique<impl>(std::move(ex))) {}
 stream::~stream() = default;
 
 asio::any_io_executor stream::get_executor() const { return impl_->sock.get_executor(); }
 
-namespace {
-
-// RFC 8305 §4: interleave address families, IPv6 first.
-std::vector<tcp::endpoint> interleave(const tcp::resolver::results_type& results) {
-  std::vector<tcp::endpoint> v6, v4, out;
-  for (const auto& r : results) (r.endpoint().address().is_v6() ? v6 : v4).push_back(r.endpoint());
-  for (std::size_t i = 0; i < std::max(v6.size(), v4.size()); ++i) {
-    if (i < v6.size()) out.push_back(v6[i]);
-    if (i < v4.size()) out.push_back(v4[i]);
-  }
-  return out;
+// Fails now when the deadline has passed (as arm() does), for the fast paths that arm nothing.
+void stream::impl::check_overdue() {
+  if (time.deadline && *time.deadline <= steady_clock::now()) arm(time.idle);  // throws
 }
 
-std::string endpoint_text(const tcp::endpoint& ep) {
-  const auto a = ep.address();
-  return (a.is_v6() ? "[" + a.to_string() + "]" : a.to_string()) + ":" + std::to_string(ep.port());
-}
-
-
-// RFC 8305 §5: start a connection attempt every `attempt_delay` (or as soon as the previous
-// one fails) while earlier ones are still pending; the first to succeed wins and the others
-// are closed. Bounded by `end`.
-struct race_result {
-  std::optional<tcp::socket> socket;
-  tcp::endpoint endpoint;
-  std::error_code error;
-};
-
-struct race_state {
-  race_state(const asio::any_io_executor& ex, const trace& t) : wake(ex), tracer(t) {}
-  asio::steady_timer wake;
-  trace tracer;  // a copy: attempts may finish after the stream is gone
-  std::vector<std::shared_ptr<tcp::socket>> attempts;
-  std::optional<tcp::socket> winner;
-  tcp::endpoint winner_ep;
-  std::error_code last;
-  std::size_t pending = 0;
-};
-
-asio::awaitable<void> attempt(std::shared_ptr<race_state> st, std::shared_ptr<tcp::socket> sock,
-                              tcp::endpoint ep) {
-  boost::system::error_code ec;
-  co_await sock->async_connect(ep, asio::redirect_error(asio::use_awaitable, ec));
-  --st->pending;
-  if (!ec && !st->winner) {
-    st->winner.emplace(std::move(*sock));
-    st->winner_ep = ep;
-  } else if (ec && ec != asio::error::operation_aborted) {
-    st->last = ec;
-    st->tracer.info("connect to " + endpoint_text(ep) + " failed: " + ec.message());
-  }
-  st->wake.cancel();
-}
-
-asio::awaitable<race_result> race_connect(asio::any_io_executor ex,
-                                          const std::vector<tcp::endpoint>& endpoints,
-                                          std::chrono::milliseconds attempt_delay,
-                                          steady_clock::time_point end, const trace& tracer) {
-  auto st = std::make_shared<race_state>(ex, tracer);
-  st->last = make_error_code(error::connect_timeout);
-  std::size_t next = 0;
-  while (!st->winner && steady_clock::now() < end) {
-    if (next < endpoints.size()) {
-      auto sock = std::make_shared<tcp::socket>(ex);
-      st->attempts.push_back(sock);
-      ++st->pending;
-      asio::co_spawn(ex, attempt(st, sock, endpoints[next]), asio::detached);
-      ++next;
-      st->wake.expires_at(std::min(end, steady_clock::now() + attempt_delay));
-    } else if (st->pending == 0) {
-      break;  // every address failed
-    } else {
-      st->wake.expires_at(end);
-    }
-    boost::system::error_code ec;
-    co_await st->wake.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-    // Woken early by a finished attempt: if it failed, the loop starts the next one now.
-  }
-  for (auto& a : st->attempts) {
-    boost::system::error_code ignored;
-    if (a->is_open()) a->close(ignored);
-  }
-  race_result r;
-  if (st->winner) {
-    r.socket = std::move(st->winner);
-    r.endpoint = st->winner_ep;
-  } else {
-    r.error = steady_clock::now() >= end && st->pending > 0
-                  ? make_error_code(error::connect_timeout)
-                  : st->last;
-  }
-  co_return r;
-}
-
-struct resolve_state {
-  explicit resolve_state(const asio::any_io_executor& ex) : resolver(ex), wake(ex) {}
-  tcp::resolver resolver;
-  asio::steady_timer wake;
-  bool done = false;
-  boost::system::error_code ec;
-  tcp::resolver::results_type results;
-};
-
-asio::awaitable<void> resolve_in_background(std::shared_ptr<resolve_state> st, std::string host,
-                                            std::string port) {
-  st->results = co_await st->resolver.async_resolve(
-      host, port, asio::redirect_error(asio::use_awaitable, st->ec));
-  st->done = true;
-  st->wake.cancel();
-}
-
-// Resolves host:port, giving up at `end` with error::connect_timeout in `ec`.
-asio::awaitable<tcp::resolver::results_type> bounded_resolve(asio::any_io_executor ex,
-                                                            const std::string& host,
-                                                            std::uint16_t port,
-                                                            steady_clock::time_point end,
-                                                            boost::system::error_code& ec) {
-  auto st = std::make_shared<resolve_state>(ex);
-  asio::co_spawn(ex, resolve_in_background(st, host, std::to_string(port)), asio::detached);
-  st->wake.expires_at(end);
-  boost::system::error_code wait_ec;
-  co_await st->wake.async_wait(asio::redirect_error(asio::use_awaitable, wait_ec));
-  if (!st->done) {
-    st->resolver.cancel();
-    ec = make_error_code(error::connect_timeout);
-    co_return tcp::resolver::results_type();
-  }
-  ec = st->ec;
-  co_return st->results;
-}
-}  // namespace
-
-asio::awaitable<void> stream::connect(std::string host, std::uint16_t port, connect_options opts) {
-  impl& s = *impl_;
-  s.time = opts.time;
-  s.fresh_connection();
-  host = to_ascii_host(host);  // IDNA2008: resolve, proxy requests and SNI use the A-label
-  const bool via_proxy = opts.proxy.type != proxy_options::kind::none;
-  const std::string dial_host = via_proxy ? to_ascii_host(opts.proxy.host) : host;
-  const std::uint16_t dial_port = via_proxy ? opts.proxy.port : port;
-  // The connect timeout covers resolve, every attempt and the proxy handshake.
-  auto connect_end = steady_clock::now() + opts.time.connect;
-  if (opts.time.deadline && *opts.time.deadline < connect_end) connect_end = *opts.time.deadline;
-  auto remaining = [&] {
-    return std::max(std::chrono::milliseconds(1),
-                    std::chrono::duration_cast<std::chrono::milliseconds>(connect_end -
-                                                                          steady_clock::now()));
-  };
-
-  boost::system::error_code ec;
-  // getaddrinfo cannot be interrupted: resolve in the background and stop waiting at the
-  // connect bound (the lookup finishes on its own later and is discarded).
-  auto results = co_await bounded_resolve(s.sock.get_executor(), dial_host, dial_port,
-                                          connect_end, ec);
-  if (ec == make_error_code(error::connect_timeout))
-    throw std::system_error(make_error_code(error::connect_timeout), "resolve " + dial_host);
-  if (ec || results.empty())
-    throw std::system_error(make_error_code(error::resolve_failed),
-                            "could not resolve host '" + dial_host + "'" +
-                                (ec ? " (" + ec.message() + ")" : std::string()));
-
-  const auto endpoints = interleave(results);
-  auto won = co_await race_connect(s.sock.get_executor(), endpoints, opts.attempt_delay,
-                                   connect_end, s.tracer);
-  if (!won.socket) {
-    throw std::system_error(won.error, "connect to " + dial_host + ":" + std::to_string(dial_port));
-  }
-  s.sock = std::move(*won.socket);
-  s.tracer.info("Connected to " + dial_host + " (" + endpoint_text(won.endpoint) + ")");
-  s.sock.set_option(tcp::no_delay(true), ec);
-
-  if (via_proxy) {
-    const auto saved = s.time;
-    s.time.idle = remaining();
-    if (!s.time.deadline || *s.time.deadline > connect_end) s.time.deadline = connect_end;
-    try {
-      co_await proxy_handshake(*this, opts.proxy, host, port);
-    } catch (const std::system_error& e) {
-      s.time = saved;
-      if (e.code() == make_error_code(error::deadline_exceeded) ||
-          e.code() == make_error_code(error::timeout))
-        throw std::system_error(make_error_code(error::connect_timeout), "proxy handshake");
-      throw;
-    }
-    s.time = saved;
-  }
-}
-
-namespace {
-
-std::string x509_name(X509_NAME* name) {
-  if (!name) return {};
-  BIO* bio = BIO_new(BIO_s_mem());
-  X509_NAME_print_ex(bio, name, 0, XN_FLAG_RFC2253);
-  char* data = nullptr;
-  const long n = BIO_get_mem_data(bio, &data);
-  std::string out(data, static_cast<std::size_t>(n));
-  BIO_free(bio);
-  return out;
-}
-
-std::string asn1_time(const ASN1_TIME* t) {
-  if (!t) return {};
-  BIO* bio = BIO_new(BIO_s_mem());
-  ASN1_TIME_print(bio, t);
-  char* data = nullptr;
-  const long n = BIO_get_mem_data(bio, &data);
-  std::string out(data, static_cast<std::size_t>(n));
-  BIO_free(bio);
-  return out;
-}
-
-std::string openssl_errors() {
-  std::string out;
-  while (const unsigned long e = ERR_get_error()) {
-    char buf[256];
-    ERR_error_string_n(e, buf, sizeof buf);
-    if (!out.empty()) out += "; ";
-    out += buf;
-  }
-  return out;
-}
-
-// "AB:CD:..." / "abcd..." -> raw digest bytes (32 for SHA-256, 20 for SHA-1).
-std::string parse_fingerprint(std::string_view text) {
-  std::string hex;
-  for (char c : text) {
-    if (c == ':' || c == ' ') continue;
-    if (!std::isxdigit(static_cast<unsigned char>(c)))
-      throw std::system_error(make_error_code(error::invalid_argument),
-                              "certificate fingerprint: not a hex digit in '" + escape_control(text) + "'");
-    hex += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  }
-  if (hex.size() != 64 && hex.size() != 40)
-    throw std::system_error(make_error_code(error::invalid_argument),
-                            "certificate fingerprint: expected SHA-256 (64 hex digits) or SHA-1 (40), got " +
-                                std::to_string(hex.size()) + " digits");
-  std::string raw;
-  for (std::size_t i = 0; i < hex.size(); i += 2) raw += static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16));
-  return raw;
-}
-
-std::string hex_colons(const unsigned char* p, unsigned n) {
-  static const char digits[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned i = 0; i < n; ++i) {
-    if (i) out += ':';
-    out += digits[p[i] >> 4];
-    out += digits[p[i] & 15];
-  }
-  return out;
-}
-
-// Compares the peer's leaf certificate with the pinned digest; throws on mismatch.
-void check_pinned(SSL* ssl, const std::string& pinned, const std::string& name) {
-  X509* cert = SSL_get1_peer_certificate(ssl);
-  if (!cert)
-    throw std::system_error(make_error_code(error::certificate_verify_failed),
-                            "TLS with " + name + ": no server certificate to compare with the fingerprint");
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned n = 0;
-  const EVP_MD* alg = pinned.size() == 32 ? EVP_sha256() : EVP_sha1();
-  const int ok = X509_digest(cert, alg, md, &n);
-  X509_free(cert);
-  if (ok != 1 || n != pinned.size() || std::memcmp(md, pinned.data(), n) != 0)
-    throw std::system_error(make_error_code(error::certificate_verify_failed),
-                            "TLS with " + name + ": the server certificate's " +
-                                (pinned.size() == 32 ? "SHA-256" : "SHA-1") + " fingerprint " +
-                                hex_colons(md, n) + " is not the pinned one");
-}
-
-std::unique_ptr<asio::ssl::context> make_context(const tls_options& tls) {
-  auto ctx = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_client);
-  SSL_CTX* native = ctx->native_handle();
-  SSL_CTX_set_min_proto_version(native, TLS1_2_VERSION);
-  ctx->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_compression);
-  SSL_CTX_set_session_cache_mode(native, SSL_SESS_CACHE_CLIENT);
-  if (!tls.dangerous_skip_verification && tls.pinned_fingerprint.empty()) {
-    if (tls.ca_file.empty() && tls.ca_path.empty()) {
-      ctx->set_default_verify_paths();
-    } else {
-      if (SSL_CTX_load_verify_locations(native, tls.ca_file.empty() ? nullptr : tls.ca_file.c_str(),
-                                        tls.ca_path.empty() ? nullptr : tls.ca_path.c_str()) != 1)
-        throw std::system_error(make_error_code(error::certificate_verify_failed),
-                                "cannot load CA certificates from '" + tls.ca_file + tls.ca_path +
-                                    "': " + openssl_errors());
-    }
-    ctx->set_verify_mode(asio::ssl::verify_peer);
-  } else {
-    ctx->set_verify_mode(asio::ssl::verify_none);
-  }
-  if (!tls.client_cert_file.empty()) {
-    if (SSL_CTX_use_certificate_chain_file(native, tls.client_cert_file.c_str()) != 1 ||
-        SSL_CTX_use_PrivateKey_file(native,
-                                    (tls.client_key_file.empty() ? tls.client_cert_file
-                                                                 : tls.client_key_file)
-                                        .c_str(),
-                                    SSL_FILETYPE_PEM) != 1)
-      throw std::system_error(make_error_code(error::tls_handshake_failed),
-                              "cannot load client certificate '" + tls.client_cert_file +
-                                  "': " + openssl_errors());
-  }
-  return ctx;
-}
-
-}  // namespace
-
-asio::awaitable<void> stream::handshake(const tls_options& tls, std::string_view host,
-                                        tls_session resume) {
-  impl& s = *impl_;
-  if (!s.sock.is_open()) throw std::system_error(make_error_code(error::not_connected), "TLS");
-  const std::string pinned = tls.pinned_fingerprint.empty() ? std::string() : parse_fingerprint(tls.pinned_fingerprint);
-  s.ctx = make_context(tls);
-  s.tls = std::make_unique<asio::ssl::stream<tcp::socket&>>(s.sock, *s.ctx);
-  SSL* ssl = s.tls->native_handle();
-  const std::string name =
-      to_ascii_host(tls.server_name.empty() ? host : std::string_view(tls.server_name));
-  boost::system::error_code addr_ec;
-  (void)asio::ip::make_address(name, addr_ec);
-  const bool is_ip = !addr_ec;
-  if (name.empty() && !tls.dangerous_skip_verification && pinned.empty()) {
-    s.tls.reset();
-    throw std::system_error(make_error_code(error::certificate_verify_failed),
-                            "no host name to verify the certificate against");
-  }
-  if (!is_ip && !name.empty()) SSL_set_tlsext_host_name(ssl, name.c_str());  // SNI
-  if (!pinned.empty()) {
-    s.tracer.info("server certificate pinned by fingerprint: chain and host name are not checked");
-  } else if (!tls.dangerous_skip_verification) {
-    X509_VERIFY_PARAM* param = SSL_get0_param(ssl);
-    X509_VERIFY_PARAM_set_hostflags(param, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
-    const int ok = is_ip ? X509_VERIFY_PARAM_set1_ip_asc(param, name.c_str())
-                         : X509_VERIFY_PARAM_set1_host(param, name.c_str(), name.size());
-    if (ok != 1) {
-      s.tls.reset();
-      throw std::system_error(make_error_code(error::certificate_verify_failed),
-                              "cannot verify host name '" + escape_control(name) + "'");
-    }
-  } else {
-    s.tracer.info("WARNING: TLS certificate and host name verification DISABLED for " + name);
-  }
-  if (!tls.alpn.empty()) {
-    std::string wire;
-    for (const auto& p : tls.alpn) {
-      wire.push_back(static_cast<char>(p.size()));
-      wire += p;
-    }
-    SSL_set_alpn_protos(ssl, reinterpret_cast<const unsigned char*>(wire.data()),
-                        static_cast<unsigned>(wire.size()));
-  }
-  if (resume) SSL_set_session(ssl, static_cast<SSL_SESSION*>(resume.handle_.get()));
-
-  boost::system::error_code ec;
-  s.arm(s.time.idle);
-  co_await s.tls->async_handshake(asio::ssl::stream_base::client,
-                                  asio::redirect_error(asio::use_awaitable, ec));
-  if (ec && !(s.rd.fired && ec == asio::error::operation_aborted)) {
-    s.disarm();
-    const long vr = SSL_get_verify_result(ssl);
-    s.tls.reset();
-    boost::system::error_code ignored;
-    s.sock.close(ignored);
-    if (vr != X509_V_OK)
-      throw std::system_error(make_error_code(error::certificate_verify_failed),
-                              "TLS with " + name + ": " + X509_verify_cert_error_string(vr));
-    // OpenSSL itself refuses a ServerHello selecting an ALPN protocol that was not offered
-    // (RFC 7301 §3.2) with SSL_R_BAD_EXTENSION; with an ALPN offer that is the ALPACA case.
-    if (!tls.alpn.empty() && ec.category() == asio::error::get_ssl_category() &&
-        ERR_GET_REASON(static_cast<unsigned long>(ec.value())) == SSL_R_BAD_EXTENSION)
-      throw std::system_error(make_error_code(error::alpn_mismatch),
-                              "TLS with " + name + ": " + ec.message() +
-                                  " (the server's ALPN selection was not offered)");
-    throw std::system_error(make_error_code(error::tls_handshake_failed),
-                            "TLS with " + name + ": " + ec.message());
-  }
-  s.check(ec, "TLS handshake");
-  if (!pinned.empty()) {
-    try {
-      check_pinned(ssl, pinned, name);
-    } catch (...) {
-      s.tls.reset();
-      boost::system::error_code ignored;
-      s.sock.close(ignored);
-      throw;
-    }
-  }
-  if (!tls.alpn.empty()) {  // RFC 7301 §3.2, ALPACA: none selected is fine, another is not
-    const unsigned char* sel = nullptr;
-    unsigned sel_len = 0;
-    SSL_get0_alpn_selected(ssl, &sel, &sel_len);
-    const std::string selected(reinterpret_cast<const char*>(sel), sel ? sel_len : 0);
-    if (!selected.empty() && std::find(tls.alpn.begin(), tls.alpn.end(), selected) == tls.alpn.end()) {
-      s.tls.reset();
-      boost::system::error_code ignored;
-      s.sock.close(ignored);
-      throw std::system_error(make_error_code(error::alpn_mismatch),
-                              "TLS with " + name + ": the server selected ALPN protocol \"" +
-                                  escape_control(selected) + "\", which was not offered");
-    }
-  }
-  s.verified = !tls.dangerous_skip_verification;
-  const auto info = tls_details();
-  s.tracer.info("TLS connection using " + info.protocol + " / " + info.cipher +
-                (info.session_reused ? " (session resumed)" : ""));
-  s.tracer.info("Server certificate: subject " + info.peer_subject + "; issuer " +
-                info.peer_issuer + "; expires " + info.peer_not_after);
-}
-
+// Plain TCP: a read that does not follow a write tries the socket at once (bulk data is
+// usually there: no completion posted, no scheduler round) and otherwise waits for
+// readability; a read right after a write (a request/response exchange, where the reply is
+// rarely there yet) is one asynchronous read (Asio tries it once, then waits). TLS: the TLS
+// stream's read.
 asio::awaitable<std::size_t> stream::impl::raw_read_some(asio::mutable_buffer buf) {
   if (!sock.is_open()) throw std::system_error(make_error_code(error::not_connected), "read");
   if (eof) co_return 0;
   boost::system::error_code ec;
   std::size_t n = 0;
-  arm(time.idle);
-  if (tls)
-    n = co_await tls->async_read_some(buf, asio::redirect_error(asio::use_awaitable, ec));
-  else
-    n = co_await sock.async_read_some(buf, asio::redirect_error(asio::use_awaitable, ec));
+  const bool after_write = last_was_write;
+  last_was_write = false;
+  if (!tls && !after_write) {
+    check_overdue();
+    n = sock.read_some(buf, ec);
+    if (!ec) {
+      co_await pace(rd_pace, n);
+      co_return n;
+    }
+  }
+  if (tls || after_write || ec == asio::error::would_block) {
+    arm(time.idle);
+    if (tls || after_write)
+      n = co_await async_io_read(buf, asio::redirect_error(asio::use_awaitable, ec));
+    else  // the socket had nothing a moment ago: no second attempt before waiting
+      n = co_await async_io_wait_then_read(buf, asio::redirect_error(asio::use_awaitable, ec));
+  }
   if (ec == asio::error::eof || ec == asio::ssl::error::stream_truncated) {
     disarm();
     eof = true;
@@ -595,16 +189,24 @@ asio::awaitable<std::size_t> stream::impl::raw_read_some(asio::mutable_buffer bu
   co_return n;
 }
 
+// Plain TCP: tries the socket at once; waits (armed) only for what it did not take.
 asio::awaitable<void> stream::impl::raw_write(asio::const_buffer buf) {
   if (!sock.is_open()) throw std::system_error(make_error_code(error::not_connected), "write");
+  last_was_write = true;
+  const std::size_t size = buf.size();
   boost::system::error_code ec;
-  arm(time.idle, wr);
-  if (tls)
-    co_await asio::async_write(*tls, buf, asio::redirect_error(asio::use_awaitable, ec));
-  else
-    co_await asio::async_write(sock, buf, asio::redirect_error(asio::use_awaitable, ec));
-  check(ec, "write", wr);
-  co_await pace(wr_pace, buf.size());
+  if (!tls) {
+    check_overdue();
+    const std::size_t n = sock.write_some(buf, ec);
+    if (ec && ec != asio::error::would_block) check(ec, "write", wr);  // throws
+    buf += n;
+  }
+  if (buf.size() > 0) {
+    arm(time.idle, wr);
+    co_await async_io_write(buf, asio::redirect_error(asio::use_awaitable, ec));
+    check(ec, "write", wr);
+  }
+  co_await pace(wr_pace, size);
 }
 
 asio::awaitable<std::size_t> stream::read_some(asio::mutable_buffer buf) {
@@ -668,6 +270,7 @@ void stream::close() noexcept {
   boost::system::error_code ignored;
   impl_->disarm(impl_->rd);
   impl_->disarm(impl_->wr);
+  impl_->stop_timer();
   impl_->sock.shutdown(tcp::socket::shutdown_both, ignored);
   impl_->sock.close(ignored);
   // The TLS state stays until the next connect(): freeing it here would mark its session as
@@ -683,47 +286,6 @@ void stream::cancel() noexcept {
 bool stream::is_open() const noexcept { return impl_->sock.is_open(); }
 bool stream::is_tls() const noexcept { return static_cast<bool>(impl_->tls); }
 
-tls_info stream::tls_details() const {
-  tls_info info;
-  if (!impl_->tls) return info;
-  SSL* ssl = impl_->tls->native_handle();
-  info.protocol = SSL_get_version(ssl);
-  if (const SSL_CIPHER* c = SSL_get_current_cipher(ssl)) info.cipher = SSL_CIPHER_get_name(c);
-  const unsigned char* alpn = nullptr;
-  unsigned alpn_len = 0;
-  SSL_get0_alpn_selected(ssl, &alpn, &alpn_len);
-  if (alpn) info.alpn.assign(reinterpret_cast<const char*>(alpn), alpn_len);
-  info.session_reused = SSL_session_reused(ssl) == 1;
-  info.verified = impl_->verified;
-  if (X509* cert = SSL_get1_peer_certificate(ssl)) {
-    info.peer_subject = x509_name(X509_get_subject_name(cert));
-    info.peer_issuer = x509_name(X509_get_issuer_name(cert));
-    info.peer_not_before = asn1_time(X509_get0_notBefore(cert));
-    info.peer_not_after = asn1_time(X509_get0_notAfter(cert));
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned md_len = 0;
-    if (X509_digest(cert, EVP_sha256(), md, &md_len) == 1) {
-      static const char* hex = "0123456789ABCDEF";
-      for (unsigned i = 0; i < md_len; ++i) {
-        if (i) info.peer_sha256_fingerprint.push_back(':');
-        info.peer_sha256_fingerprint.push_back(hex[md[i] >> 4]);
-        info.peer_sha256_fingerprint.push_back(hex[md[i] & 15]);
-      }
-    }
-    X509_free(cert);
-  }
-  return info;
-}
-
-tls_session stream::session() const {
-  tls_session out;
-  if (!impl_->tls) return out;
-  if (SSL_SESSION* sess = SSL_get1_session(impl_->tls->native_handle()))
-    out.handle_ = std::shared_ptr<void>(sess, [](void* p) {
-      SSL_SESSION_free(static_cast<SSL_SESSION*>(p));
-    });
-  return out;
-}
 
 std::string stream::remote_endpoint() const {
   boost::system::error_code ec;
@@ -755,12 +317,16 @@ void stream::attach(tcp::socket&& sock) {
   impl_->sock = std::move(sock);
   boost::system::error_code ignored;
   impl_->sock.set_option(tcp::no_delay(true), ignored);
+  impl_->sock.non_blocking(true, ignored);  // the plain-TCP fast paths try a read or write at once
 }
 
+
 // ------------------------------------------------------------------ completion-token forms
-// The token forms run the coroutine forms above (one implementation of TLS, DEFLATE and the
-// watchdogs) through transport::launch (transport/async.hpp), which maps exceptions to error
-// codes. A read honours every cancellation type, a write terminal only.
+// Plain TCP and TLS without DEFLATE or a rate limit: the socket/TLS operation is started
+// directly with a handler that gives the watchdog's verdict (no coroutine, no post per call).
+// With DEFLATE or a rate limit the token forms run the coroutine forms above through
+// transport::launch (transport/async.hpp), which maps exceptions to error codes. A read
+// honours every cancellation type, a write terminal only.
 
 namespace {
 
@@ -779,15 +345,85 @@ asio::awaitable<std::size_t> write_whole(stream& s, asio::const_buffer buf) {
   co_return buf.size();
 }
 
+// Completes `h` from its executor, never inside the initiating call.
+void post_completion(const asio::any_io_executor& io, detail::size_handler h,
+                     boost::system::error_code ec, std::size_t n) {
+  auto ex = asio::get_associated_executor(h, io);
+  asio::post(io, asio::bind_executor(ex, [h = std::move(h), ec, n]() mutable {
+               std::move(h)(ec, n);
+             }));
+}
+
+void clear_slot(detail::size_handler& h) {
+  auto slot = asio::get_associated_cancellation_slot(h);
+  if (slot.is_connected()) slot.clear();
+}
+
 }  // namespace
 
+// The error a direct read or write fails with before it starts (empty: start it).
+boost::system::error_code stream::impl::start_error(watchdog& w) {
+  if (!sock.is_open()) return make_error_code(error::not_connected);
+  if (&w == &rd && eof) return asio::error::eof;
+  try {
+    arm(time.idle, w);
+  } catch (const std::system_error& e) {
+    return e.code();
+  }
+  return {};
+}
+
 void stream::start_read_some(asio::mutable_buffer buf, detail::size_handler h) {
-  launch<std::size_t>({get_executor(), nullptr, {}, asio::cancellation_type::all},
-                      read_some_or_eof(*this, buf), std::move(h));
+  impl& s = *impl_;
+  if (s.deflate || s.time.rate_limit != 0) {
+    launch<std::size_t>({get_executor(), nullptr, {}, asio::cancellation_type::all},
+                        read_some_or_eof(*this, buf), std::move(h));
+    return;
+  }
+  const auto early = buf.size() == 0 ? boost::system::error_code() : s.start_error(s.rd);
+  if (buf.size() == 0 || early) return post_completion(get_executor(), std::move(h), early, 0);
+  auto slot = asio::get_associated_cancellation_slot(h);
+  auto ex = asio::get_associated_executor(h, get_executor());
+  auto done = asio::bind_cancellation_slot(
+      slot, asio::bind_executor(ex, [&s, h = std::move(h)](boost::system::error_code ec,
+                                                            std::size_t n) mutable {
+        clear_slot(h);
+        if (ec == asio::error::eof || ec == asio::ssl::error::stream_truncated) {
+          s.disarm();
+          s.eof = true;
+          return std::move(h)(asio::error::eof, 0);
+        }
+        ec = s.verdict(ec, s.rd);
+        std::move(h)(ec, ec ? 0 : n);
+      }));
+  s.last_was_write = false;
+  s.async_io_read(buf, std::move(done));
 }
 
 void stream::start_write_some(asio::const_buffer buf, detail::size_handler h) {
-  launch<std::size_t>({get_executor()}, write_whole(*this, buf), std::move(h));
+  impl& s = *impl_;
+  if (s.deflate || s.time.rate_limit != 0) {
+    launch<std::size_t>({get_executor()}, write_whole(*this, buf), std::move(h));
+    return;
+  }
+  const auto early = buf.size() == 0 ? boost::system::error_code() : s.start_error(s.wr);
+  if (buf.size() == 0 || early) return post_completion(get_executor(), std::move(h), early, 0);
+  s.last_was_write = true;
+  auto ex = asio::get_associated_executor(h, get_executor());
+  auto slot = asio::get_associated_cancellation_slot(h);
+  auto done = asio::bind_executor(ex, [&s, h = std::move(h)](boost::system::error_code ec,
+                                                             std::size_t n) mutable {
+    clear_slot(h);
+    ec = s.verdict(ec, s.wr);
+    std::move(h)(ec, ec ? 0 : n);
+  });
+  if (!slot.is_connected()) return s.async_io_write(buf, std::move(done));
+  // Terminal cancellation only: a write cut anywhere else leaves the stream unusable.
+  slot.assign([&s](asio::cancellation_type type) {
+    if ((type & asio::cancellation_type::terminal) != asio::cancellation_type::none)
+      s.write_cancel.emit(asio::cancellation_type::terminal);
+  });
+  s.async_io_write(buf, asio::bind_cancellation_slot(s.write_cancel.slot(), std::move(done)));
 }
 
 asio::mutable_buffer stream::gather_space(std::size_t n) {

@@ -149,6 +149,9 @@ inetpp_cc_library(transport
     transport/proxy.cc
     transport/proxy_reply.cc
     transport/stream.cc
+    transport/stream_connect.cc
+    transport/stream_impl.hpp
+    transport/stream_tls.cc
     transport/trace.cc
   HDRS
     transport/beast.hpp
@@ -1516,6 +1519,18 @@ inetpp_cc_test(tests_transport_idle_suspension_test
   LABEL //tests/transport:idle_suspension_test
   SRCS
     tests/transport/idle_suspension_test.cc
+  DEPS
+    tests_transport_test_util
+    tests_mock
+    asio
+    transport
+    @system//:boost
+  COPTS -Wno-mismatched-new-delete)
+
+inetpp_cc_test(tests_transport_idle_timer_test
+  LABEL //tests/transport:idle_timer_test
+  SRCS
+    tests/transport/idle_timer_test.cc
   DEPS
     tests_transport_test_util
     tests_mock
