@@ -888,30 +888,42 @@ inetpp_cc_test(tests_gopher_client_test
     asio
     transport)
 
+inetpp_cc_library(tests_http_encoders
+  LABEL //tests/http:encoders
+  TESTONLY
+  SRCS
+    tests/http/encoders.cc
+  HDRS
+    tests/http/encoders.hpp
+  DEPS
+    @system//:brotli_enc
+    @system//:zlib
+    @system//:zstd)
+
 inetpp_cc_test(tests_http_agent_test
   LABEL //tests/http:agent_test
   SRCS
     tests/http/agent_test.cc
   DEPS
+    tests_http_encoders
     http
     tests_mock
     asio
     transport
-    @system//:boost
-    @system//:zlib)
+    @system//:boost)
 
 inetpp_cc_test(tests_http_body_test
   LABEL //tests/http:body_test
   SRCS
     tests/http/body_test.cc
   DEPS
+    tests_http_encoders
     http
     tests_mock
     asio
     transport
     transport_body
-    @system//:boost
-    @system//:zlib)
+    @system//:boost)
 
 inetpp_cc_test(tests_http_client_test
   LABEL //tests/http:client_test
@@ -930,13 +942,12 @@ inetpp_cc_test(tests_http_content_coding_test
   SRCS
     tests/http/content_coding_test.cc
   DEPS
+    tests_http_encoders
     http
     tests_mock
     asio
     transport
     @system//:boost
-    @system//:brotli_enc
-    @system//:zlib
     @system//:zstd)
 
 inetpp_cc_test(tests_http_cookie_jar_test
@@ -989,13 +1000,12 @@ inetpp_cc_test(tests_http_transfer_features_test
   SRCS
     tests/http/transfer_features_test.cc
   DEPS
+    tests_http_encoders
     http
     transfer
     tests_mock
     asio
-    transport
-    @system//:brotli_enc
-    @system//:zstd)
+    transport)
 
 inetpp_cc_test(tests_http_transfer_range_test
   LABEL //tests/http:transfer_range_test

@@ -3,18 +3,19 @@
 // a cap on the decoded size.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <zlib.h>
 
 #include <boost/asio/io_context.hpp>
 #include <string>
 
 #include "protocols/http/agent.hpp"
+#include "tests/http/encoders.hpp"
 #include "tests/mock/server.hpp"
 #include "transport/blocking.hpp"
 
 namespace inet::http {
 namespace {
 
+using inet::http::test::zlib_encode;
 using inet::test::cert_kind;
 using inet::test::mock_server;
 using inet::test::script;
@@ -35,20 +36,6 @@ std::string ok(const std::string& body, const std::string& extra = "") {
 std::string redirect(int code, const std::string& location) {
   return "HTTP/1.1 " + std::to_string(code) + " Moved\r\nLocation: " + location +
          "\r\nContent-Length: 7\r\n\r\nignored";
-}
-
-std::string gzip(const std::string& data, int window_bits = 15 + 16) {
-  z_stream z{};
-  deflateInit2(&z, 9, Z_DEFLATED, window_bits, 8, Z_DEFAULT_STRATEGY);
-  std::string out(deflateBound(&z, data.size()) + 64, '\0');
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  z.avail_in = static_cast<uInt>(data.size());
-  z.next_out = reinterpret_cast<Bytef*>(out.data());
-  z.avail_out = static_cast<uInt>(out.size());
-  deflate(&z, Z_FINISH);
-  out.resize(z.total_out);
-  deflateEnd(&z);
-  return out;
 }
 
 struct runner {
@@ -242,11 +229,11 @@ TEST(HttpAgent, GzipAndDeflateDecodedWithAcceptEncoding) {
   mock_server srv(std::move(
       script()
           .expect_until("", &head)
-          .send(ok(gzip(text), "Content-Encoding: gzip\r\n"))
+          .send(ok(zlib_encode(text), "Content-Encoding: gzip\r\n"))
           .expect_until("")
-          .send(ok(gzip("zlib data", 15), "Content-Encoding: deflate\r\n"))
+          .send(ok(zlib_encode("zlib data", 15), "Content-Encoding: deflate\r\n"))
           .expect_until("")
-          .send(ok(gzip("raw data", -15), "Content-Encoding: deflate\r\n"))
+          .send(ok(zlib_encode("raw data", -15), "Content-Encoding: deflate\r\n"))
           .close()));
   runner r;
   fetch_options fo;
@@ -261,7 +248,7 @@ TEST(HttpAgent, GzipAndDeflateDecodedWithAcceptEncoding) {
 }
 
 TEST(HttpAgent, GzipBombIsCapped) {
-  const std::string bomb = gzip(std::string(20 * 1024 * 1024, '\0'));
+  const std::string bomb = zlib_encode(std::string(20 * 1024 * 1024, '\0'));
   ASSERT_LT(bomb.size(), 100000u);
   mock_server srv(std::move(
       script().expect_until("").send(ok(bomb, "Content-Encoding: gzip\r\n")).close()));
@@ -274,7 +261,7 @@ TEST(HttpAgent, GzipBombIsCapped) {
 }
 
 TEST(HttpAgent, TruncatedOrCorruptGzipIsAnError) {
-  const std::string z = gzip(std::string(5000, 'a') + std::string(5000, 'b'));
+  const std::string z = zlib_encode(std::string(5000, 'a') + std::string(5000, 'b'));
   mock_server srv(std::move(
       script()
           .expect_until("")
@@ -290,7 +277,7 @@ TEST(HttpAgent, TruncatedOrCorruptGzipIsAnError) {
 }
 
 TEST(HttpAgent, WithoutDecodingTheBodyIsRaw) {
-  const std::string z = gzip("hello");
+  const std::string z = zlib_encode("hello");
   mock_server srv(std::move(
       script().expect_until("").send(ok(z, "Content-Encoding: gzip\r\n")).close()));
   runner r;

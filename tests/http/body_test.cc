@@ -5,7 +5,6 @@
 // (gzip) large body through http::agent.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <zlib.h>
 
 #include <boost/asio/io_context.hpp>
 #include <string>
@@ -13,6 +12,7 @@
 
 #include "protocols/http/agent.hpp"
 #include "protocols/http/client.hpp"
+#include "tests/http/encoders.hpp"
 #include "tests/mock/server.hpp"
 #include "transport/blocking.hpp"
 #include "transport/error.hpp"
@@ -20,6 +20,7 @@
 namespace inet::http {
 namespace {
 
+using inet::http::test::zlib_encode;
 using inet::test::cert_kind;
 using inet::test::close_mode;
 using inet::test::mock_server;
@@ -288,23 +289,9 @@ TEST(HttpBody, ChunkedLargeChunksExact) {
   EXPECT_SCRIPT_OK(srv);
 }
 
-std::string gzip(const std::string& data) {
-  z_stream z{};
-  deflateInit2(&z, 6, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY);
-  std::string out(deflateBound(&z, data.size()) + 64, '\0');
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  z.avail_in = static_cast<uInt>(data.size());
-  z.next_out = reinterpret_cast<Bytef*>(out.data());
-  z.avail_out = static_cast<uInt>(out.size());
-  deflate(&z, Z_FINISH);
-  out.resize(z.total_out);
-  deflateEnd(&z);
-  return out;
-}
-
 TEST(HttpBody, LargeGzipBodyDecodedThroughTheAgent) {
   const std::string text = pattern(1024 * 1024);
-  const std::string wire = gzip(text);
+  const std::string wire = zlib_encode(text);
   ASSERT_GT(wire.size(), 256u * 1024);  // several body pieces reach the decoder
   mock_server srv(std::move(
       script().expect_until("").send(ok(wire, "Content-Encoding: gzip\r\n")).close()));

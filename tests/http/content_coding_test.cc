@@ -3,57 +3,27 @@
 // directly and through http::agent against a mock server.
 #include "protocols/http/content_coding.hpp"
 
-#include <brotli/encode.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <zlib.h>
 #include <zstd.h>
 
 #include <boost/asio/io_context.hpp>
 #include <string>
 
 #include "protocols/http/agent.hpp"
+#include "tests/http/encoders.hpp"
 #include "tests/mock/server.hpp"
 #include "transport/blocking.hpp"
 
 namespace inet::http {
 namespace {
 
+using inet::http::test::br_encode;
+using inet::http::test::zlib_encode;
+using inet::http::test::zstd_encode;
 using inet::test::mock_server;
 using inet::test::script;
 using ::testing::HasSubstr;
-
-std::string zlib_encode(const std::string& data, int window_bits) {
-  z_stream z{};
-  deflateInit2(&z, 9, Z_DEFLATED, window_bits, 8, Z_DEFAULT_STRATEGY);
-  std::string out(deflateBound(&z, data.size()) + 64, '\0');
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  z.avail_in = static_cast<uInt>(data.size());
-  z.next_out = reinterpret_cast<Bytef*>(out.data());
-  z.avail_out = static_cast<uInt>(out.size());
-  deflate(&z, Z_FINISH);
-  out.resize(z.total_out);
-  deflateEnd(&z);
-  return out;
-}
-
-std::string br_encode(const std::string& data) {
-  std::size_t n = BrotliEncoderMaxCompressedSize(data.size());
-  std::string out(n, '\0');
-  EXPECT_TRUE(BrotliEncoderCompress(5, BROTLI_DEFAULT_WINDOW, BROTLI_MODE_GENERIC, data.size(),
-                                    reinterpret_cast<const std::uint8_t*>(data.data()), &n,
-                                    reinterpret_cast<std::uint8_t*>(out.data())));
-  out.resize(n);
-  return out;
-}
-
-std::string zstd_encode(const std::string& data) {
-  std::string out(ZSTD_compressBound(data.size()), '\0');
-  const std::size_t n = ZSTD_compress(out.data(), out.size(), data.data(), data.size(), 3);
-  EXPECT_FALSE(ZSTD_isError(n));
-  out.resize(n);
-  return out;
-}
 
 std::string encode(coding c, const std::string& data) {
   switch (c) {

@@ -1,21 +1,22 @@
 // http(s):// through the transfer library with the library-side features of docs/http.md:
 // the shared cookie jar (options::cookies, the CLI's -b/-c), -F multipart forms and
 // --compressed with br/zstd (bombs: curl's 63 under --max-filesize, corrupt data: 61).
-#include <brotli/encode.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <zstd.h>
 
 #include <fstream>
 #include <string>
 
 #include "protocols/http/cookie_jar.hpp"
 #include "protocols/transfer/session.hpp"
+#include "tests/http/encoders.hpp"
 #include "tests/mock/server.hpp"
 
 namespace inet::transfer {
 namespace {
 
+using inet::http::test::br_encode;
+using inet::http::test::zstd_encode;
 using inet::test::mock_server;
 using inet::test::script;
 using ::testing::HasSubstr;
@@ -105,22 +106,6 @@ TEST(HttpTransferForm, PostsMultipartAndFailsWith26OnAMissingFile) {
   missing.http_form = {"f=@/nonexistent/dir/x"};
   blocking_session s2;
   EXPECT_EQ(get(s2, "http://127.0.0.1:1/", missing).exit(), 26);
-}
-
-std::string zstd_encode(const std::string& data) {
-  std::string out(ZSTD_compressBound(data.size()), '\0');
-  out.resize(ZSTD_compress(out.data(), out.size(), data.data(), data.size(), 3));
-  return out;
-}
-
-std::string br_encode(const std::string& data) {
-  std::size_t n = BrotliEncoderMaxCompressedSize(data.size());
-  std::string out(n, '\0');
-  BrotliEncoderCompress(5, BROTLI_DEFAULT_WINDOW, BROTLI_MODE_GENERIC, data.size(),
-                        reinterpret_cast<const std::uint8_t*>(data.data()), &n,
-                        reinterpret_cast<std::uint8_t*>(out.data()));
-  out.resize(n);
-  return out;
 }
 
 TEST(HttpTransferCompressed, BrZstdDecodedBombIs63CorruptIs61) {
