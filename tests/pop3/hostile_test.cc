@@ -44,6 +44,32 @@ TEST(Pop3Hostile, MessageCutOffAfterLfDotLfIsAPartialTransfer) {
   EXPECT_EQ(body, "line\r\n");
 }
 
+TEST(Pop3Hostile, ConnectionCutInsidePipelinedRetrsFailsOnlyTheUnfinishedMessage) {
+  // RETRs sent ahead (RFC 2449 PIPELINING): message 1 arrives whole, message 2 is cut off
+  // before its "." line. retr(1) keeps its bytes; retr(2) is a partial transfer, never a
+  // success; what was read of it reached the sink; the client is then unusable.
+  mock_server srv(logged_in({"USER", "PIPELINING"})
+                      .expect("RETR 1").expect("RETR 2").expect("RETR 3")
+                      .send("+OK\r\none\r\n.\r\n+OK\r\ntwo, first half\r\ntwo, sec")
+                      .close());
+  blocking_client c;
+  c.connect(login_options(srv));
+  ASSERT_EQ(c.retr_ahead({1, 2, 3}), 3u);
+  std::string one, two, three;
+  EXPECT_EQ(c.retr(1, string_sink(one)), 5u);
+  EXPECT_EQ(one, "one\r\n");
+  try {
+    c.retr(2, string_sink(two));
+    FAIL() << "a pipelined RETR cut off before its \".\" succeeded";
+  } catch (const std::system_error& e) {
+    EXPECT_EQ(e.code(), transport::error::unexpected_eof) << e.what();
+  }
+  EXPECT_EQ(two.rfind("two, first half\r\n", 0), 0u) << two;
+  EXPECT_THROW(c.retr(3, string_sink(three)), std::system_error);
+  EXPECT_TRUE(three.empty());
+  EXPECT_SCRIPT_OK(srv);
+}
+
 TEST(Pop3Hostile, UnstuffingWithOneByteWrites) {
   mock_server srv(logged_in()
                       .expect("RETR 1")
