@@ -888,14 +888,16 @@ inetpp_cc_test(tests_gopher_client_test
     asio
     transport)
 
-inetpp_cc_library(tests_http_encoders
-  LABEL //tests/http:encoders
+inetpp_cc_library(tests_http_test_util
+  LABEL //tests/http:test_util
   TESTONLY
   SRCS
-    tests/http/encoders.cc
+    tests/http/test_util.cc
   HDRS
-    tests/http/encoders.hpp
+    tests/http/test_util.hpp
   DEPS
+    http
+    tests_mock
     @system//:brotli_enc
     @system//:zlib
     @system//:zstd)
@@ -905,7 +907,7 @@ inetpp_cc_test(tests_http_agent_test
   SRCS
     tests/http/agent_test.cc
   DEPS
-    tests_http_encoders
+    tests_http_test_util
     http
     tests_mock
     asio
@@ -917,7 +919,7 @@ inetpp_cc_test(tests_http_body_test
   SRCS
     tests/http/body_test.cc
   DEPS
-    tests_http_encoders
+    tests_http_test_util
     http
     tests_mock
     asio
@@ -930,6 +932,7 @@ inetpp_cc_test(tests_http_client_test
   SRCS
     tests/http/client_test.cc
   DEPS
+    tests_http_test_util
     http
     tests_mock
     asio
@@ -942,7 +945,7 @@ inetpp_cc_test(tests_http_content_coding_test
   SRCS
     tests/http/content_coding_test.cc
   DEPS
-    tests_http_encoders
+    tests_http_test_util
     http
     tests_mock
     asio
@@ -976,6 +979,7 @@ inetpp_cc_test(tests_http_expect_test
   SRCS
     tests/http/expect_test.cc
   DEPS
+    tests_http_test_util
     http
     transfer
     tests_mock
@@ -1000,7 +1004,7 @@ inetpp_cc_test(tests_http_transfer_features_test
   SRCS
     tests/http/transfer_features_test.cc
   DEPS
-    tests_http_encoders
+    tests_http_test_util
     http
     transfer
     tests_mock
@@ -1022,6 +1026,7 @@ inetpp_cc_test(tests_http_transfer_test
   SRCS
     tests/http/transfer_test.cc
   DEPS
+    tests_http_test_util
     transfer
     tests_mock
     asio

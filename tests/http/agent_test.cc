@@ -8,13 +8,14 @@
 #include <string>
 
 #include "protocols/http/agent.hpp"
-#include "tests/http/encoders.hpp"
+#include "tests/http/test_util.hpp"
 #include "tests/mock/server.hpp"
 #include "transport/blocking.hpp"
 
 namespace inet::http {
 namespace {
 
+using inet::http::test::ok;
 using inet::http::test::zlib_encode;
 using inet::test::cert_kind;
 using inet::test::mock_server;
@@ -26,11 +27,6 @@ using ::testing::Not;
 
 std::string base(const mock_server& srv) {
   return "http://127.0.0.1:" + std::to_string(srv.port());
-}
-
-std::string ok(const std::string& body, const std::string& extra = "") {
-  return "HTTP/1.1 200 OK\r\n" + extra + "Content-Length: " + std::to_string(body.size()) +
-         "\r\n\r\n" + body;
 }
 
 std::string redirect(int code, const std::string& location) {

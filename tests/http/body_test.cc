@@ -12,7 +12,7 @@
 
 #include "protocols/http/agent.hpp"
 #include "protocols/http/client.hpp"
-#include "tests/http/encoders.hpp"
+#include "tests/http/test_util.hpp"
 #include "tests/mock/server.hpp"
 #include "transport/blocking.hpp"
 #include "transport/error.hpp"
@@ -20,6 +20,8 @@
 namespace inet::http {
 namespace {
 
+using inet::http::test::ok;
+using inet::http::test::plain;
 using inet::http::test::zlib_encode;
 using inet::test::cert_kind;
 using inet::test::close_mode;
@@ -39,19 +41,6 @@ std::string pattern(std::size_t n) {
     s[i] = static_cast<char>((x >> 16) ^ (i % 251));
   }
   return s;
-}
-
-std::string ok(const std::string& body, const std::string& extra = "") {
-  return "HTTP/1.1 200 OK\r\n" + extra + "Content-Length: " + std::to_string(body.size()) +
-         "\r\n\r\n" + body;
-}
-
-client_options plain(const mock_server& srv) {
-  client_options o;
-  o.host = "127.0.0.1";
-  o.port = srv.port();
-  o.tls = false;
-  return o;
 }
 
 client_options tls(const mock_server& srv) {

@@ -10,12 +10,14 @@
 #include <string>
 
 #include "protocols/http/client.hpp"
+#include "tests/http/test_util.hpp"
 #include "tests/mock/server.hpp"
 #include "transport/error.hpp"
 
 namespace inet::http {
 namespace {
 
+using inet::http::test::plain;
 using inet::test::cert_kind;
 using inet::test::close_mode;
 using inet::test::mock_server;
@@ -23,14 +25,6 @@ using inet::test::script;
 using inet::test::server_options;
 using inet::test::test_pki;
 using ::testing::HasSubstr;
-
-client_options plain(const mock_server& srv) {
-  client_options o;
-  o.host = "127.0.0.1";
-  o.port = srv.port();
-  o.tls = false;
-  return o;
-}
 
 std::string host_line(const mock_server& srv) {
   return "Host: 127.0.0.1:" + std::to_string(srv.port()) + "\r\n";

@@ -11,13 +11,14 @@
 #include <string>
 
 #include "protocols/http/agent.hpp"
-#include "tests/http/encoders.hpp"
+#include "tests/http/test_util.hpp"
 #include "tests/mock/server.hpp"
 #include "transport/blocking.hpp"
 
 namespace inet::http {
 namespace {
 
+using inet::http::test::ok;
 using inet::http::test::br_encode;
 using inet::http::test::zlib_encode;
 using inet::http::test::zstd_encode;
@@ -152,11 +153,6 @@ TEST(ContentCoding, ChainDecodesTheLastAppliedFirst) {
   for (std::size_t i = 0; i < wire.size(); i += 777) chain(std::string_view(wire).substr(i, 777));
   chain.finish();
   EXPECT_EQ(out, text);
-}
-
-std::string ok(const std::string& body, const std::string& extra) {
-  return "HTTP/1.1 200 OK\r\n" + extra + "Content-Length: " + std::to_string(body.size()) +
-         "\r\n\r\n" + body;
 }
 
 struct runner {

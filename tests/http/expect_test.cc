@@ -10,24 +10,18 @@
 #include "protocols/http/client.hpp"
 #include "protocols/http/expect.hpp"
 #include "protocols/transfer/session.hpp"
+#include "tests/http/test_util.hpp"
 #include "tests/mock/server.hpp"
 
 namespace inet::http {
 namespace {
 
+using inet::http::test::plain;
 using inet::test::mock_server;
 using inet::test::script;
 using ::testing::HasSubstr;
 using ::testing::Not;
 using namespace std::chrono_literals;
-
-client_options plain(const mock_server& srv) {
-  client_options o;
-  o.host = "127.0.0.1";
-  o.port = srv.port();
-  o.tls = false;
-  return o;
-}
 
 request put(std::string body, std::chrono::milliseconds wait) {
   request r;

@@ -9,12 +9,13 @@
 
 #include "protocols/http/cookie_jar.hpp"
 #include "protocols/transfer/session.hpp"
-#include "tests/http/encoders.hpp"
+#include "tests/http/test_util.hpp"
 #include "tests/mock/server.hpp"
 
 namespace inet::transfer {
 namespace {
 
+using inet::http::test::ok;
 using inet::http::test::br_encode;
 using inet::http::test::zstd_encode;
 using inet::test::mock_server;
@@ -24,11 +25,6 @@ using ::testing::Not;
 
 std::string base(const mock_server& srv, const std::string& host = "127.0.0.1") {
   return "http://" + host + ":" + std::to_string(srv.port());
-}
-
-std::string ok(const std::string& body, const std::string& extra = "") {
-  return "HTTP/1.1 200 OK\r\n" + extra + "Content-Length: " + std::to_string(body.size()) +
-         "\r\n\r\n" + body;
 }
 
 struct outcome {

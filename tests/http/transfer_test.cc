@@ -6,11 +6,13 @@
 #include <string>
 
 #include "protocols/transfer/session.hpp"
+#include "tests/http/test_util.hpp"
 #include "tests/mock/server.hpp"
 
 namespace inet::transfer {
 namespace {
 
+using inet::http::test::ok;
 using inet::test::close_mode;
 using inet::test::mock_server;
 using inet::test::script;
@@ -18,10 +20,6 @@ using ::testing::HasSubstr;
 
 std::string base(const mock_server& srv) {
   return "http://127.0.0.1:" + std::to_string(srv.port());
-}
-
-std::string ok(const std::string& body) {
-  return "HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
 }
 
 struct outcome {

@@ -1,4 +1,4 @@
-#include "tests/http/encoders.hpp"
+#include "tests/http/test_util.hpp"
 
 #include <brotli/encode.h>
 #include <zlib.h>
@@ -8,6 +8,19 @@
 #include <stdexcept>
 
 namespace inet::http::test {
+
+client_options plain(const inet::test::mock_server& srv) {
+  client_options o;
+  o.host = "127.0.0.1";
+  o.port = srv.port();
+  o.tls = false;
+  return o;
+}
+
+std::string ok(const std::string& body, const std::string& extra) {
+  return "HTTP/1.1 200 OK\r\n" + extra + "Content-Length: " + std::to_string(body.size()) +
+         "\r\n\r\n" + body;
+}
 
 std::string zlib_encode(const std::string& data, int window_bits) {
   z_stream z{};
